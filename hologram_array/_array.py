@@ -1,0 +1,473 @@
+"""Array: a concrete buffer or a lazy expression, with NumPy's semantics.
+
+An Array holds exactly one of
+
+* ``_data`` -- a concrete buffer (a NumPy ndarray on the cpu/wasm devices), or
+* ``_node`` -- an expression node (``expr.nodes.Op``) that records how to compute it.
+
+``dtype``, ``shape`` and ``device`` are stored on the Array, so metadata never
+computes anything. Element-wise operators and functions return new lazy
+Arrays; everything that needs values calls ``_materialize()``, which runs the
+compiler and keeps the buffer (the expression is dropped).
+
+Value semantics: every lazy Array registers itself as a reader of the memory
+its expression reads (``expr.aliasing``); any in-place write here first
+protects those readers, so laziness is never observable.
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+from typing import Any
+
+import numpy as np
+
+from . import _devices
+from ._config import settings
+from ._promotion import check_int_fits, is_python_scalar, weak_token
+from .compiler import materialize as _mat
+from .expr import aliasing
+from .expr.infer import broadcast, resolve
+from .expr.nodes import Const, Leaf, Node, Op
+from .expr.ops import COMPARISONS, OPS
+
+_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
+
+try:  # NumPy's own error class for in-place casting failures
+    from numpy._core._exceptions import _UFuncOutputCastingError as _OutputCastingError
+except ImportError:  # pragma: no cover - older layouts
+    _OutputCastingError = None
+
+
+class Array:
+    """An n-dimensional array; see the module docstring."""
+
+    __slots__ = ("_data", "_node", "_leaf", "_dtype", "_shape", "_device", "__weakref__")
+    __hash__ = None  # type: ignore[assignment]  # mutable, like ndarray
+    __array_priority__ = 100
+
+    # ---- construction ------------------------------------------------------
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, device: _devices.Device | None = None) -> "Array":
+        """A concrete Array over ``data`` (no copy)."""
+        self = object.__new__(cls)
+        self._data = data
+        self._node = None
+        self._leaf = None
+        self._dtype = data.dtype
+        self._shape = data.shape
+        self._device = device if device is not None else _devices.default_device()
+        return self
+
+    @classmethod
+    def _lazy(cls, node: Node, device: _devices.Device) -> "Array":
+        """A lazy Array over ``node``; flushed at once if the chain has grown too long."""
+        self = object.__new__(cls)
+        self._data = None
+        self._node = node
+        self._leaf = None
+        self._dtype = node.dtype
+        self._shape = node.shape
+        self._device = device
+        if node.depth > settings.max_depth or node.count > settings.max_nodes:
+            self._materialize()
+        else:
+            roots = {leaf.root for leaf in node.leaves}
+            if roots:
+                aliasing.register(roots, self)
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("hologram_array.Array cannot be constructed directly; use hologram_array.asarray")
+
+    # ---- metadata (never computes) ------------------------------------------
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self._shape:
+            n *= d
+        return n
+
+    @property
+    def device(self) -> _devices.Device:
+        return self._device
+
+    @property
+    def is_lazy(self) -> bool:
+        """True while the Array is an unevaluated expression."""
+        return self._data is None
+
+    @property
+    def T(self) -> "Array":
+        if self.ndim != 2:
+            raise ValueError(f"x.T requires a 2-D array (got {self.ndim}-D); use permute_dims or mT")
+        return self._permuted((1, 0))
+
+    @property
+    def mT(self) -> "Array":
+        if self.ndim < 2:
+            raise ValueError(f"x.mT requires at least 2 dimensions (got {self.ndim})")
+        axes = tuple(range(self.ndim - 2)) + (self.ndim - 1, self.ndim - 2)
+        return self._permuted(axes)
+
+    def _permuted(self, axes: tuple[int, ...]) -> "Array":
+        """Transpose; a lazy element-wise expression stays lazy (the permutation moves to its leaves)."""
+        if self._node is None:
+            return Array._wrap(self._data.transpose(axes), self._device)
+        return Array._lazy(_permute_node(self._node, axes), self._device)
+
+    # ---- materialization -----------------------------------------------------
+
+    def _materialize(self) -> np.ndarray:
+        node = self._node
+        if node is None:
+            return self._data
+        if isinstance(node, Op) and node.memo is not None:
+            data = node.memo
+        else:
+            (data,) = _mat.evaluate([node], self._device.name)
+        self._data = data
+        self._node = None
+        return data
+
+    def materialize(self) -> "Array":
+        """Compute now (if lazy) and return self."""
+        self._materialize()
+        return self
+
+    def _as_node(self) -> Node:
+        if self._node is not None:
+            return self._node
+        leaf = self._leaf
+        if leaf is None or leaf.data is not self._data:
+            leaf = self._leaf = Leaf(self._data)
+        return leaf
+
+    # ---- conversion to Python / NumPy ------------------------------------------
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        data = self._materialize()
+        if copy:
+            return np.array(data, dtype=dtype, copy=True)
+        if dtype is not None and np.dtype(dtype) != data.dtype:
+            if copy is False:
+                raise ValueError("__array__: a copy is needed to change the dtype (copy=False given)")
+            return data.astype(dtype)
+        return data
+
+    def __bool__(self) -> bool:
+        return bool(self._materialize())
+
+    def __int__(self) -> int:
+        return int(self._materialize())
+
+    def __float__(self) -> float:
+        return float(self._materialize())
+
+    def __complex__(self) -> complex:
+        return complex(self._materialize())
+
+    def __index__(self) -> int:
+        return operator.index(self._materialize())
+
+    def item(self, *args: Any) -> Any:
+        return self._materialize().item(*args)
+
+    def tolist(self) -> Any:
+        return self._materialize().tolist()
+
+    def __len__(self) -> int:
+        if not self._shape:
+            raise TypeError("len() of unsized object")
+        return self._shape[0]
+
+    def __iter__(self):
+        if not self._shape:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self._shape[0]):
+            yield self[i]
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._materialize(), separator=", ", prefix="Array(")
+        return f"Array({body}, dtype={self._dtype})"
+
+    def __str__(self) -> str:
+        return str(self._materialize())
+
+    def __format__(self, spec: str) -> str:
+        data = self._materialize()
+        return format(data.item() if data.ndim == 0 else data, spec) if spec else str(data)
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: bool | None = None) -> Any:
+        kwargs = {}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self._materialize().__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)  # kDLCPU
+
+    def __array_namespace__(self, *, api_version: str | None = None) -> Any:
+        if api_version is not None and api_version not in _API_VERSIONS:
+            raise ValueError(f"unsupported Array API version {api_version!r}; supported: {_API_VERSIONS}")
+        import hologram_array
+
+        return hologram_array
+
+    def to_device(self, device: Any, /, *, stream: Any = None) -> "Array":
+        dev = _devices.as_device(device)
+        if dev == self._device:
+            return self
+        return Array._wrap(self._materialize(), dev)
+
+    # ---- indexing -----------------------------------------------------------------
+
+    def __getitem__(self, key: Any) -> "Array":
+        data = self._materialize()
+        res = data[_index(key)]
+        if not isinstance(res, np.ndarray):
+            res = np.asarray(res)
+        return Array._wrap(res, self._device)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        data = self._materialize()
+        idx = _index(key)
+        if isinstance(value, Array):
+            value = value._materialize()
+        aliasing.protect(data)
+        data[idx] = value
+
+    # ---- in-place operators ----------------------------------------------------------
+
+    def _inplace(self, name: str, other: Any) -> "Array":
+        node = _op_node(name, (self, other), self._device)
+        if node is NotImplemented:
+            return NotImplemented
+        if node.shape != self._shape:
+            raise ValueError(
+                f"non-broadcastable output operand with shape {self._shape} doesn't match "
+                f"the broadcast shape {node.shape}"
+            )
+        if node.dtype != self._dtype:
+            if not np.can_cast(node.dtype, self._dtype, "same_kind"):
+                if _OutputCastingError is not None:
+                    raise _OutputCastingError(OPS[name].ufunc, "same_kind", node.dtype, self._dtype, 0)
+                raise TypeError(f"Cannot cast ufunc {name!r} output from {node.dtype} to {self._dtype}")
+            node = Op("astype", (node,), self._dtype, self._shape)
+        if self._node is not None:
+            # Lazy: nobody can hold a view of memory that does not exist yet -- rebind.
+            self._node = node
+            roots = {leaf.root for leaf in node.leaves}
+            if roots:
+                aliasing.register(roots, self)
+            if node.depth > settings.max_depth or node.count > settings.max_nodes:
+                self._materialize()
+            return self
+        data = self._data
+        aliasing.protect(data)  # readers of this memory see the old values
+        _mat.evaluate_into(node, data, self._device.name)
+        return self
+
+
+# ---- helpers used by the operators and the namespace ----------------------------------
+
+
+def _index(key: Any) -> Any:
+    """Convert an index expression: Arrays inside it become their buffers."""
+    if isinstance(key, Array):
+        return key._materialize()
+    if isinstance(key, tuple):
+        return tuple(k._materialize() if isinstance(k, Array) else k for k in key)
+    return key
+
+
+def _operand(x: Any, device: _devices.Device) -> Node | None:
+    """The node for an operand; None if it is not something we combine with."""
+    if isinstance(x, Array):
+        if x._device is not device and x._device != device:
+            raise ValueError(f"cannot combine arrays on devices {device} and {x._device}")
+        return x._as_node()
+    if is_python_scalar(x):
+        return Const(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return Leaf(np.asarray(x))
+    return None
+
+
+def _device_of(args: tuple) -> _devices.Device:
+    for a in args:
+        if isinstance(a, Array):
+            return a._device
+    return _devices.default_device()
+
+
+def _token(n: Node) -> Any:
+    if type(n) is Const:
+        return weak_token(n.value)
+    return n.dtype
+
+
+def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> Any:
+    """Build (not register) the node for op ``name`` on ``args``; NotImplemented for foreign operands.
+
+    This is the recording hot path: no generators, one cached dtype lookup.
+    """
+    if device is None:
+        device = _device_of(args)
+    nodes = []
+    tokens = []
+    n_const = 0
+    shape: tuple = ()
+    for a in args:
+        n = _operand(a, device)
+        if n is None:
+            return NotImplemented
+        nodes.append(n)
+        if type(n) is Const:
+            tokens.append(weak_token(n.value))
+            n_const += 1
+        else:
+            tokens.append(n.dtype)
+            s = n.shape
+            if s != shape:
+                shape = s if shape == () else broadcast(shape, s)
+    loop, out = resolve(name, tuple(tokens))
+    if n_const:
+        for n, dt in zip(nodes, loop):
+            if type(n) is Const and type(n.value) is int and dt.kind in "iu" and name not in COMPARISONS:
+                check_int_fits(n.value, dt)
+        if n_const == len(nodes):
+            # Only Python scalars: nothing to record; compute like NumPy does.
+            return Leaf(np.asarray(OPS[name].numpy(*[n.value for n in nodes])))
+    return Op(name, tuple(nodes), out, shape)
+
+
+def apply(name: str, *args: Any) -> Array:
+    """Record op ``name`` on ``args`` (Arrays, NumPy arrays or Python scalars) lazily."""
+    device = _device_of(args)
+    node = _op_node(name, args, device)
+    if node is NotImplemented:
+        raise TypeError(
+            f"hologram_array.{name}: unsupported operand types "
+            + ", ".join(type(a).__name__ for a in args)
+        )
+    if type(node) is Leaf:
+        return Array._wrap(node.data, device)
+    return Array._lazy(node, device)
+
+
+def apply_node(node: Node, device: _devices.Device) -> Array:
+    return Array._wrap(node.data, device) if type(node) is Leaf else Array._lazy(node, device)
+
+
+def _permute_node(root: Node, axes: tuple[int, ...]) -> Node:
+    """The same element-wise expression with every operand transposed by ``axes``.
+
+    Element-wise ops commute with transposition, so the permutation moves to
+    the leaves (as views, after padding each to the full ndim). Iterative.
+    """
+    ndim = len(axes)
+    done: dict[int, Node] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        if type(node) is Const:
+            done[id(node)] = node
+        elif type(node) is Leaf or node.memo is not None:
+            data = node.data if type(node) is Leaf else node.memo
+            full = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+            done[id(node)] = Leaf(full.transpose(axes))
+        elif not expanded:
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if id(a) not in done)
+        else:
+            padded = (1,) * (ndim - len(node.shape)) + node.shape
+            shape = tuple(padded[a] for a in axes)
+            done[id(node)] = Op(node.name, tuple(done[id(a)] for a in node.args), node.dtype, shape)
+    return done[id(root)]
+
+
+def materialize_many(arrays: list) -> None:
+    """Materialize several lazy Arrays in one go (shared subexpressions computed once)."""
+    by_device: dict[Any, list[Array]] = {}
+    for a in arrays:
+        if isinstance(a, Array) and a._node is not None:
+            by_device.setdefault(a._device, []).append(a)
+    for dev, group in by_device.items():
+        nodes = [a._node for a in group]
+        bufs = _mat.evaluate(nodes, dev.name)
+        for a, b in zip(group, bufs):
+            if a._node is not None:
+                a._data = b
+                a._node = None
+
+
+aliasing.materialize_hook = materialize_many
+
+
+# ---- operators, generated from the op table ---------------------------------------------
+
+def _binary_method(name: str, reflected: bool = False):
+    if reflected:
+        def method(self: Array, other: Any) -> Any:
+            node = _op_node(name, (other, self), self._device)
+            return NotImplemented if node is NotImplemented else apply_node(node, self._device)
+    else:
+        def method(self: Array, other: Any) -> Any:
+            node = _op_node(name, (self, other), self._device)
+            return NotImplemented if node is NotImplemented else apply_node(node, self._device)
+    return method
+
+
+def _unary_method(name: str):
+    def method(self: Array) -> Array:
+        return apply_node(_op_node(name, (self,), self._device), self._device)
+    return method
+
+
+def _inplace_method(name: str):
+    def method(self: Array, other: Any) -> Any:
+        return self._inplace(name, other)
+    return method
+
+
+#: Python operator -> op-table name. One row per operator.
+BINARY_OPERATORS = {
+    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+    "floordiv": "floor_divide", "mod": "remainder", "pow": "pow", "and": "bitwise_and",
+    "or": "bitwise_or", "xor": "bitwise_xor", "lshift": "bitwise_left_shift",
+    "rshift": "bitwise_right_shift",
+}
+COMPARISON_OPERATORS = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
+                        "gt": "greater", "ge": "greater_equal"}
+UNARY_OPERATORS = {"neg": "negative", "pos": "positive", "abs": "abs", "invert": "bitwise_invert"}
+
+for _py, _op in BINARY_OPERATORS.items():
+    setattr(Array, f"__{_py}__", _binary_method(_op))
+    setattr(Array, f"__r{_py}__", _binary_method(_op, reflected=True))
+    setattr(Array, f"__i{_py}__", _inplace_method(_op))
+for _py, _op in COMPARISON_OPERATORS.items():
+    setattr(Array, f"__{_py}__", _binary_method(_op))
+for _py, _op in UNARY_OPERATORS.items():
+    setattr(Array, f"__{_py}__", _unary_method(_op))

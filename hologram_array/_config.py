@@ -1,0 +1,47 @@
+"""Run-time settings, read by the recording layer and the compiler.
+
+``hologram_array.config(...)`` changes them for the process (and returns the
+previous values, so tests can restore them); environment variables set the
+starting values.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import Any
+
+_CLASSMAP_MODES = ("auto", "always", "never")
+
+
+@dataclass
+class Settings:
+    #: Flush a lazy expression once its DAG is this deep ...
+    max_depth: int = 64
+    #: ... or once it may hold this many nodes (an upper bound, counted with sharing).
+    max_nodes: int = 256
+    #: Class maps: "auto" (cost model), "always" (whenever eligible) or "never".
+    classmap: str = os.environ.get("HOLOGRAM_CLASSMAP", "auto")
+    #: "auto": a class map pays off from this many ops (for a cached table: always).
+    classmap_min_ops: int = 3
+
+
+settings = Settings()
+
+
+def config(**changes: Any) -> dict[str, Any]:
+    """Change settings; returns the previous values of the changed ones.
+
+    >>> old = config(classmap="never"); ...; config(**old)
+    """
+    names = {f.name for f in fields(Settings)}
+    previous = {}
+    for k, v in changes.items():
+        if k not in names:
+            raise TypeError(f"config: unknown setting {k!r} (known: {', '.join(sorted(names))})")
+        if k == "classmap" and v not in _CLASSMAP_MODES:
+            raise ValueError(f"config: classmap must be one of {_CLASSMAP_MODES}, got {v!r}")
+        if k in ("max_depth", "max_nodes") and (not isinstance(v, int) or v < 1):
+            raise ValueError(f"config: {k} must be a positive int, got {v!r}")
+        previous[k] = getattr(settings, k)
+        setattr(settings, k, v)
+    return previous

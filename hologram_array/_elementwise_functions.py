@@ -1,0 +1,130 @@
+"""Element-wise functions of the Array API standard (and NumPy's common extras).
+
+Every one records a node lazily. Most are generated from the op table (one
+function per row, under the standard's name); the few whose dtype rule is not
+a ufunc's (``astype``, ``where``, ``clip``, ``real``, ``imag``, ``round``) are
+written out below.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _devices
+from ._array import Array, _device_of, _op_node, _operand, apply, apply_node
+from ._dtypes import as_dtype
+from ._promotion import check_int_fits
+from .expr.infer import broadcast
+from .expr.nodes import Const, Op
+from .expr.ops import OPS
+
+#: The standard's element-wise functions that map 1:1 onto an op-table row.
+STANDARD_UNARY = (
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "bitwise_invert", "ceil", "conj",
+    "cos", "cosh", "exp", "expm1", "floor", "isfinite", "isinf", "isnan", "log", "log1p", "log2",
+    "log10", "logical_not", "negative", "positive", "reciprocal", "sign", "signbit", "sin", "sinh",
+    "square", "sqrt", "tan", "tanh", "trunc",
+)
+STANDARD_BINARY = (
+    "add", "atan2", "bitwise_and", "bitwise_left_shift", "bitwise_or", "bitwise_right_shift",
+    "bitwise_xor", "copysign", "divide", "equal", "floor_divide", "greater", "greater_equal",
+    "hypot", "less", "less_equal", "logaddexp", "logical_and", "logical_or", "logical_xor",
+    "maximum", "minimum", "multiply", "nextafter", "not_equal", "pow", "remainder", "subtract",
+)
+
+
+def _make(name: str, arity: int):
+    if arity == 1:
+        def f(x: Any, /) -> Array:
+            return apply(name, x)
+    else:
+        def f(x1: Any, x2: Any, /) -> Array:
+            return apply(name, x1, x2)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"Element-wise ``{name}``, recorded lazily; NumPy's ``{OPS[name].numpy.__name__}`` semantics."
+    return f
+
+
+#: name -> generated function, for every op-table row with a ufunc (extras included).
+GENERATED = {name: _make(name, s.arity) for name, s in OPS.items() if s.ufunc is not None}
+globals().update(GENERATED)
+
+
+def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Array:
+    """Cast to ``dtype`` (NumPy's unsafe casting, as ``ndarray.astype``); lazy."""
+    dt = as_dtype(dtype)
+    if device is not None:
+        x = x.to_device(_devices.as_device(device))
+    if not copy and dt == x.dtype:
+        return x
+    node = _operand(x, x.device)
+    return Array._lazy(Op("astype", (node,), dt, node.shape), x.device)
+
+
+def where(condition: Any, x1: Any, x2: Any, /) -> Array:
+    """``x1`` where ``condition`` is true, else ``x2``; Python scalars are weak."""
+    device = _device_of((condition, x1, x2))
+    c, a, b = (_operand(v, device) for v in (condition, x1, x2))
+    if c is None or a is None or b is None:
+        raise TypeError("where: operands must be arrays or Python scalars")
+    if c.dtype != np.bool_:
+        c = Op("astype", (c,), np.dtype(np.bool_), c.shape) if type(c) is not Const else Const(bool(c.value))
+    parts = [v.value if type(v) is Const else v.dtype for v in (a, b)]
+    if all(type(v) is Const for v in (a, b)):
+        dt = np.result_type(*parts)
+    else:
+        dt = np.result_type(*parts)
+        for v in (a, b):
+            if type(v) is Const and type(v.value) is int and dt.kind in "iu":
+                check_int_fits(v.value, dt)
+    shape = broadcast(c.shape, a.shape, b.shape)
+    if type(c) is Const and type(a) is Const and type(b) is Const:
+        return Array._wrap(np.asarray(a.value if c.value else b.value, dtype=dt), device)
+    return Array._lazy(Op("where", (c, a, b), dt, shape), device)
+
+
+def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
+    """Clamp to [min, max] (either may be None); the result keeps ``x``'s dtype (the standard)."""
+    out = x
+    dt = x.dtype
+    for bound, op in ((min, "maximum"), (max, "minimum")):
+        if bound is None:
+            continue
+        if type(bound) is int and dt.kind in "iu":
+            info = np.iinfo(dt)
+            bound = builtins_min(builtins_max(bound, int(info.min)), int(info.max))
+        out = apply(op, out, bound)
+    if out is x:
+        return astype(x, dt)
+    if out.dtype != dt and isinstance(min if min is not None else max, Array):
+        out = astype(out, dt)
+    return out
+
+
+def real(x: Array, /) -> Array:
+    if x.dtype.kind == "c":
+        node = _operand(x, x.device)
+        return Array._lazy(Op("real", (node,), np.dtype(x.dtype.char.lower()), x.shape), x.device)
+    return astype(x, x.dtype)
+
+
+def imag(x: Array, /) -> Array:
+    node = _operand(x, x.device)
+    dt = np.dtype(x.dtype.char.lower()) if x.dtype.kind == "c" else x.dtype
+    return Array._lazy(Op("imag", (node,), dt, x.shape), x.device)
+
+
+def round(x: Array, /) -> Array:  # noqa: A001 - the standard's name
+    """Round half to even (``rint``); integers are returned unchanged (as a copy)."""
+    if x.dtype.kind in "fc":
+        return apply("rint", x)
+    return astype(x, x.dtype)
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_min, builtins_max = _builtins.min, _builtins.max
+
+__all__ = sorted(set(STANDARD_UNARY + STANDARD_BINARY) | set(GENERATED)
+                 | {"astype", "where", "clip", "real", "imag", "round"})

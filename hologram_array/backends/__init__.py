@@ -1,0 +1,1 @@
+"""Backends: turn a circuit into work on buffers. They know nothing of Arrays or the namespace."""

@@ -1,0 +1,1 @@
+"""The fusion compiler: linearize, canonicalize, circuits, class maps, cache, driver."""

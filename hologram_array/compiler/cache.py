@@ -1,0 +1,72 @@
+"""The circuit cache: one entry per circuit structure, shared by all threads.
+
+An entry holds what is worth keeping between materializations of the same
+shape of work: the NumPy executor's plan (register allocation), class-map
+tables per parameter values, and -- as backends are added -- their compiled
+kernels. Entries are built outside the lock; if two threads race on a new key
+the first insert wins and the other's work is dropped (results are identical).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backends import numpy_exec
+from .circuit import Circuit
+from .classmap import TableCache
+
+
+@dataclass
+class Entry:
+    circuit: Circuit
+    plan: numpy_exec.Plan
+    kernels: dict[str, Any] = field(default_factory=dict)  # backend name -> compiled kernel
+    uses: int = 0
+
+
+class CircuitCache:
+    def __init__(self, max_entries: int = 4096):
+        self.max_entries = max_entries
+        self._d: dict[tuple, Entry] = {}
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        self.tables = TableCache()
+
+    def peek(self, c: Circuit) -> Entry | None:
+        return self._d.get(c.key)
+
+    def get(self, c: Circuit) -> tuple[Entry, bool]:
+        """The entry for ``c`` (built on a miss) and whether it was a hit."""
+        e = self._d.get(c.key)
+        if e is not None:
+            with self._lock:
+                self.hits += 1
+                e.uses += 1
+            return e, True
+        new = Entry(c, numpy_exec.Plan(c))
+        with self._lock:
+            self.misses += 1
+            e = self._d.get(c.key)
+            if e is None:
+                if len(self._d) >= self.max_entries:
+                    self._d.pop(next(iter(self._d)))  # oldest first
+                self._d[c.key] = e = new
+            e.uses += 1
+        return e, False
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+            self.hits = self.misses = 0
+        self.tables.clear()
+
+    def stats(self) -> dict[str, int]:
+        return {"circuits": len(self._d), "hits": self.hits, "misses": self.misses, "tables": len(self.tables)}
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
+CACHE = CircuitCache()

@@ -1,0 +1,54 @@
+"""``explain()``: a readable report of what materializing an expression will do.
+
+Shows the ops as recorded, the program after each canonicalization pass, the
+fused circuit, whether a class map stands in for it, which backend runs it,
+and whether the circuit cache already holds it. Explaining does not run the
+circuit (sub-expressions of a smaller shape, which run as circuits of their
+own, may be computed; their results are kept).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..backends import numpy_exec
+from ..expr.nodes import Node
+from . import classmap
+from .cache import CACHE, Entry
+from .canonicalize import canonicalize
+from .circuit import from_program
+from .materialize import _evaluate_ahead, use_classmap
+from .program import linearize, listing, n_ops
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
+    shape = roots[0].shape
+    recorded = linearize(list(roots), shape, lambda n: _evaluate_ahead(n, backend))
+    trace: list = []
+    canon = canonicalize(recorded, trace)
+    circuit, binding = from_program(canon)
+    entry = CACHE.peek(circuit)
+    lines = [f"plan for {len(roots)} output(s) of shape {shape}, dtype "
+             + ", ".join(str(dt) for dt in circuit.output_dtypes) + f", device {backend}"]
+    lines.append(f"recorded: {n_ops(recorded)} op(s)")
+    lines.append(_indent(listing(recorded)))
+    lines.append("passes: " + ", ".join(f"{name} -> {n_ops(p)} op(s)" for name, p in trace))
+    lines.append(f"circuit after canonicalization: {len(circuit.instrs)} op(s), "
+                 f"{len(circuit.inputs)} input(s), {len(circuit.params)} scalar parameter(s)")
+    lines.append(_indent(circuit.listing()))
+    probe = entry if entry is not None else Entry(circuit, numpy_exec.Plan(circuit))
+    use, why = use_classmap(probe, binding)
+    if use:
+        sizes = classmap.sizes(circuit)
+        lines.append(f"class map: yes -- {'x'.join(map(str, sizes))} table per output ({why})")
+    else:
+        lines.append(f"class map: no -- {why}")
+    threads = 1 if backend == "wasm" else numpy_exec.n_threads()
+    lines.append(f"backend: numpy executor ({numpy_exec.BLOCK}-element blocks, up to {threads} thread(s)); "
+                 f"scratch registers: {len(probe.plan.slot_dtypes)}")
+    lines.append("cache: " + (f"hit (circuit used {entry.uses} time(s))" if entry is not None
+                              else "miss (new circuit structure)"))
+    return "\n".join(lines)

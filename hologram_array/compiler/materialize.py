@@ -1,0 +1,170 @@
+"""The driver: expression DAGs in, buffers out.
+
+    nodes --linearize--> Program --canonicalize--> Program --split--> Circuit + Binding
+          --cache--> Entry --choose: class map or direct--> backend --> buffers
+
+Every materialization goes through ``evaluate`` (new buffers) or
+``evaluate_into`` (caller's buffers: in-place operators, ``out=``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .._config import settings
+from ..backends import numpy_exec
+from ..expr import aliasing
+from ..expr.nodes import Node, Op
+from . import classmap
+from .cache import CACHE, Entry
+from .canonicalize import canonicalize
+from .circuit import Binding, Circuit, from_program
+from .program import Program, linearize
+
+
+@dataclass
+class Prepared:
+    """One circuit ready to run: what explain() reports and execute() needs."""
+
+    recorded: Program
+    canonical: Program
+    circuit: Circuit
+    binding: Binding
+
+
+def _evaluate_ahead(node: Op, backend: str) -> Any:
+    """Materialize a smaller-shaped sub-expression on its own and memoize it."""
+    (buf,) = evaluate([node], backend)
+    return buf
+
+
+def prepare(roots: Sequence[Node], backend: str = "cpu", keep_recorded: bool = False) -> Prepared:
+    shape = roots[0].shape
+    prog = linearize(list(roots), shape, lambda n: _evaluate_ahead(n, backend))
+    canon = canonicalize(prog)
+    circuit, binding = from_program(canon)
+    return Prepared(prog if keep_recorded else None, canon, circuit, binding)
+
+
+def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
+    """Decide table vs direct; returns (decision, reason) -- the reason shows in explain()."""
+    c = entry.circuit
+    mode = settings.classmap
+    if mode == "never":
+        return False, "disabled (config classmap='never')"
+    if not classmap.eligible(c):
+        return False, "not eligible (needs 1-2 inputs, all 8-bit)"
+    if any(v in ("raise", "call", "log") for v in np.geterr().values()):
+        return False, "floating-point errors are set to raise: run directly so they do"
+    if mode == "always":
+        return True, "forced (config classmap='always')"
+    size = 1
+    for n in binding.shape:
+        size *= n
+    table_size = 1
+    for n in classmap.sizes(c):
+        table_size *= n
+    cached, tables = CACHE.tables.get(CACHE.tables.key(c, binding.values))
+    if cached:
+        return (tables is not None), ("table cached" if tables is not None else "table impossible (cached)")
+    if len(c.instrs) < settings.classmap_min_ops:
+        return False, f"chain of {len(c.instrs)} op(s) is cheaper to compute directly"
+    if size < table_size:
+        return False, f"{size} elements < table of {table_size}: building it would cost more"
+    return True, f"{len(c.instrs)} ops -> one lookup per element"
+
+
+def _tables(entry: Entry, binding: Binding) -> list | None:
+    c = entry.circuit
+    k = CACHE.tables.key(c, binding.values)
+    found, tables = CACHE.tables.get(k)
+    if not found:
+        tables = classmap.build(c, lambda ins, vals, outs: numpy_exec.run(entry.plan, ins, vals, outs, threads=False),
+                                binding.values)
+        CACHE.tables.put(k, tables)
+    return tables
+
+
+def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = "cpu") -> None:
+    threads = backend != "wasm"
+    ok, _ = use_classmap(entry, binding)
+    if ok:
+        tables = _tables(entry, binding)
+        if tables is not None:
+            plan = numpy_exec.TablePlan(tables, classmap.sizes(entry.circuit))
+            numpy_exec.run(plan, binding.buffers, (), outs, threads=threads)
+            return
+    numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+
+
+def _run(roots: Sequence[Node], backend: str, outs: Sequence[Any] | None) -> list[Any]:
+    p = prepare(roots, backend)
+    entry, _ = CACHE.get(p.circuit)
+    if outs is None:
+        outs = [np.empty(p.binding.shape, dtype=dt) for dt in p.circuit.output_dtypes]
+    else:
+        outs = _unalias_inputs(p, outs)
+    execute(entry, p.binding, outs, backend)
+    return list(outs)
+
+
+def _unalias_inputs(p: Prepared, outs: Sequence[Any]) -> Sequence[Any]:
+    """An input that overlaps an output without being the very same view is copied first.
+
+    Reading and writing the same element in the same step is safe for
+    element-wise work; reading an element another step has already
+    overwritten is not (``a[1:] += a[:-1]``). NumPy copies in that case too.
+    """
+    bufs = list(p.binding.buffers)
+    changed = False
+    for k, b in enumerate(bufs):
+        for o in outs:
+            if b is o:
+                continue
+            same = (b.shape == o.shape and b.strides == o.strides
+                    and b.__array_interface__["data"][0] == o.__array_interface__["data"][0])
+            if not same and np.may_share_memory(b, o):
+                bufs[k] = b.copy()
+                changed = True
+                break
+    if changed:
+        p.binding = Binding(tuple(bufs), p.binding.values, p.binding.shape)
+    return outs
+
+
+def evaluate(roots: Sequence[Node], backend: str = "cpu") -> list[Any]:
+    """Materialize ``roots`` into new buffers; memoizes each root node's result.
+
+    Roots of different shapes run as separate circuits (one iteration space each).
+    """
+    by_shape: dict[tuple, list[int]] = {}
+    for k, r in enumerate(roots):
+        by_shape.setdefault(r.shape, []).append(k)
+    results: list[Any] = [None] * len(roots)
+    for idx in by_shape.values():
+        group = [roots[k] for k in idx]
+        # Already materialized (memo) roots come back as they are.
+        todo = [r for r in group if not (isinstance(r, Op) and r.memo is not None)]
+        bufs = _run(todo, backend, None) if todo else []
+        it = iter(bufs)
+        for k, r in zip(idx, group):
+            if isinstance(r, Op) and r.memo is not None:
+                results[k] = r.memo
+            else:
+                results[k] = next(it)
+                if isinstance(r, Op):
+                    set_memo(r, results[k])
+    return results
+
+
+def set_memo(node: Op, buf: Any) -> None:
+    """Remember ``node``'s value; the memo is dropped if ``buf`` is ever written."""
+    node.memo = buf
+    aliasing.register((id(aliasing.root_of(buf)),), node)
+
+
+def evaluate_into(root: Node, out: Any, backend: str = "cpu") -> None:
+    """Materialize ``root`` straight into ``out`` (same shape, dtype of the result)."""
+    _run([root], backend, [out])

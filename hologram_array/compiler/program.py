@@ -1,0 +1,165 @@
+"""From an expression DAG to a linear SSA program (the compiler's working form).
+
+A ``Program`` is a list of *definitions*, each a register, in topological order:
+
+* ``In(buf)``              -- an input buffer (ndim >= 1)
+* ``Param(value, dtype)``  -- a scalar; ``dtype is None`` for a weak Python scalar,
+  a NumPy dtype for a strong one (a 0-d array, or a folded constant)
+* ``Def(op, srcs, dtype)`` -- an op-table operation on earlier registers
+
+plus the registers that are the outputs. Linearization is iterative (no
+recursion, whatever the depth), merges identical subexpressions as it goes
+(hash-consing: the same buffer, an equal scalar or the same op on the same
+registers is one register), and evaluates ahead of time any sub-expression
+whose shape is smaller than the output's, so every register of the program
+spans the same iteration space.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+from ..expr.nodes import Const, Leaf, Node, Op
+from ..expr.ops import COMMUTATIVE
+
+
+class In(NamedTuple):
+    buf: Any
+
+
+class Param(NamedTuple):
+    value: Any
+    dtype: np.dtype | None  # None: weak Python scalar
+
+
+class Def(NamedTuple):
+    op: str
+    srcs: tuple[int, ...]
+    dtype: np.dtype
+
+
+Reg = In | Param | Def
+
+
+@dataclass
+class Program:
+    defs: list[Reg]
+    outputs: list[int]
+    shape: tuple[int, ...]
+
+    def dtype_of(self, r: int) -> np.dtype | None:
+        d = self.defs[r]
+        return d.buf.dtype if type(d) is In else d.dtype
+
+    def token_of(self, r: int):
+        """The dtype token ``resolve_dtypes`` takes for register ``r`` (weak params: their type)."""
+        d = self.defs[r]
+        if type(d) is Param and d.dtype is None:
+            return type(d.value)
+        return self.dtype_of(r)
+
+
+def scalar_key(value: Any, dtype: np.dtype | None) -> tuple:
+    """A hashable key that tells apart -0.0 and 0.0, NaN payloads, 1 and 1.0 and True."""
+    if isinstance(value, (complex, np.complexfloating)):
+        v = complex(value)
+        return (type(value).__name__, dtype, math.copysign(1, v.real), v.real.hex() if v.real == v.real else "nan",
+                math.copysign(1, v.imag), v.imag.hex() if v.imag == v.imag else "nan")
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return (type(value).__name__, dtype, math.copysign(1, f), f.hex() if f == f else "nan")
+    return (type(value).__name__, dtype, value)
+
+
+def cse_key(op: str, srcs: tuple[int, ...], dtype: np.dtype) -> tuple:
+    if op in COMMUTATIVE and len(srcs) == 2 and srcs[0] > srcs[1]:
+        srcs = (srcs[1], srcs[0])
+    return (op, srcs, dtype)
+
+
+class _Builder:
+    """Appends registers with hash-consing (CSE for free)."""
+
+    def __init__(self) -> None:
+        self.defs: list[Reg] = []
+        self._by_key: dict[tuple, int] = {}
+
+    def _add(self, key: tuple, d: Reg) -> int:
+        r = self._by_key.get(key)
+        if r is None:
+            r = len(self.defs)
+            self.defs.append(d)
+            self._by_key[key] = r
+        return r
+
+    def buffer(self, buf: Any) -> int:
+        if buf.ndim == 0:
+            return self.param(buf[()], buf.dtype)
+        return self._add(("in", id(buf)), In(buf))
+
+    def param(self, value: Any, dtype: np.dtype | None) -> int:
+        return self._add(("param",) + scalar_key(value, dtype), Param(value, dtype))
+
+    def op(self, name: str, srcs: tuple[int, ...], dtype: np.dtype) -> int:
+        return self._add(cse_key(name, srcs, dtype), Def(name, srcs, dtype))
+
+
+def linearize(
+    roots: list[Node],
+    shape: tuple[int, ...],
+    evaluate_ahead: Callable[[Op], Any],
+) -> Program:
+    """Turn the DAGs under ``roots`` (all of shape ``shape``) into one Program.
+
+    ``evaluate_ahead(node)`` must return the buffer of a sub-expression whose
+    shape differs from ``shape`` (it is materialized by its own circuit).
+    """
+    b = _Builder()
+    reg_of: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        nid = id(node)
+        if nid in reg_of:
+            continue
+        t = type(node)
+        if t is Leaf:
+            reg_of[nid] = b.buffer(node.data)
+        elif t is Const:
+            reg_of[nid] = b.param(node.value, None)
+        elif node.memo is not None:
+            reg_of[nid] = b.buffer(node.memo)
+        elif node.shape != shape:
+            reg_of[nid] = b.buffer(evaluate_ahead(node))
+        elif not expanded:
+            stack.append((node, True))
+            for a in reversed(node.args):
+                if id(a) not in reg_of:
+                    stack.append((a, False))
+        else:
+            srcs = tuple(reg_of[id(a)] for a in node.args)
+            reg_of[nid] = b.op(node.name, srcs, node.dtype)
+    return Program(b.defs, [reg_of[id(r)] for r in roots], shape)
+
+
+def listing(p: Program) -> str:
+    """A readable SSA listing of a Program, in definition order."""
+    lines = []
+    for r, d in enumerate(p.defs):
+        t = type(d)
+        if t is In:
+            lines.append(f"r{r} = input {d.buf.dtype}{list(d.buf.shape)}")
+        elif t is Param:
+            kind = f"weak {type(d.value).__name__}" if d.dtype is None else str(d.dtype)
+            lines.append(f"r{r} = scalar {d.value!r} : {kind}")
+        else:
+            lines.append(f"r{r} = {d.op}({', '.join(f'r{s}' for s in d.srcs)}) : {d.dtype}")
+    lines.append("return " + ", ".join(f"r{o}" for o in p.outputs))
+    return "\n".join(lines)
+
+
+def n_ops(p: Program) -> int:
+    return sum(1 for d in p.defs if type(d) is Def)

@@ -1,0 +1,1 @@
+"""The expression IR: op table, nodes, shape/dtype inference, value-semantics registry."""

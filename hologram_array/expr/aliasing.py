@@ -1,0 +1,96 @@
+"""Value semantics for lazy expressions: who reads which memory.
+
+A lazy expression records references to buffers, not copies. If a buffer (or
+any view of its memory) is written in place afterwards, every live expression
+that reads it must first be *protected*, so that it still yields the value
+NumPy's eager evaluation would have given.
+
+Memory is identified by its *root*: the object at the end of an ndarray's
+``.base`` chain (views of views all share it). For each root we keep weak
+references to its *protectors*:
+
+* lazy Arrays that read it -- protecting one materializes it (done in one
+  batch through the hook the array layer installs, so shared work is shared);
+* memoized Op nodes whose memo *is* that memory -- protecting one drops the
+  memo, so later expressions recompute from the node's own (protected) inputs.
+
+Keys are ``id(root)``; a stale key after the root dies can only cause an
+early, harmless materialization, never a wrong value.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any, Callable, Iterable
+
+_registry: dict[int, list[weakref.ref]] = {}
+_lock = threading.Lock()
+_adds_since_sweep = 0
+_SWEEP_EVERY = 4096
+
+#: Installed by the array layer: materialize a batch of lazy Arrays together.
+materialize_hook: Callable[[list[Any]], None] | None = None
+
+
+def root_of(buf: Any) -> Any:
+    """The object that owns ``buf``'s memory (end of the ``.base`` chain)."""
+    base = getattr(buf, "base", None)
+    while base is not None:
+        buf = base
+        base = getattr(buf, "base", None)
+    return buf
+
+
+def register(roots: Iterable[int], protector: Any) -> None:
+    """Record that ``protector`` reads memory under each root id in ``roots``."""
+    global _adds_since_sweep
+    ref = weakref.ref(protector)
+    with _lock:
+        for rid in roots:
+            lst = _registry.get(rid)
+            if lst is None:
+                _registry[rid] = [ref]
+            else:
+                lst.append(ref)
+            _adds_since_sweep += 1
+        if _adds_since_sweep > _SWEEP_EVERY:
+            _sweep()
+
+
+def _sweep() -> None:
+    """Drop dead weak references (called with the lock held)."""
+    global _adds_since_sweep
+    _adds_since_sweep = 0
+    for rid in list(_registry):
+        alive = [r for r in _registry[rid] if r() is not None]
+        if alive:
+            _registry[rid] = alive
+        else:
+            del _registry[rid]
+
+
+def protect(buf: Any) -> None:
+    """Call before writing into ``buf``: every live reader of its memory is protected first."""
+    rid = id(root_of(buf))
+    with _lock:
+        refs = _registry.pop(rid, None)
+    if not refs:
+        return
+    arrays = []
+    for r in refs:
+        obj = r()
+        if obj is None:
+            continue
+        if hasattr(obj, "memo"):  # a memoized node: forget the memo
+            obj.memo = None
+        else:
+            arrays.append(obj)
+    if arrays and materialize_hook is not None:
+        materialize_hook(arrays)
+
+
+def live_readers(buf: Any) -> int:
+    """Number of live protectors registered on ``buf``'s memory (for tests and explain)."""
+    with _lock:
+        refs = _registry.get(id(root_of(buf)), [])
+        return sum(1 for r in refs if r() is not None)

@@ -1,0 +1,1 @@
+"""The NumPy surface beyond the Array API standard (ufunc objects, fallbacks, random ...)."""
