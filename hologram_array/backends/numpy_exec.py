@@ -76,7 +76,7 @@ class Plan:
         self.slot_dtypes: list[np.dtype] = []
         for k, ins in enumerate(c.instrs):
             spec = OPS[ins.op]
-            dying = [s for s in ins.srcs if s >= first and last_use[s] == k and s not in is_output]
+            dying = [s for s in set(ins.srcs) if s >= first and last_use[s] == k and s not in is_output]
             if spec.inplace_ok:
                 self._release(dying, free)
             if ins.dst in direct:

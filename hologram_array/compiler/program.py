@@ -132,7 +132,9 @@ def linearize(
             reg_of[nid] = b.param(node.value, None)
         elif node.memo is not None:
             reg_of[nid] = b.buffer(node.memo)
-        elif node.shape != shape:
+        elif node.shape != shape and node.shape != ():
+            # A smaller iteration space runs first, as its own circuit. (0-d
+            # sub-expressions read only scalars: they stay inline and fold.)
             reg_of[nid] = b.buffer(evaluate_ahead(node))
         elif not expanded:
             stack.append((node, True))
