@@ -35,10 +35,13 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+_N_THREADS = (max(1, int(os.environ.get("HOLOGRAM_NUM_THREADS", 0) or os.cpu_count() or 1))
+              if _HAS_THREADS else 1)
+
+
 def n_threads() -> int:
-    if not _HAS_THREADS:
-        return 1
-    return max(1, int(os.environ.get("HOLOGRAM_NUM_THREADS", os.cpu_count() or 1)))
+    """Threads the executor splits large arrays between (``HOLOGRAM_NUM_THREADS``; 1 in WASM)."""
+    return _N_THREADS
 
 
 def _get_pool() -> ThreadPoolExecutor:
@@ -157,6 +160,11 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
         return
     regs: list[Any] = [None] * plan.n_regs
     regs[plan.n_inputs:plan.first] = values
+    if size <= BLOCK:
+        # Fits one block: run on the n-d arrays as they are (ufuncs broadcast).
+        scratch = [np.empty(shape, dtype=dt) for dt in plan.slot_dtypes]
+        plan.run_block(regs, buffers, outs, scratch)
+        return
     nthreads = n_threads() if threads else 1
     nthreads = max(1, min(nthreads, size // THREAD_MIN))
     flat = all(_is_flat(b, shape) for b in buffers) and all(_is_flat(o, shape) for o in outs)

@@ -1,0 +1,42 @@
+"""The benchmark chains, written once for any namespace ``xp`` (numpy or hologram_array).
+
+They are the chains whose NumPy/numexpr/Numba/JAX figures set the targets
+(../shared/reference/perfbase.py).
+"""
+from __future__ import annotations
+
+
+def arith10(xp, a):
+    """clip(abs(a*1.5+0.25)*a-0.5, 0, 4)*0.75 + a - 1"""
+    return xp.clip(xp.abs(a * 1.5 + 0.25) * a - 0.5, 0, 4) * 0.75 + a - 1
+
+
+arith10.numexpr = None  # numexpr has no clip
+
+
+def transc12(xp, a):
+    """tanh(maximum(a*1.5+0.25,0))*exp(-a*a)+sqrt(abs(a))-0.5"""
+    return xp.tanh(xp.maximum(a * 1.5 + 0.25, 0)) * xp.exp(-a * a) + xp.sqrt(xp.abs(a)) - 0.5
+
+
+transc12.numexpr = "tanh(where(a*1.5+0.25 > 0, a*1.5+0.25, 0))*exp(-a*a)+sqrt(abs(a))-0.5"
+
+
+def poly20(xp, x):
+    """20 ops: nested polynomial with a few casts-free transcendental-free steps"""
+    y = x
+    for k in range(10):
+        y = y * 0.5 + (k + 1)
+    return y
+
+
+def u8chain(xp, x, length):
+    """``length`` cheap uint8 ops (wrapping arithmetic, shifts, xor)"""
+    steps = [lambda v: v * 3, lambda v: v + 7, lambda v: v ^ 0x5A, lambda v: v >> 1]
+    y = x
+    for k in range(length):
+        y = steps[k % len(steps)](y)
+    return y
+
+
+CHAINS = {"arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain}
