@@ -256,6 +256,25 @@ class Array:
         aliasing.protect(data)
         data[idx] = value
 
+    # ---- matrix product (not element-wise: materializes) -------------------------------
+
+    def __matmul__(self, other: Any) -> Any:
+        if not isinstance(other, (Array, np.ndarray)):
+            return NotImplemented
+        return Array._wrap(np.asarray(np.matmul(self._materialize(), _buffer(other))), self._device)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        if not isinstance(other, (Array, np.ndarray)):
+            return NotImplemented
+        return Array._wrap(np.asarray(np.matmul(_buffer(other), self._materialize())), self._device)
+
+    def __imatmul__(self, other: Any) -> "Array":
+        res = np.matmul(self._materialize(), _buffer(other))
+        if res.shape != self._shape:
+            raise ValueError(f"matmul: in-place result shape {res.shape} differs from {self._shape}")
+        self[...] = res
+        return self
+
     # ---- in-place operators ----------------------------------------------------------
 
     def _inplace(self, name: str, other: Any) -> "Array":
@@ -289,6 +308,10 @@ class Array:
 
 
 # ---- helpers used by the operators and the namespace ----------------------------------
+
+
+def _buffer(x: Any) -> Any:
+    return x._materialize() if isinstance(x, Array) else x
 
 
 def _index(key: Any) -> Any:
