@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _devices
 from ._config import settings
+from ._promotion import PY_SCALARS as _PY_SCALAR_TYPES
 from ._promotion import check_int_fits, is_python_scalar, weak_token
 from .compiler import materialize as _mat
 from .expr import aliasing
@@ -62,7 +63,13 @@ class Array:
 
     @classmethod
     def _lazy(cls, node: Node, device: _devices.Device) -> "Array":
-        """A lazy Array over ``node``; flushed at once if the chain has grown too long."""
+        """A lazy Array over ``node``; flushed at once if the chain has grown too long.
+
+        Small results whose operands are all concrete are computed on the spot
+        (``config(eager_below=...)``): NumPy's own call is cheaper than recording.
+        """
+        if node.count <= 4 and _eager_ok(node):
+            return cls._wrap(_eager(node), device)
         self = object.__new__(cls)
         self._data = None
         self._node = node
@@ -310,6 +317,28 @@ class Array:
 # ---- helpers used by the operators and the namespace ----------------------------------
 
 
+def _eager_ok(node: Node) -> bool:
+    if type(node) is not Op:
+        return False
+    size = 1
+    for d in node.shape:
+        size *= d
+    if size > settings.eager_below:
+        return False
+    for a in node.args:
+        if type(a) is Op and a.memo is None:
+            return False
+    return True
+
+
+def _eager(node: Op) -> np.ndarray:
+    """Compute one op now, with its NumPy function (NumPy's exact semantics and warnings)."""
+    vals = [a.data if type(a) is Leaf else a.value if type(a) is Const else a.memo for a in node.args]
+    out = np.empty(node.shape, dtype=node.dtype)
+    OPS[node.name].numpy(*vals, out=out)
+    return out
+
+
 def _buffer(x: Any) -> Any:
     return x._materialize() if isinstance(x, Array) else x
 
@@ -386,6 +415,20 @@ def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> A
 
 def apply(name: str, *args: Any) -> Array:
     """Record op ``name`` on ``args`` (Arrays, NumPy arrays or Python scalars) lazily."""
+    ufunc = OPS[name].ufunc
+    if ufunc is not None:
+        # Eager shortcut for small concrete operands (see config eager_below).
+        x = args[0]
+        if len(args) == 1:
+            if type(x) is Array and x._data is not None and x._data.size <= settings.eager_below:
+                return Array._wrap(np.asarray(ufunc(x._data)), x._device)
+        elif len(args) == 2:
+            y = args[1]
+            if _small(x) and _small(y):
+                dx = x._device if type(x) is Array else None
+                dy = y._device if type(y) is Array else None
+                if dx is dy or dx is None or dy is None:
+                    return Array._wrap(np.asarray(ufunc(_buffer(x), _buffer(y))), dx or dy)
     device = _device_of(args)
     node = _op_node(name, args, device)
     if node is NotImplemented:
@@ -451,20 +494,37 @@ aliasing.materialize_hook = materialize_many
 
 # ---- operators, generated from the op table ---------------------------------------------
 
+def _small(x: Any) -> bool:
+    """A concrete operand small enough for the eager shortcut (Python scalars count)."""
+    if isinstance(x, Array):
+        d = x._data
+        return d is not None and d.size <= settings.eager_below
+    return type(x) in _PY_SCALAR_TYPES
+
+
 def _binary_method(name: str, reflected: bool = False):
+    ufunc = OPS[name].ufunc
     if reflected:
         def method(self: Array, other: Any) -> Any:
+            if _small(self) and _small(other):
+                return Array._wrap(np.asarray(ufunc(_buffer(other), self._data)), self._device)
             node = _op_node(name, (other, self), self._device)
             return NotImplemented if node is NotImplemented else apply_node(node, self._device)
     else:
         def method(self: Array, other: Any) -> Any:
+            if _small(self) and _small(other) and (type(other) is not Array or other._device is self._device):
+                return Array._wrap(np.asarray(ufunc(self._data, _buffer(other))), self._device)
             node = _op_node(name, (self, other), self._device)
             return NotImplemented if node is NotImplemented else apply_node(node, self._device)
     return method
 
 
 def _unary_method(name: str):
+    ufunc = OPS[name].ufunc
+
     def method(self: Array) -> Array:
+        if _small(self):
+            return Array._wrap(np.asarray(ufunc(self._data)), self._device)
         return apply_node(_op_node(name, (self,), self._device), self._device)
     return method
 

@@ -23,6 +23,9 @@ class Settings:
     classmap: str = os.environ.get("HOLOGRAM_CLASSMAP", "auto")
     #: "auto": a class map pays off from this many ops (for a cached table: always).
     classmap_min_ops: int = 3
+    #: Arrays with at most this many elements compute eagerly with NumPy when all their
+    #: operands are concrete: recording and compiling cost more than the work itself there.
+    eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 4096))
 
 
 settings = Settings()
@@ -40,6 +43,8 @@ def config(**changes: Any) -> dict[str, Any]:
             raise TypeError(f"config: unknown setting {k!r} (known: {', '.join(sorted(names))})")
         if k == "classmap" and v not in _CLASSMAP_MODES:
             raise ValueError(f"config: classmap must be one of {_CLASSMAP_MODES}, got {v!r}")
+        if k == "eager_below" and (not isinstance(v, int) or v < 0):
+            raise ValueError(f"config: eager_below must be an int >= 0, got {v!r}")
         if k in ("max_depth", "max_nodes") and (not isinstance(v, int) or v < 1):
             raise ValueError(f"config: {k} must be a positive int, got {v!r}")
         previous[k] = getattr(settings, k)

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from . import _devices
-from ._array import Array, _device_of, _op_node, _operand, apply, apply_node
+from ._array import Array, _device_of, _operand, apply
+from ._config import settings
 from ._dtypes import as_dtype
 from ._promotion import check_int_fits
 from .expr.infer import broadcast
@@ -86,20 +87,33 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Array:
 
 def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     """Clamp to [min, max] (either may be None); the result keeps ``x``'s dtype (the standard)."""
-    out = x
     dt = x.dtype
+    if (x._data is not None and x._data.size <= settings.eager_below
+            and all(b is None or type(b) in (int, float, bool) for b in (min, max))):
+        d = x._data
+        if min is not None:
+            d = np.maximum(d, _clamp(min, dt))
+        if max is not None:
+            d = np.minimum(d, _clamp(max, dt))
+        return Array._wrap(np.array(d, copy=d is x._data), x.device)
+    out = x
     for bound, op in ((min, "maximum"), (max, "minimum")):
         if bound is None:
             continue
-        if type(bound) is int and dt.kind in "iu":
-            info = np.iinfo(dt)
-            bound = builtins_min(builtins_max(bound, int(info.min)), int(info.max))
-        out = apply(op, out, bound)
+        out = apply(op, out, _clamp(bound, dt))
     if out is x:
         return astype(x, dt)
     if out.dtype != dt and isinstance(min if min is not None else max, Array):
         out = astype(out, dt)
     return out
+
+
+def _clamp(bound: Any, dt: np.dtype) -> Any:
+    """NumPy 2's clip accepts Python int bounds outside an integer dtype's range: clamp them."""
+    if type(bound) is int and dt.kind in "iu":
+        info = np.iinfo(dt)
+        return builtins_min(builtins_max(bound, int(info.min)), int(info.max))
+    return bound
 
 
 def real(x: Array, /) -> Array:

@@ -1,0 +1,25 @@
+"""Test-wide settings.
+
+Most tests exercise the lazy machinery on small arrays, so the eager small-array
+shortcut is switched off for them; tests marked ``eager`` run with the library's
+default instead.
+"""
+import pytest
+
+import hologram_array as hx
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "eager: run with the default eager_below setting")
+
+
+@pytest.fixture(autouse=True)
+def _lazy_small_arrays(request):
+    if request.node.get_closest_marker("eager"):
+        yield
+        return
+    old = hx.config(eager_below=0)
+    try:
+        yield
+    finally:
+        hx.config(**old)
