@@ -52,8 +52,18 @@ def _get_pool() -> ThreadPoolExecutor:
         return _pool
 
 
+#: Ops whose NumPy loop is several times slower with a scalar operand than with
+#: an array one (measured: np.maximum(float32[16K], 0) 21 us vs 4.6 us for two
+#: arrays): the executor "splats" the scalar into a block-sized constant array.
+_SPLAT_OPS = frozenset({"maximum", "minimum", "fmax", "fmin"})
+
+
 class Plan:
-    """What the executor precomputes per circuit: functions, scratch slots, output routing."""
+    """What the executor precomputes per circuit: functions, scratch slots, output routing.
+
+    Registers: inputs, params, instruction results (the circuit's numbering),
+    then one extra register per splatted scalar.
+    """
 
     def __init__(self, c: Circuit):
         self.circuit = c
@@ -62,6 +72,7 @@ class Plan:
         self.n_inputs = ni
         self.first = first
         n_regs = first + len(c.instrs)
+        self.n_regs = n_regs
         last_use = [-1] * n_regs
         for k, ins in enumerate(c.instrs):
             for s in ins.srcs:
@@ -74,6 +85,7 @@ class Plan:
             if o >= first and o not in direct and (o - first) >= last_input_read:
                 direct[o] = j
         is_output = set(c.outputs)
+        self._plan_params(c)
         self.steps: list[tuple[Any, tuple[int, ...], int, Any]] = []  # (fn, srcs, dst, target)
         free: dict[np.dtype, list[int]] = {}
         self.slot_dtypes: list[np.dtype] = []
@@ -92,15 +104,51 @@ class Plan:
                     slot = len(self.slot_dtypes)
                     self.slot_dtypes.append(ins.dtype)
                 target = ("slot", slot)
-            self.steps.append((spec.numpy, ins.srcs, ins.dst, target))
+            srcs = ins.srcs
+            if ins.op in _SPLAT_OPS:
+                srcs = tuple(self._splat_reg(s, ins) if ni <= s < first else s for s in srcs)
+            self.steps.append((spec.numpy, srcs, ins.dst, target))
             self._slot_of_reg[ins.dst] = target
             if not spec.inplace_ok:
                 self._release(dying, free)
-            if last_use[ins.dst] == -1 and ins.dst not in is_output:
-                self._release([ins.dst], free)  # computed but unused (cannot happen after DCE)
-        self.n_regs = first + len(c.instrs)
         # Outputs not computed straight into ``out``: copied at the end of each block.
         self.copies = [(j, o) for j, o in enumerate(c.outputs) if direct.get(o) != j]
+
+    def _plan_params(self, c: Circuit) -> None:
+        """Weak Python scalars are converted once per run to the one loop dtype they meet."""
+        from ..expr.infer import resolve
+
+        ni, first = c.n_inputs, c.first_instr_reg
+        uses: dict[int, set] = {}
+        self._loop_dtype: dict[tuple[int, int], np.dtype] = {}  # (instr index, src reg) -> dtype
+        for k, ins in enumerate(c.instrs):
+            spec = OPS[ins.op]
+            if spec.ufunc is None:
+                continue
+            loop, _ = resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))
+            for s, dt in zip(ins.srcs, loop):
+                if ni <= s < first:
+                    uses.setdefault(s, set()).add(dt)
+                    self._loop_dtype[(k, s)] = dt
+        self.param_casts = {
+            s: next(iter(dts)) for s, dts in uses.items()
+            if len(dts) == 1 and not isinstance(c.params[s - ni], np.dtype)
+        }
+        self.splats: list[tuple[int, np.dtype]] = []
+        self._splat_of: dict[tuple[int, np.dtype], int] = {}
+
+    def _splat_reg(self, param_reg: int, ins: Any) -> int:
+        from ..expr.infer import resolve
+
+        c = self.circuit
+        loop, _ = resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))
+        dt = loop[ins.srcs.index(param_reg)]
+        key = (param_reg, dt)
+        r = self._splat_of.get(key)
+        if r is None:
+            r = self._splat_of[key] = self.n_regs + len(self.splats)
+            self.splats.append(key)
+        return r
 
     def _release(self, regs: Sequence[int], free: dict) -> None:
         for r in regs:
@@ -110,9 +158,34 @@ class Plan:
 
     # ---- running ---------------------------------------------------------
 
+    def bind_values(self, values: Sequence[Any]) -> list:
+        """Parameter register contents: weak scalars cast once to their loop dtype."""
+        out = list(values)
+        ni = self.n_inputs
+        for r, dt in self.param_casts.items():
+            try:
+                out[r - ni] = dt.type(out[r - ni])
+            except (OverflowError, ValueError):
+                pass  # e.g. uint8 < 300 (allowed for comparisons): NumPy handles the Python int
+        return out
+
+    def new_regs(self, values: Sequence[Any]) -> list:
+        regs: list[Any] = [None] * (self.n_regs + len(self.splats))
+        regs[self.n_inputs:self.first] = self.bind_values(values)
+        return regs
+
+    def scratch(self, shape: Any, regs: list) -> list:
+        """Scratch registers of ``shape``, then the splatted scalars (filled)."""
+        out = [np.empty(shape, dtype=dt) for dt in self.slot_dtypes]
+        for r, dt in self.splats:
+            out.append(np.full(shape, regs[r], dtype=dt))
+        return out
+
     def run_block(self, regs: list, in_blocks: Sequence[Any], out_blocks: Sequence[Any], scratch: list) -> None:
         ni = self.n_inputs
         regs[:ni] = in_blocks
+        if self.splats:
+            regs[self.n_regs:] = scratch[len(self.slot_dtypes):]
         for fn, srcs, dst, (kind, idx) in self.steps:
             dst_arr = out_blocks[idx] if kind == "out" else scratch[idx]
             fn(*[regs[s] for s in srcs], out=dst_arr)
@@ -138,6 +211,12 @@ class TablePlan:
         self.n_inputs = self.first = self.n_regs = len(sizes)
         self.slot_dtypes = [np.dtype(np.intp)] if len(sizes) == 2 else []
 
+    def new_regs(self, values: Sequence[Any]) -> list:
+        return [None] * self.n_regs
+
+    def scratch(self, shape: Any, regs: list) -> list:
+        return [np.empty(shape, dtype=dt) for dt in self.slot_dtypes]
+
     def run_block(self, regs: list, in_blocks: Sequence[Any], out_blocks: Sequence[Any], scratch: list) -> None:
         if len(in_blocks) == 1:
             idx = in_blocks[0].view(np.uint8)
@@ -158,12 +237,10 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
     size = outs[0].size
     if size == 0:
         return
-    regs: list[Any] = [None] * plan.n_regs
-    regs[plan.n_inputs:plan.first] = values
+    regs = plan.new_regs(values)
     if size <= BLOCK:
         # Fits one block: run on the n-d arrays as they are (ufuncs broadcast).
-        scratch = [np.empty(shape, dtype=dt) for dt in plan.slot_dtypes]
-        plan.run_block(regs, buffers, outs, scratch)
+        plan.run_block(regs, buffers, outs, plan.scratch(shape, regs))
         return
     nthreads = n_threads() if threads else 1
     nthreads = max(1, min(nthreads, size // THREAD_MIN))
@@ -193,13 +270,9 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
         f.result()
 
 
-def _scratch(plan: Plan, n: int) -> list:
-    return [np.empty(n, dtype=dt) for dt in plan.slot_dtypes]
-
-
 def _flat_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: int) -> None:
     cap = min(BLOCK, hi - lo)
-    full = _scratch(plan, cap)
+    full = plan.scratch(cap, regs)
     for s in range(lo, hi, BLOCK):
         e = min(s + BLOCK, hi)
         scratch = full if e - s == cap else [x[: e - s] for x in full]
@@ -212,7 +285,7 @@ def _nditer_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: i
     op_flags = [["readonly"]] * len(ins) + [["writeonly"]] * len(outs)
     it = np.nditer(ops, flags=flags, op_flags=op_flags, buffersize=BLOCK, order="C")
     it.iterrange = (lo, hi)
-    full = _scratch(plan, BLOCK)
+    full = plan.scratch(BLOCK, regs)
     ni = len(ins)
     with it:
         for chunks in it:
