@@ -164,3 +164,22 @@ def test_config_validation():
             assert x.is_lazy is False or x._node.depth <= 8
     finally:
         hx.config(**old)
+
+
+def test_peephole_path_equals_pipeline():
+    """Materialization applies the rules while linearizing; it must agree with PIPELINE."""
+    from hologram_array.compiler.materialize import prepare
+
+    x = np.array([1.5, -0.0, np.nan, np.inf, -3.0], np.float32)
+    a, i = hx.asarray(x), hx.asarray(np.array([-128, -1, 0, 1, 127], np.int8))
+    s = hx.asarray(np.float32(2.0))
+    exprs = [
+        a * 1 + 0.0, (a + -0.0) * (s * 3 + 1), -(-a) / 1, hx.abs(hx.abs(a)) ** 1,
+        i * 1.0 + i * 1.0, ~~i + 0, hx.astype(hx.astype(i, hx.int32), hx.float64) * 2,
+        hx.where(a > 0, a * 1, a - 0.0), hx.maximum(a, a) + hx.minimum(i, i), (a * 2 + 1) * (2 * a + 1),
+    ]
+    for e in exprs:
+        c1, b1 = circuit_of(e)
+        p = prepare([e._node])
+        assert p.circuit.key == c1.key, e
+        assert [repr(v) for v in p.binding.values] == [repr(v) for v in b1.values]

@@ -15,9 +15,15 @@ from typing import Callable
 import numpy as np
 
 from ..expr.ops import OPS
-from .program import Def, In, Param, Program, cse_key
+from .program import Def, In, Param, Program, _Builder, cse_key
 
 # --- constant folding -------------------------------------------------------
+
+
+def _fold(d: Def, defs: list) -> Param:
+    out = np.empty((), dtype=d.dtype)
+    OPS[d.op].numpy(*(defs[s].value for s in d.srcs), out=out)
+    return Param(out[()], d.dtype)
 
 
 def fold_constants(p: Program) -> Program:
@@ -31,9 +37,7 @@ def fold_constants(p: Program) -> Program:
     for r, d in enumerate(defs):
         if type(d) is not Def or not all(type(defs[s]) is Param for s in d.srcs):
             continue
-        out = np.empty((), dtype=d.dtype)
-        OPS[d.op].numpy(*(defs[s].value for s in d.srcs), out=out)
-        defs[r] = Param(out[()], d.dtype)
+        defs[r] = _fold(d, defs)
         changed = True
     return Program(defs, p.outputs, p.shape) if changed else p
 
@@ -216,6 +220,29 @@ def remove_dead_code(p: Program) -> Program:
             d = Def(d.op, tuple(new[s] for s in d.srcs), d.dtype)
         defs.append(d)
     return Program(defs, [new[o] for o in p.outputs], p.shape)
+
+
+class PeepholeBuilder(_Builder):
+    """Applies the passes' rules to each op as linearization adds it.
+
+    The result, after ``remove_dead_code``, is the same program ``PIPELINE``
+    produces from the recorded one (a test holds the two together), in one walk
+    instead of five: this is the path every materialization takes.
+    """
+
+    def op(self, name: str, srcs: tuple[int, ...], dtype: np.dtype) -> int:
+        defs = self.defs
+        d = Def(name, srcs, dtype)
+        if all(type(defs[s]) is Param for s in srcs):
+            f = _fold(d, defs)
+            return self.param(f.value, f.dtype)
+        x = _identity_operand(self, d)
+        if x is not None and type(defs[x]) is not Param:
+            return x if self.dtype_of(x) == dtype else self.op("astype", (x,), dtype)
+        inner = _cast_is_exact_chain(self, d)
+        if inner is not None:
+            return inner if self.dtype_of(inner) == dtype else self.op("astype", (inner,), dtype)
+        return super().op(name, srcs, dtype)
 
 
 PIPELINE: tuple[Callable[[Program], Program], ...] = (

@@ -19,7 +19,7 @@ from ..expr import aliasing
 from ..expr.nodes import Node, Op
 from . import classmap
 from .cache import CACHE, Entry
-from .canonicalize import canonicalize
+from .canonicalize import PeepholeBuilder, remove_dead_code
 from .circuit import Binding, Circuit, from_program
 from .program import Program, linearize
 
@@ -40,12 +40,13 @@ def _evaluate_ahead(node: Op, backend: str) -> Any:
     return buf
 
 
-def prepare(roots: Sequence[Node], backend: str = "cpu", keep_recorded: bool = False) -> Prepared:
+def prepare(roots: Sequence[Node], backend: str = "cpu") -> Prepared:
+    """Linearize with the canonicalization rules applied on the way, then drop dead code."""
     shape = roots[0].shape
-    prog = linearize(list(roots), shape, lambda n: _evaluate_ahead(n, backend))
-    canon = canonicalize(prog)
+    prog = linearize(list(roots), shape, lambda n: _evaluate_ahead(n, backend), PeepholeBuilder())
+    canon = remove_dead_code(prog)
     circuit, binding = from_program(canon)
-    return Prepared(prog if keep_recorded else None, canon, circuit, binding)
+    return Prepared(None, canon, circuit, binding)
 
 
 def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:

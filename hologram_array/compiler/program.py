@@ -16,7 +16,6 @@ spans the same iteration space.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -63,15 +62,17 @@ class Program:
 
 
 def scalar_key(value: Any, dtype: np.dtype | None) -> tuple:
-    """A hashable key that tells apart -0.0 and 0.0, NaN payloads, 1 and 1.0 and True."""
-    if isinstance(value, (complex, np.complexfloating)):
-        v = complex(value)
-        return (type(value).__name__, dtype, math.copysign(1, v.real), v.real.hex() if v.real == v.real else "nan",
-                math.copysign(1, v.imag), v.imag.hex() if v.imag == v.imag else "nan")
-    if isinstance(value, (float, np.floating)):
-        f = float(value)
-        return (type(value).__name__, dtype, math.copysign(1, f), f.hex() if f == f else "nan")
-    return (type(value).__name__, dtype, value)
+    """A hashable key that tells apart -0.0 and 0.0, 1 and 1.0 and True, NumPy NaN payloads."""
+    t = type(value)
+    if t is float:
+        return (t, dtype, value.hex())
+    if t is int or t is bool:
+        return (t, dtype, value)
+    if t is complex:
+        return (t, dtype, value.real.hex(), value.imag.hex())
+    if isinstance(value, np.generic):
+        return (t, dtype, value.tobytes())
+    return (t, dtype, value)
 
 
 def cse_key(op: str, srcs: tuple[int, ...], dtype: np.dtype) -> tuple:
@@ -106,22 +107,29 @@ class _Builder:
     def op(self, name: str, srcs: tuple[int, ...], dtype: np.dtype) -> int:
         return self._add(cse_key(name, srcs, dtype), Def(name, srcs, dtype))
 
+    def dtype_of(self, r: int) -> np.dtype | None:
+        d = self.defs[r]
+        return d.buf.dtype if type(d) is In else d.dtype
+
 
 def linearize(
     roots: list[Node],
     shape: tuple[int, ...],
     evaluate_ahead: Callable[[Op], Any],
+    builder: "_Builder | None" = None,
 ) -> Program:
     """Turn the DAGs under ``roots`` (all of shape ``shape``) into one Program.
 
     ``evaluate_ahead(node)`` must return the buffer of a sub-expression whose
     shape differs from ``shape`` (it is materialized by its own circuit).
+    ``builder`` may rewrite ops as they are added (see canonicalize.PeepholeBuilder).
     """
-    b = _Builder()
+    b = builder if builder is not None else _Builder()
     reg_of: dict[int, int] = {}
     stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, expanded = stack.pop()
+        node, expanded = pop()
         nid = id(node)
         if nid in reg_of:
             continue
@@ -137,12 +145,18 @@ def linearize(
             # sub-expressions read only scalars: they stay inline and fold.)
             reg_of[nid] = b.buffer(evaluate_ahead(node))
         elif not expanded:
-            stack.append((node, True))
+            push((node, True))
             for a in reversed(node.args):
                 if id(a) not in reg_of:
-                    stack.append((a, False))
+                    push((a, False))
         else:
-            srcs = tuple(reg_of[id(a)] for a in node.args)
+            args = node.args
+            if len(args) == 1:
+                srcs = (reg_of[id(args[0])],)
+            elif len(args) == 2:
+                srcs = (reg_of[id(args[0])], reg_of[id(args[1])])
+            else:
+                srcs = tuple([reg_of[id(a)] for a in args])
             reg_of[nid] = b.op(node.name, srcs, node.dtype)
     return Program(b.defs, [reg_of[id(r)] for r in roots], shape)
 
