@@ -263,6 +263,42 @@ class Array:
         aliasing.protect(data)
         data[idx] = value
 
+    # ---- NumPy interoperability ------------------------------------------------------------
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy ufuncs on our arrays: element-wise calls record lazily; the rest runs in NumPy.
+
+        So ``numpy.sin(x)`` and ``ndarray + x`` return lazy Arrays. Other methods
+        (``reduce``, ``accumulate``, ``outer``, ``at``) and calls with keywords we
+        do not record (``where=``, ``casting=``, ``dtype=``...) materialize the
+        inputs and return NumPy's result wrapped as Arrays; ``out=`` Arrays are
+        written in place (their lazy readers protected first).
+        """
+        name = _UFUNC_NAMES.get(ufunc)
+        out = kwargs.pop("out", None)
+        if out is not None and not isinstance(out, tuple):
+            out = (out,)
+        if method == "__call__" and name is not None and not kwargs and out is None:
+            return apply(name, *inputs)
+        device = _device_of(inputs)
+        conv = [x._materialize() if isinstance(x, Array) else x for x in inputs]
+        if out is not None:
+            outs = []
+            for o in out:
+                if isinstance(o, Array):
+                    buf = o._materialize()
+                    aliasing.protect(buf)
+                    outs.append(buf)
+                else:
+                    outs.append(o)
+            kwargs["out"] = tuple(outs)
+        res = getattr(ufunc, method)(*conv, **kwargs)
+        if out is not None:
+            return out[0] if len(out) == 1 else out
+        if isinstance(res, tuple):
+            return tuple(_wrap_result(r, device) for r in res)
+        return _wrap_result(res, device)
+
     # ---- matrix product (not element-wise: materializes) -------------------------------
 
     def __matmul__(self, other: Any) -> Any:
@@ -337,6 +373,17 @@ def _eager(node: Op) -> np.ndarray:
     out = np.empty(node.shape, dtype=node.dtype)
     OPS[node.name].numpy(*vals, out=out)
     return out
+
+
+def _wrap_result(r: Any, device: _devices.Device) -> Any:
+    if r is None:
+        return None
+    return Array._wrap(np.asarray(r), device)
+
+
+#: NumPy ufunc -> op-table name, for __array_ufunc__.
+_UFUNC_NAMES = {spec.ufunc: name for name, spec in OPS.items() if spec.ufunc is not None}
+_UFUNC_NAMES.update({np.absolute: "abs", np.power: "pow", np.divide: "divide"})
 
 
 def _buffer(x: Any) -> Any:
