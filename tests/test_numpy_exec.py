@@ -124,3 +124,21 @@ def test_cache_entry_reused_across_sizes():
     for n in (10, 100_000, 7):
         np.asarray(hx.asarray(np.ones(n)) * 3 - 2)
     assert hx.cache_info()["circuits"] == 1
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8])
+def test_byte_table_path_large_and_strided(dtype):
+    base = np.random.default_rng(5).integers(0, 256, (600, 700)).astype(np.uint8).view(dtype)
+    old = hx.config(classmap="always")
+    try:
+        for x in (base, base[::2, 1::3], base.T):
+            a = hx.asarray(x)
+            exprs = [((a * 3) ^ 0x55) >> 1, (a > 7) & (a < 100), hx.astype(a * 2 + 1, hx.int8)]
+            refs = [((x * 3) ^ 0x55) >> 1, (x > 7) & (x < 100), (x * 2 + 1).astype(np.int8)]
+            for e, r in zip(exprs, refs):
+                assert "class map: yes" in hx.explain(e)
+                got = np.asarray(e)
+                assert got.dtype == r.dtype
+                np.testing.assert_array_equal(got, r)
+    finally:
+        hx.config(**old)
