@@ -19,6 +19,26 @@ from ._creation_functions import (
 )
 from ._utility import cache_info, clear_cache, explain, materialize
 
+# --- non-element-wise namespace (chapters of the standard) -----------------------------------
+from ._creation_functions import from_dlpack, meshgrid, tril, triu
+from ._data_type_functions import can_cast, finfo, iinfo
+from ._indexing_functions import take, take_along_axis
+from ._info import __array_namespace_info__
+from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
+from ._manipulation_functions import (
+    broadcast_arrays, broadcast_shapes, broadcast_to, concat, expand_dims, flip, moveaxis,
+    permute_dims, repeat, reshape, roll, squeeze, stack, tile, unstack,
+)
+from ._searching_functions import argmax, argmin, count_nonzero, nonzero, searchsorted
+from ._set_functions import isin, unique_all, unique_counts, unique_inverse, unique_values
+from ._sorting_functions import argsort, sort
+from ._statistical_functions import (
+    cumulative_prod, cumulative_sum, max, mean, min, prod, std, sum, var,
+)
+from ._utility_functions import all, any, diff
+from . import fft, linalg
+# --- end of the non-element-wise namespace ---------------------------------------------------
+
 __array_api_version__ = "2025.12"
 
 import math as _math

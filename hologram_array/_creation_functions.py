@@ -14,6 +14,7 @@ from . import _devices
 from ._array import Array
 from ._dtypes import as_dtype
 from ._elementwise_functions import astype
+from ._nonelementwise import buf, bufs, device_of, wrap, wrap_all
 
 
 def _dt(dtype: Any) -> Any:
@@ -110,3 +111,45 @@ def linspace(start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: A
 
 def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None) -> Array:
     return _wrap(np.eye(n_rows, n_cols, k=k, dtype=_dt(dtype)), device)
+
+
+# ---- the rest of the standard's creation functions (computed with NumPy) ---------------
+
+
+def meshgrid(*arrays: Array, indexing: str = "xy") -> tuple[Array, ...]:
+    """Coordinate matrices from 1-D coordinate vectors; a tuple (the 2025.12 standard), as NumPy 2."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    return wrap_all(np.meshgrid(*bufs(arrays, "meshgrid"), indexing=indexing), device_of(*arrays))
+
+
+def tril(x: Array, /, *, k: int = 0) -> Array:
+    """Lower triangle (on and below diagonal ``k``) of each matrix in ``x``; a new array."""
+    return wrap(np.tril(buf(x, "tril"), k=k), device_of(x))
+
+
+def triu(x: Array, /, *, k: int = 0) -> Array:
+    """Upper triangle (on and above diagonal ``k``) of each matrix in ``x``; a new array."""
+    return wrap(np.triu(buf(x, "triu"), k=k), device_of(x))
+
+
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> Array:
+    """An Array over the data of any object with ``__dlpack__`` (NumPy's ``from_dlpack``).
+
+    An Array of this library is not round-tripped through a DLPack capsule: its
+    buffer is shared directly (``copy=None``/``False``) or copied (``copy=True``),
+    so the library's value semantics keep seeing the shared memory. ``device``
+    must be one of this library's (host-memory) devices.
+    """
+    dev = None if device is None else _devices.as_device(device)
+    if isinstance(x, Array):
+        data = x._materialize()
+        if copy:
+            data = data.copy()
+        return Array._wrap(data, dev if dev is not None else x.device)
+    kwargs: dict[str, Any] = {}
+    if copy is not None:
+        kwargs["copy"] = copy
+    if dev is not None:
+        kwargs["device"] = "cpu"
+    return Array._wrap(np.from_dlpack(x, **kwargs), dev if dev is not None else _devices.default_device())
