@@ -32,6 +32,7 @@ from .expr.infer import broadcast, resolve
 from .expr.nodes import Const, Leaf, Node, Op
 from .expr.ops import COMPARISONS, OPS
 
+_DEFAULT_INT = np.dtype(np.int64)
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 try:  # NumPy's own error class for in-place casting failures
@@ -449,14 +450,17 @@ def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> A
             s = n.shape
             if s != shape:
                 shape = s if shape == () else broadcast(shape, s)
+    if n_const == len(nodes):
+        # Only Python scalars: nothing to record; NumPy computes (and types) it.
+        return Leaf(np.asarray(OPS[name].numpy(*[n.value for n in nodes])))
     loop, out = resolve(name, tuple(tokens))
     if n_const:
         for n, dt in zip(nodes, loop):
-            if type(n) is Const and type(n.value) is int and dt.kind in "iu" and name not in COMPARISONS:
-                check_int_fits(n.value, dt)
-        if n_const == len(nodes):
-            # Only Python scalars: nothing to record; compute like NumPy does.
-            return Leaf(np.asarray(OPS[name].numpy(*[n.value for n in nodes])))
+            if type(n) is Const and type(n.value) is int and name not in COMPARISONS:
+                if dt.kind in "iu":
+                    check_int_fits(n.value, dt)
+                elif dt.kind == "b":  # logical ops: NumPy goes through the default int first
+                    check_int_fits(n.value, _DEFAULT_INT)
     return Op(name, tuple(nodes), out, shape)
 
 

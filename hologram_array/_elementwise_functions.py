@@ -15,7 +15,6 @@ from . import _devices
 from ._array import Array, _device_of, _operand, apply
 from ._config import settings
 from ._dtypes import as_dtype
-from ._promotion import check_int_fits
 from .expr.infer import broadcast
 from .expr.nodes import Const, Op
 from .expr.ops import OPS
@@ -71,14 +70,11 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Array:
         raise TypeError("where: operands must be arrays or Python scalars")
     if c.dtype != np.bool_:
         c = Op("astype", (c,), np.dtype(np.bool_), c.shape) if type(c) is not Const else Const(bool(c.value))
-    parts = [v.value if type(v) is Const else v.dtype for v in (a, b)]
-    if all(type(v) is Const for v in (a, b)):
-        dt = np.result_type(*parts)
-    else:
-        dt = np.result_type(*parts)
-        for v in (a, b):
-            if type(v) is Const and type(v.value) is int and dt.kind in "iu":
-                check_int_fits(v.value, dt)
+    dt = np.result_type(*[v.value if type(v) is Const else v.dtype for v in (a, b)])
+    if dt.kind in "iub":
+        # NumPy's where casts a Python int that does not fit the result dtype with wraparound.
+        a, b = (Const(int(np.array(v.value).astype(dt))) if type(v) is Const and type(v.value) is int
+                else v for v in (a, b))
     shape = broadcast(c.shape, a.shape, b.shape)
     if type(c) is Const and type(a) is Const and type(b) is Const:
         return Array._wrap(np.asarray(a.value if c.value else b.value, dtype=dt), device)

@@ -231,7 +231,8 @@ class TablePlan:
             idx = in_blocks[0].view(np.uint8)
         else:
             idx = scratch[0]
-            np.multiply(in_blocks[0].view(np.uint8), self.sizes[1], out=idx)
+            np.copyto(idx, in_blocks[0].view(np.uint8))
+            np.multiply(idx, self.sizes[1], out=idx)
             np.add(idx, in_blocks[1].view(np.uint8), out=idx)
         for table, out in zip(self.tables, out_blocks):
             np.take(table, idx, out=out)

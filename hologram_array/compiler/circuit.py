@@ -126,7 +126,12 @@ def from_program(p: Program) -> tuple[Circuit, Binding]:
             inputs.append(InputSig(d.buf.dtype, d.buf.ndim, stretched_mask(d.buf.shape, p.shape)))
             buffers.append(d.buf)
         elif t is Param:
-            params.append(d.dtype if d.dtype is not None else type(d.value))
+            if d.dtype is not None:
+                params.append(d.dtype)
+            elif type(d.value) is bool:  # NumPy treats a Python bool as a (strong) bool
+                params.append(np.dtype(np.bool_))
+            else:
+                params.append(type(d.value))
             values.append(d.value)
         else:
             instrs.append(Instr(d.op, r, d.srcs, d.dtype))
