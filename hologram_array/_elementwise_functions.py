@@ -91,7 +91,7 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
             d = np.maximum(d, _clamp(min, dt))
         if max is not None:
             d = np.minimum(d, _clamp(max, dt))
-        return Array._wrap(np.array(d, copy=d is x._data), x.device)
+        return Array._wrap(np.array(d) if d is x._data else np.asarray(d), x.device)
     out = x
     for bound, op in ((min, "maximum"), (max, "minimum")):
         if bound is None:
