@@ -322,7 +322,9 @@ class Array:
     # ---- in-place operators ----------------------------------------------------------
 
     def _inplace(self, name: str, other: Any) -> "Array":
-        node = _op_node(name, (self, other), self._device)
+        args = (self,) if OPS[name].arity == 1 else (self, other)
+        _check_output_casting(name, args, self._dtype)
+        node = _op_node(name, args, self._device)
         if node is NotImplemented:
             return NotImplemented
         if node.shape != self._shape:
@@ -374,6 +376,28 @@ def _eager(node: Op) -> np.ndarray:
     out = np.empty(node.shape, dtype=node.dtype)
     OPS[node.name].numpy(*vals, out=out)
     return out
+
+
+def _check_output_casting(name: str, args: tuple, target: np.dtype) -> None:
+    """NumPy checks an in-place op's output casting before any value-dependent error."""
+    tokens = []
+    for a in args:
+        if isinstance(a, Array):
+            tokens.append(a._dtype)
+        elif is_python_scalar(a):
+            tokens.append(weak_token(a))
+        elif isinstance(a, (np.ndarray, np.generic)):
+            tokens.append(a.dtype)
+        else:
+            return
+    try:
+        _, out = resolve(name, tuple(tokens))
+    except TypeError:
+        return  # _op_node raises NumPy's error
+    if out != target and not np.can_cast(out, target, "same_kind"):
+        if _OutputCastingError is not None:
+            raise _OutputCastingError(OPS[name].ufunc, "same_kind", out, target, 0)
+        raise TypeError(f"Cannot cast ufunc {name!r} output from {out} to {target}")
 
 
 def _wrap_result(r: Any, device: _devices.Device) -> Any:
@@ -456,11 +480,18 @@ def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> A
     loop, out = resolve(name, tuple(tokens))
     if n_const:
         for n, dt in zip(nodes, loop):
-            if type(n) is Const and type(n.value) is int and name not in COMPARISONS:
+            if type(n) is Const and type(n.value) is int:
                 if dt.kind in "iu":
-                    check_int_fits(n.value, dt)
+                    # NumPy 2 compares an out-of-range int with an *integer* array exactly.
+                    if not (name in COMPARISONS and all(
+                            type(m) is Const or m.dtype.kind in "iu" for m in nodes)):
+                        check_int_fits(n.value, dt)
                 elif dt.kind == "b":  # logical ops: NumPy goes through the default int first
                     check_int_fits(n.value, _DEFAULT_INT)
+                elif dt.kind in "fc":
+                    float(n.value)  # OverflowError for ints beyond float64, as NumPy
+        if name == "pow" and type(nodes[1]) is Const and out.kind in "iub" and nodes[1].value < 0:
+            raise ValueError("Integers to negative integer powers are not allowed.")
     return Op(name, tuple(nodes), out, shape)
 
 
@@ -605,3 +636,35 @@ for _py, _op in COMPARISON_OPERATORS.items():
     setattr(Array, f"__{_py}__", _binary_method(_op))
 for _py, _op in UNARY_OPERATORS.items():
     setattr(Array, f"__{_py}__", _unary_method(_op))
+
+#: ``ndarray.__pow__`` short-cuts these Python-scalar exponents to other ufuncs
+#: (float/complex arrays; integer and bool arrays only ``** 2``). Their results can
+#: differ from ``power``'s (complex ``x ** -1``, ``bool ** 2`` is int8), so we follow.
+_FAST_POWERS = {2: "square", 0.5: "sqrt", -1: "reciprocal", 1: "positive"}
+
+
+def _power_op(x: Array, e: Any) -> str:
+    if type(e) is int or type(e) is float:
+        if x._dtype.kind == "c" and e == -1 and type(e) is float:
+            return "pow"  # measured: complex ** -1.0 is power's, complex ** -1 reciprocal's
+        if x._dtype.kind in "fc":
+            return _FAST_POWERS.get(e, "pow")
+        if type(e) is int and e == 2:
+            return "square"
+    return "pow"
+
+
+_generic_pow, _generic_ipow = Array.__pow__, Array.__ipow__
+
+
+def _pow(self: Array, other: Any) -> Any:
+    name = _power_op(self, other)
+    return _generic_pow(self, other) if name == "pow" else apply(name, self)
+
+
+def _ipow(self: Array, other: Any) -> Any:
+    name = _power_op(self, other)
+    return _generic_ipow(self, other) if name == "pow" else self._inplace(name, other)
+
+
+Array.__pow__, Array.__ipow__ = _pow, _ipow

@@ -41,8 +41,10 @@ PYTHON_SCALAR_DTYPES = {
     complex: DEFAULT_COMPLEX,
 }
 
-#: 8-bit dtypes whose chains collapse into class maps (table size per dtype).
-EIGHT_BIT_DOMAIN = {np.dtype(np.uint8): 256, np.dtype(np.int8): 256, BOOL: 2}
+#: 8-bit dtypes whose chains collapse into class maps (table size per dtype). bool
+#: covers all 256 bytes: a bool array may hold any nonzero byte (``u8.view(bool)``),
+#: which NumPy reads as True -- the table, indexed by the raw byte, must too.
+EIGHT_BIT_DOMAIN = {np.dtype(np.uint8): 256, np.dtype(np.int8): 256, BOOL: 256}
 
 _KIND_SETS = {
     "bool": lambda dt: dt == BOOL,

@@ -71,6 +71,9 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Array:
     if c.dtype != np.bool_:
         c = Op("astype", (c,), np.dtype(np.bool_), c.shape) if type(c) is not Const else Const(bool(c.value))
     dt = np.result_type(*[v.value if type(v) is Const else v.dtype for v in (a, b)])
+    for v in (a, b):
+        if type(v) is Const and type(v.value) is int and dt.kind in "fc":
+            float(v.value)  # OverflowError for ints beyond float64, as NumPy
     if dt.kind in "iub":
         # NumPy's where casts a Python int that does not fit the result dtype with wraparound.
         a, b = (Const(int(np.array(v.value).astype(dt))) if type(v) is Const and type(v.value) is int
@@ -82,24 +85,22 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Array:
 
 
 def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
-    """Clamp to [min, max] (either may be None); the result keeps ``x``'s dtype (the standard)."""
+    """Clamp to [min, max] (either may be None); the result keeps ``x``'s dtype (the standard).
+
+    As ``np.clip``: one bound is ``maximum``/``minimum``, two bounds the ``clip``
+    ufunc (whose signed-zero and NaN rules differ from max-then-min).
+    """
     dt = x.dtype
-    if (x._data is not None and x._data.size <= settings.eager_below
-            and all(b is None or type(b) in (int, float, bool) for b in (min, max))):
-        d = x._data
-        if min is not None:
-            d = np.maximum(d, _clamp(min, dt))
-        if max is not None:
-            d = np.minimum(d, _clamp(max, dt))
-        return Array._wrap(np.array(d) if d is x._data else np.asarray(d), x.device)
-    out = x
-    for bound, op in ((min, "maximum"), (max, "minimum")):
-        if bound is None:
-            continue
-        out = apply(op, out, _clamp(bound, dt))
-    if out is x:
+    lo, hi = _clamp(min, dt), _clamp(max, dt)
+    if lo is None and hi is None:
         return astype(x, dt)
-    if out.dtype != dt and isinstance(min if min is not None else max, Array):
+    if hi is None:
+        out = apply("maximum", x, lo)
+    elif lo is None:
+        out = apply("minimum", x, hi)
+    else:
+        out = apply("clip", x, lo, hi)
+    if out.dtype != dt and (isinstance(min, Array) or isinstance(max, Array)):
         out = astype(out, dt)
     return out
 

@@ -52,17 +52,10 @@ def _get_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-#: Ops whose NumPy loop is several times slower with a scalar operand than with
-#: an array one (measured: np.maximum(float32[16K], 0) 21 us vs 4.6 us for two
-#: arrays): the executor "splats" the scalar into a block-sized constant array.
-_SPLAT_OPS = frozenset({"maximum", "minimum", "fmax", "fmin"})
-
-
 class Plan:
     """What the executor precomputes per circuit: functions, scratch slots, output routing.
 
-    Registers: inputs, params, instruction results (the circuit's numbering),
-    then one extra register per splatted scalar.
+    Registers: inputs, params, instruction results (the circuit's numbering).
     """
 
     def __init__(self, c: Circuit):
@@ -85,7 +78,6 @@ class Plan:
             if o >= first and o not in direct and (o - first) >= last_input_read:
                 direct[o] = j
         is_output = set(c.outputs)
-        self._plan_params(c)
         self.steps: list[tuple[Any, tuple[int, ...], int, Any]] = []  # (fn, srcs, dst, target)
         free: dict[np.dtype, list[int]] = {}
         self.slot_dtypes: list[np.dtype] = []
@@ -104,51 +96,12 @@ class Plan:
                     slot = len(self.slot_dtypes)
                     self.slot_dtypes.append(ins.dtype)
                 target = ("slot", slot)
-            srcs = ins.srcs
-            if ins.op in _SPLAT_OPS:
-                srcs = tuple(self._splat_reg(s, ins) if ni <= s < first else s for s in srcs)
-            self.steps.append((spec.numpy, srcs, ins.dst, target))
+            self.steps.append((spec.numpy, ins.srcs, ins.dst, target))
             self._slot_of_reg[ins.dst] = target
             if not spec.inplace_ok:
                 self._release(dying, free)
         # Outputs not computed straight into ``out``: copied at the end of each block.
         self.copies = [(j, o) for j, o in enumerate(c.outputs) if direct.get(o) != j]
-
-    def _plan_params(self, c: Circuit) -> None:
-        """Weak Python scalars are converted once per run to the one loop dtype they meet."""
-        from ..expr.infer import resolve
-
-        ni, first = c.n_inputs, c.first_instr_reg
-        uses: dict[int, set] = {}
-        self._loop_dtype: dict[tuple[int, int], np.dtype] = {}  # (instr index, src reg) -> dtype
-        for k, ins in enumerate(c.instrs):
-            spec = OPS[ins.op]
-            if spec.ufunc is None:
-                continue
-            loop, _ = resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))
-            for s, dt in zip(ins.srcs, loop):
-                if ni <= s < first:
-                    uses.setdefault(s, set()).add(dt)
-                    self._loop_dtype[(k, s)] = dt
-        self.param_casts = {
-            s: next(iter(dts)) for s, dts in uses.items()
-            if len(dts) == 1 and not isinstance(c.params[s - ni], np.dtype)
-        }
-        self.splats: list[tuple[int, np.dtype]] = []
-        self._splat_of: dict[tuple[int, np.dtype], int] = {}
-
-    def _splat_reg(self, param_reg: int, ins: Any) -> int:
-        from ..expr.infer import resolve
-
-        c = self.circuit
-        loop, _ = resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))
-        dt = loop[ins.srcs.index(param_reg)]
-        key = (param_reg, dt)
-        r = self._splat_of.get(key)
-        if r is None:
-            r = self._splat_of[key] = self.n_regs + len(self.splats)
-            self.splats.append(key)
-        return r
 
     def _release(self, regs: Sequence[int], free: dict) -> None:
         for r in regs:
@@ -158,34 +111,21 @@ class Plan:
 
     # ---- running ---------------------------------------------------------
 
-    def bind_values(self, values: Sequence[Any]) -> list:
-        """Parameter register contents: weak scalars cast once to their loop dtype."""
-        out = list(values)
-        ni = self.n_inputs
-        for r, dt in self.param_casts.items():
-            try:
-                out[r - ni] = dt.type(out[r - ni])
-            except (OverflowError, ValueError):
-                pass  # e.g. uint8 < 300 (allowed for comparisons): NumPy handles the Python int
-        return out
-
     def new_regs(self, values: Sequence[Any]) -> list:
-        regs: list[Any] = [None] * (self.n_regs + len(self.splats))
-        regs[self.n_inputs:self.first] = self.bind_values(values)
+        """Registers for one run. Scalars go to NumPy exactly as recorded (Python scalars
+        stay weak): converting them first can change which NumPy loop runs (e.g. a
+        strong float16 exponent skips ``power``'s sqrt fast path, and scalar-vs-array
+        maximum break signed-zero ties differently)."""
+        regs: list[Any] = [None] * self.n_regs
+        regs[self.n_inputs:self.first] = values
         return regs
 
     def scratch(self, shape: Any, regs: list) -> list:
-        """Scratch registers of ``shape``, then the splatted scalars (filled)."""
-        out = [np.empty(shape, dtype=dt) for dt in self.slot_dtypes]
-        for r, dt in self.splats:
-            out.append(np.full(shape, regs[r], dtype=dt))
-        return out
+        return [np.empty(shape, dtype=dt) for dt in self.slot_dtypes]
 
     def run_block(self, regs: list, in_blocks: Sequence[Any], out_blocks: Sequence[Any], scratch: list) -> None:
         ni = self.n_inputs
         regs[:ni] = in_blocks
-        if self.splats:
-            regs[self.n_regs:] = scratch[len(self.slot_dtypes):]
         for fn, srcs, dst, (kind, idx) in self.steps:
             dst_arr = out_blocks[idx] if kind == "out" else scratch[idx]
             fn(*[regs[s] for s in srcs], out=dst_arr)
@@ -262,6 +202,10 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
     else:
         ins, os_ = list(buffers), list(outs)
         worker = _nditer_worker
+        if any(np.may_share_memory(o, b) for o in outs for b in buffers):
+            # In place through a strided view: concurrent buffered iterators over the
+            # same memory were seen to lose writes (2 in 20 runs); one thread is exact.
+            nthreads = 1
     if nthreads == 1:
         worker(plan, list(regs), ins, os_, 0, size)
         return

@@ -130,7 +130,14 @@ def _cast_is_exact_chain(p: Program, d: Def) -> int | None:
     if type(src) is Def and src.op == "astype":
         x = src.srcs[0]
         xdt = p.dtype_of(x)
-        if xdt is not None and np.can_cast(xdt, src.dtype, "safe"):
+        # Lossless only within a kind family: NumPy calls int64 -> float64 "safe"
+        # but it rounds, and float -> int differs from int -> int (no wraparound).
+        same_family = xdt is not None and (xdt.kind in "iu") == (src.dtype.kind in "iu") \
+            and (xdt.kind == "c") == (src.dtype.kind == "c") and xdt.kind != "b" and src.dtype.kind != "b"
+        # ... and then to a target of the same family, unless the middle is an integer
+        # (int -> wider int -> float is exact; float -> wider float -> int is not: NaN).
+        then_ok = src.dtype.kind in "iu" or (d.dtype.kind in "fc") == (src.dtype.kind in "fc")
+        if same_family and then_ok and np.can_cast(xdt, src.dtype, "safe"):
             return x
     return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -25,9 +26,7 @@ MAX_INPUTS = 2
 
 
 def domain(dtype: np.dtype) -> np.ndarray:
-    """Every value of an 8-bit dtype, ordered by bit pattern (so index == bits)."""
-    if dtype == np.bool_:
-        return np.array([False, True])
+    """Every bit pattern of an 8-bit dtype, in order (so index == bits); bool: all 256 bytes."""
     return np.arange(256, dtype=np.uint8).view(dtype)
 
 
@@ -52,7 +51,41 @@ def grid_inputs(c: Circuit) -> list[np.ndarray]:
     return [doms[0][:, None], doms[1][None, :]]
 
 
-def build(c: Circuit, run_program, values: Sequence[Any]) -> list[np.ndarray] | None:
+#: NumPy's floating-point error categories, as the bits its error callback receives.
+FP_BITS = {"divide": 1, "over": 2, "under": 4, "invalid": 8}
+
+
+@dataclass
+class ClassMap:
+    """The tables of one circuit for one set of parameter values.
+
+    ``error_bits``: floating-point error categories (``FP_BITS``) that some
+    input combination raises. ``entry_errors`` (one-input maps): those bits per
+    table entry, so a lookup can tell whether the actual data would have made
+    NumPy warn -- and then warn exactly as NumPy does.
+    """
+
+    tables: list[np.ndarray]
+    error_bits: int = 0
+    entry_errors: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return sum(t.nbytes for t in self.tables)
+
+
+def _errors_of(run_program, ins, values, outs) -> int:
+    bits = [0]
+
+    def note(kind: str, flag: int) -> None:
+        bits[0] |= flag
+
+    with np.errstate(all="call", call=note):
+        run_program(ins, values, outs)
+    return bits[0]
+
+
+def build(c: Circuit, run_program, values: Sequence[Any]) -> ClassMap | None:
     """Evaluate ``c`` over every input combination; one flat table per output.
 
     ``run_program(inputs, values, outs)`` is the reference executor. Returns
@@ -64,11 +97,34 @@ def build(c: Circuit, run_program, values: Sequence[Any]) -> list[np.ndarray] | 
     shape = np.broadcast_shapes(*(x.shape for x in ins))
     outs = [np.empty(shape, dtype=dt) for dt in c.output_dtypes]
     try:
-        with np.errstate(all="ignore"):
-            run_program(ins, values, outs)
+        bits = _errors_of(run_program, ins, values, outs)
+        per_entry = None
+        if bits and len(ins) == 1:
+            dom = ins[0]
+            per_entry = np.zeros(dom.shape[0], dtype=np.uint8)
+            scratch = [np.empty(1, dtype=dt) for dt in c.output_dtypes]
+            for i in range(dom.shape[0]):
+                per_entry[i] = _errors_of(run_program, [dom[i:i + 1]], values, scratch)
     except (ArithmeticError, ValueError, TypeError):
         return None
-    return [o.reshape(-1) for o in outs]
+    return ClassMap([o.reshape(-1) for o in outs], bits, per_entry)
+
+
+def active_error_bits() -> int:
+    """Categories NumPy's current error state does not ignore."""
+    return sum(FP_BITS[k] for k, v in np.geterr().items() if v != "ignore")
+
+
+def offending_values(cm: ClassMap, buf: np.ndarray, active: int) -> np.ndarray:
+    """The distinct input values present in ``buf`` whose entries raise an active FP error."""
+    bad = np.flatnonzero(cm.entry_errors & active)
+    if bad.size == 0:
+        return bad
+    bits = buf.view(np.uint8)
+    hit = np.isin(bits, bad)
+    if not hit.any():
+        return bad[:0]
+    return np.unique(bits[hit]).view(buf.dtype)
 
 
 class TableCache:
@@ -76,7 +132,7 @@ class TableCache:
 
     def __init__(self, max_bytes: int = 64 << 20):
         self.max_bytes = max_bytes
-        self._d: OrderedDict[tuple, list | None] = OrderedDict()
+        self._d: OrderedDict[tuple, ClassMap | None] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -84,15 +140,15 @@ class TableCache:
     def key(c: Circuit, values: Sequence[Any]) -> tuple:
         return (c.key, tuple(scalar_key(v, None) for v in values))
 
-    def get(self, k: tuple) -> tuple[bool, list | None]:
+    def get(self, k: tuple) -> tuple[bool, ClassMap | None]:
         with self._lock:
             if k in self._d:
                 self._d.move_to_end(k)
                 return True, self._d[k]
             return False, None
 
-    def put(self, k: tuple, tables: list | None) -> None:
-        nbytes = sum(t.nbytes for t in tables) if tables else 0
+    def put(self, k: tuple, tables: ClassMap | None) -> None:
+        nbytes = tables.nbytes if tables else 0
         with self._lock:
             if k in self._d:
                 return
@@ -100,7 +156,7 @@ class TableCache:
             self._bytes += nbytes
             while self._bytes > self.max_bytes and len(self._d) > 1:
                 _, old = self._d.popitem(last=False)
-                self._bytes -= sum(t.nbytes for t in old) if old else 0
+                self._bytes -= old.nbytes if old else 0
 
     def clear(self) -> None:
         with self._lock:

@@ -77,7 +77,7 @@ def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
     return True, f"{len(c.instrs)} ops -> one lookup per element"
 
 
-def _tables(entry: Entry, binding: Binding) -> list | None:
+def _tables(entry: Entry, binding: Binding) -> "classmap.ClassMap | None":
     c = entry.circuit
     k = CACHE.tables.key(c, binding.values)
     found, tables = CACHE.tables.get(k)
@@ -92,12 +92,24 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
     threads = backend != "wasm"
     ok, _ = use_classmap(entry, binding)
     if ok:
-        tables = _tables(entry, binding)
-        if tables is not None:
-            plan = numpy_exec.TablePlan(tables, classmap.sizes(entry.circuit))
+        cm = _tables(entry, binding)
+        active = classmap.active_error_bits() & cm.error_bits if cm is not None else 0
+        if cm is not None and (not active or cm.entry_errors is not None):
+            plan = numpy_exec.TablePlan(cm.tables, classmap.sizes(entry.circuit))
             numpy_exec.run(plan, binding.buffers, (), outs, threads=threads)
+            if active:
+                _warn_like_numpy(entry, binding, cm, active)
             return
     numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+
+
+def _warn_like_numpy(entry: Entry, binding: Binding, cm: "classmap.ClassMap", active: int) -> None:
+    """A lookup computes nothing, so NumPy's RuntimeWarnings would be lost: re-run the
+    chain on just the distinct input values that raise them, under the caller's errstate."""
+    vals = classmap.offending_values(cm, binding.buffers[0], active)
+    if vals.size:
+        outs = [np.empty(vals.shape, dtype=dt) for dt in entry.circuit.output_dtypes]
+        numpy_exec.run(entry.plan, [vals], binding.values, outs, threads=False)
 
 
 def _run(roots: Sequence[Node], backend: str, outs: Sequence[Any] | None) -> list[Any]:

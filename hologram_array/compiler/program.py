@@ -16,6 +16,7 @@ spans the same iteration space.
 """
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -61,15 +62,18 @@ class Program:
         return self.dtype_of(r)
 
 
+_PACK_D = struct.Struct("<d").pack
+
+
 def scalar_key(value: Any, dtype: np.dtype | None) -> tuple:
     """A hashable key that tells apart -0.0 and 0.0, 1 and 1.0 and True, NumPy NaN payloads."""
     t = type(value)
     if t is float:
-        return (t, dtype, value.hex())
+        return (t, dtype, _PACK_D(value))  # the bits: -0.0, -nan and NaN payloads differ
     if t is int or t is bool:
         return (t, dtype, value)
     if t is complex:
-        return (t, dtype, value.real.hex(), value.imag.hex())
+        return (t, dtype, _PACK_D(value.real), _PACK_D(value.imag))
     if isinstance(value, np.generic):
         return (t, dtype, value.tobytes())
     return (t, dtype, value)

@@ -10,7 +10,7 @@ Adding an element-wise op = adding one row here (plus its tests).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -33,7 +33,8 @@ class OpSpec:
     ufunc: np.ufunc | None = None
     #: Safe to write the result over an operand's buffer (single-pass ufunc).
     inplace_ok: bool = True
-    numba: str | None = None  # expression template for the Numba backend ({0}, {1} ...)
+    #: Numba backend templates: ``((kinds, template), ...)``, see ``numba_templates`` below.
+    numba: tuple[tuple[str, str], ...] | None = None
     cuda: str | None = None   # expression template for the CUDA backend
 
 
@@ -149,6 +150,10 @@ _B = [  # (name, numpy ufunc, cost) -- binary
     ("lcm", np.lcm, DIV),
 ]
 
+_T = [  # ternary ufuncs
+    ("clip", np._core.umath.clip, ARITH),  # np.clip's loop for two bounds (its signed-zero rules)
+]
+
 #: Ops whose result dtype is not a ufunc's: the recording layer gives their dtype.
 _SPECIAL = [
     OpSpec("astype", 1, _astype),
@@ -162,14 +167,148 @@ for _name, _uf, _cost in _U:
     OPS[_name] = _row(_name, 1, _uf, _cost)
 for _name, _uf, _cost in _B:
     OPS[_name] = _row(_name, 2, _uf, _cost)
+for _name, _uf, _cost in _T:
+    OPS[_name] = _row(_name, 3, _uf, _cost)
 for _spec in _SPECIAL:
     OPS[_spec.name] = _spec
 
-#: Ops whose two operands commute exactly (used by CSE to order operands).
+# ---------------------------------------------------------------------------------------------
+# Numba templates (backends/cpu_numba.py; helpers in backends/numba_ops.py).
+#
+# Per row: {kinds: template}. The kind of the op's first loop dtype picks the template:
+# ``b`` bool, ``i`` signed int, ``u`` unsigned int, ``e`` float16 (else the ``f`` entry),
+# ``f`` float32/float64, ``c`` complex; ``x`` a comparison of int64 with uint64 (NumPy compares
+# exactly: ``{cmp}`` is -1, 0 or 1). Operands ``{0}`` ``{1}`` ``{2}`` are already cast to
+# the loop dtypes (float16 values are carried in float32); the backend casts the template's
+# value to the result dtype (wraparound for ints, rounding to float16 after every op).
+# Fields: ``{T}`` the loop dtype's scalar type (np.float32 for float16), ``{s}`` the precision
+# suffix of the helpers (f32/f64, c64/c128), ``{bits}`` the loop dtype's width, ``{F2I}`` the
+# float -> loop-int cast helper, ``{fma}`` "_fma" where NumPy's complex multiply fuses,
+# ``{bounds}`` "_const" where clip's bounds are scalars (NumPy's constant-bounds loop).
+# A template starting with "@" calls the C library's complex functions (numba_ops.CLIBM).
+# A dtype kind missing from a row is not supported: the backend raises, naming op and dtype.
+
+_NUMBA: dict[str, dict[str, str]] = {
+    # unary
+    "abs": {"bu": "{0}", "i": "abs_i(np.int64({0}))", "ef": "fabs_{s}({0})", "c": "cabs{fma}_{s}({0})"},
+    "acos": {"ef": "np.arccos({0})", "c": "@libm_cacos({0})"},
+    "acosh": {"ef": "np.arccosh({0})", "c": "@libm_cacosh({0})"},
+    "asin": {"ef": "np.arcsin({0})", "c": "@libm_casin({0})"},
+    "asinh": {"ef": "np.arcsinh({0})", "c": "@libm_casinh({0})"},
+    "atan": {"ef": "np.arctan({0})", "c": "@libm_catan({0})"},
+    "atanh": {"ef": "np.arctanh({0})", "c": "@libm_catanh({0})"},
+    "bitwise_invert": {"b": "not {0}", "iu": "~{0}"},
+    "ceil": {"biu": "{0}", "ef": "np.ceil({0})"},
+    "conj": {"biuef": "{0}", "c": "cconj_{s}({0})"},
+    "cos": {"ef": "np.cos({0})", "c": "@libm_ccos({0})"},
+    "cosh": {"ef": "np.cosh({0})", "c": "@libm_ccosh({0})"},
+    "exp": {"ef": "np.exp({0})", "c": "@libm_cexp({0})"},
+    "expm1": {"ef": "np.expm1({0})", "c": "@cexpm1_{s}({0})"},
+    "floor": {"biu": "{0}", "ef": "np.floor({0})"},
+    "isfinite": {"biu": "True", "ef": "np.isfinite({0})", "c": "cisfinite_{s}({0})"},
+    "isinf": {"biu": "False", "ef": "np.isinf({0})", "c": "cisinf_{s}({0})"},
+    "isnan": {"biu": "False", "ef": "np.isnan({0})", "c": "cisnan_{s}({0})"},
+    "log": {"ef": "np.log({0})", "c": "@libm_clog({0})"},
+    "log1p": {"ef": "np.log1p({0})", "c": "clog1p_{s}({0})"},
+    "log2": {"ef": "np.log2({0})", "c": "@clog2_{s}({0})"},
+    "log10": {"ef": "np.log10({0})", "c": "@clog10_{s}({0})"},
+    "logical_not": {"b": "not {0}", "iuef": "not ({0} != 0)", "c": "not cto_bool_{s}({0})"},
+    "negative": {"i": "-np.int64({0})", "u": "neg_u(np.uint64({0}))", "ef": "neg_{s}({0})",
+                 "c": "cneg_{s}({0})"},
+    "positive": {"iuefc": "{0}"},
+    "reciprocal": {"iu": "{F2I}(1.0 / np.float64({0}))", "ef": "recip_{s}({0})", "c": "crecip_{s}({0})"},
+    "rint": {"ef": "np.rint({0})", "c": "crint_{s}({0})"},
+    "sign": {"i": "sign_i(np.int64({0}))", "u": "sign_u(np.uint64({0}))", "e": "sign_h({0})",
+             "f": "sign_{s}({0})", "c": "csign_{s}({0})"},
+    "signbit": {"ef": "signbit_{s}({0})"},
+    "sin": {"ef": "np.sin({0})", "c": "@libm_csin({0})"},
+    "sinh": {"ef": "np.sinh({0})", "c": "@libm_csinh({0})"},
+    "square": {"iuef": "{0} * {0}", "c": "cmul{fma}_{s}({0}, {0})"},
+    "sqrt": {"ef": "np.sqrt({0})", "c": "@libm_csqrt({0})"},
+    "tan": {"ef": "np.tan({0})", "c": "@libm_ctan({0})"},
+    "tanh": {"ef": "np.tanh({0})", "c": "@libm_ctanh({0})"},
+    "trunc": {"biu": "{0}", "ef": "np.trunc({0})"},
+    "exp2": {"ef": "np.exp2({0})", "c": "@cexp2_{s}({0})"},
+    "cbrt": {"ef": "libm_cbrt({0})"},
+    "deg2rad": {"ef": "deg2rad_{s}({0})"},
+    "rad2deg": {"ef": "rad2deg_{s}({0})"},
+    "fabs": {"ef": "fabs_{s}({0})"},
+    "spacing": {"e": "spacing_h({0})", "f": "spacing_{s}({0})"},
+    # binary
+    "add": {"b": "{0} | {1}", "iuef": "{0} + {1}", "c": "cadd_{s}({0}, {1})"},
+    "atan2": {"ef": "np.arctan2({0}, {1})"},
+    "bitwise_and": {"biu": "{0} & {1}"},
+    "bitwise_left_shift": {"i": "shl_i(np.int64({0}), np.int64({1}), {bits})",
+                           "u": "shl_u(np.uint64({0}), np.uint64({1}), {bits})"},
+    "bitwise_or": {"biu": "{0} | {1}"},
+    "bitwise_right_shift": {"i": "shr_i(np.int64({0}), np.int64({1}), {bits})",
+                            "u": "shr_u(np.uint64({0}), np.uint64({1}), {bits})"},
+    "bitwise_xor": {"biu": "{0} ^ {1}"},
+    "copysign": {"ef": "np.copysign({0}, {1})"},
+    "divide": {"ef": "{0} / {1}", "c": "cdiv_{s}({0}, {1})"},
+    "equal": {"biuef": "{0} == {1}", "x": "{cmp} == 0", "c": "ceq_{s}({0}, {1})"},
+    "floor_divide": {"i": "fdiv_i(np.int64({0}), np.int64({1}))", "u": "fdiv_u(np.uint64({0}), np.uint64({1}))",
+                     "ef": "floor_divide_{s}({0}, {1})"},
+    "greater": {"biuef": "{0} > {1}", "x": "{cmp} > 0", "c": "cgt_{s}({0}, {1})"},
+    "greater_equal": {"biuef": "{0} >= {1}", "x": "{cmp} >= 0", "c": "cge_{s}({0}, {1})"},
+    "hypot": {"ef": "libm_hypot({0}, {1})"},
+    "less": {"biuef": "{0} < {1}", "x": "{cmp} < 0", "c": "clt_{s}({0}, {1})"},
+    "less_equal": {"biuef": "{0} <= {1}", "x": "{cmp} <= 0", "c": "cle_{s}({0}, {1})"},
+    "logaddexp": {"ef": "logaddexp_{s}({0}, {1})"},
+    "logical_and": {"b": "{0} and {1}", "iuef": "({0} != 0) and ({1} != 0)",
+                    "c": "cto_bool_{s}({0}) and cto_bool_{s}({1})"},
+    "logical_or": {"b": "{0} or {1}", "iuef": "({0} != 0) or ({1} != 0)",
+                   "c": "cto_bool_{s}({0}) or cto_bool_{s}({1})"},
+    "logical_xor": {"b": "{0} != {1}", "iuef": "({0} != 0) != ({1} != 0)",
+                    "c": "cto_bool_{s}({0}) != cto_bool_{s}({1})"},
+    "maximum": {"b": "{0} | {1}", "iu": "{0} if {0} > {1} else {1}", "e": "maximum_h({0}, {1})",
+                "f": "maximum_{s}({0}, {1})", "c": "cmaximum_{s}({0}, {1})"},
+    "minimum": {"b": "{0} & {1}", "iu": "{0} if {0} < {1} else {1}", "e": "minimum_h({0}, {1})",
+                "f": "minimum_{s}({0}, {1})", "c": "cminimum_{s}({0}, {1})"},
+    "multiply": {"b": "{0} & {1}", "iuef": "{0} * {1}", "c": "cmul{fma}_{s}({0}, {1})"},
+    "nextafter": {"e": "nextafter_h({0}, {1})", "f": "libm_nextafter({0}, {1})"},
+    "not_equal": {"biuef": "{0} != {1}", "x": "{cmp} != 0", "c": "cne_{s}({0}, {1})"},
+    "pow": {"i": "pow_i(np.int64({0}), np.int64({1}), err)", "u": "pow_u(np.uint64({0}), np.uint64({1}))",
+            "ef": "libm_pow({0}, {1})", "c": "@cpow_{s}({0}, {1})"},
+    "remainder": {"i": "rem_i(np.int64({0}), np.int64({1}))", "u": "rem_u(np.uint64({0}), np.uint64({1}))",
+                  "ef": "remainder_{s}({0}, {1})"},
+    "subtract": {"iuef": "{0} - {1}", "c": "csub_{s}({0}, {1})"},
+    "fmod": {"i": "fmod_i(np.int64({0}), np.int64({1}))", "u": "rem_u(np.uint64({0}), np.uint64({1}))",
+             "ef": "np.fmod({0}, {1})"},
+    "fmax": {"b": "{0} | {1}", "iu": "{0} if {0} > {1} else {1}", "e": "fmax_h({0}, {1})",
+             "f": "fmax_{s}({0}, {1})", "c": "cfmax_{s}({0}, {1})"},
+    "fmin": {"b": "{0} & {1}", "iu": "{0} if {0} < {1} else {1}", "e": "fmin_h({0}, {1})",
+             "f": "fmin_{s}({0}, {1})", "c": "cfmin_{s}({0}, {1})"},
+    "logaddexp2": {"ef": "logaddexp2_{s}({0}, {1})"},
+    "heaviside": {"ef": "heaviside_{s}({0}, {1})"},
+    "ldexp": {"ef": "ldexp_{s}({0}, np.int64({1}))"},
+    "float_power": {"f": "libm_pow({0}, {1})", "c": "@cpow_{s}({0}, {1})"},
+    "gcd": {"i": "gcd_i(np.int64({0}), np.int64({1}))", "u": "gcd_u(np.uint64({0}), np.uint64({1}))"},
+    "lcm": {"i": "lcm_i(np.int64({0}), np.int64({1}))", "u": "lcm_u(np.uint64({0}), np.uint64({1}))"},
+    # ternary
+    "clip": {"biu": "clip_i({0}, {1}, {2})", "e": "clip_h({0}, {1}, {2})",
+             "f": "clip{bounds}_{s}({0}, {1}, {2})", "c": "cclip_{s}({0}, {1}, {2})"},
+    # special rows: the backend casts the operands to the result dtype (astype, where)
+    "astype": {"biuefc": "{0}"},
+    "where": {"biuefc": "{1} if {0} else {2}"},
+    "real": {"c": "{0}.real"},
+    "imag": {"c": "{0}.imag", "biuef": "{T}(0)"},
+}
+for _name, _templates in _NUMBA.items():
+    OPS[_name] = replace(OPS[_name], numba=tuple(_templates.items()))
+
+
+def numba_templates(name: str) -> dict[str, str]:
+    """The Numba templates of op ``name`` by dtype kind (``{}`` when it has none)."""
+    return dict(spec(name).numba or ())
+
+
+#: Ops whose two operands commute exactly (used by CSE to order operands). Not
+#: maximum/minimum/fmax/fmin: for (-0.0, +0.0) NumPy returns one operand by position.
 COMMUTATIVE = frozenset(
-    {"add", "multiply", "maximum", "minimum", "equal", "not_equal", "bitwise_and",
+    {"add", "multiply", "equal", "not_equal", "bitwise_and",
      "bitwise_or", "bitwise_xor", "logical_and", "logical_or", "logical_xor", "hypot",
-     "logaddexp", "logaddexp2", "fmax", "fmin", "gcd", "lcm"}
+     "logaddexp", "logaddexp2", "gcd", "lcm"}
 )
 
 #: Comparison ops: a Python int out of the array dtype's range is allowed (NumPy 2).

@@ -1,0 +1,703 @@
+"""The Numba backend: a circuit becomes one compiled, parallel, fused kernel.
+
+``generate_source(circuit)`` writes readable Python (one comment per instruction: op, loop
+dtypes, result dtype) defining two kernels specialised on the circuit's dtypes and ndim:
+
+* ``kernel_contig`` -- every input C-contiguous with the output's shape and every output
+  C-contiguous: all arrays flattened to 1-D, one ``numba.prange`` loop over the elements;
+* ``kernel_strided`` -- the general case: inputs passed as ``np.broadcast_to(buf, shape)``
+  views (stride 0 on broadcast axes), nested loops over the output's axes, ``prange`` on the
+  outermost.
+
+Each instruction casts its operands to the loop dtypes NumPy's ufunc would use
+(``expr.infer.resolve``), applies the op's ``numba`` template from the op table
+(``expr/ops.py``; helpers in ``numba_ops.py``) and casts the value to the instruction's dtype:
+integer wraparound; float16 values are carried in float32 and rounded to float16 after every
+op, as NumPy's half loops do. Scalar parameters are kernel arguments, one per (parameter, loop
+dtype) use, converted by the wrapper with NumPy's own scalar conversion (``dtype.type(v)``
+for weak Python scalars, ``astype`` for strong ones), so their conversion is NumPy's exactly.
+
+``compile_circuit(circuit)`` returns a ``Kernel``: ``kernel(buffers, values, outs)`` has the
+contract of ``numpy_exec.run(plan, buffers, values, outs)``. Kernels are compiled with
+``numba.njit(parallel=True, nogil=True, cache=True, error_model='numpy')`` (no fastmath).
+The source is written to ``hologram_<sha256>.py`` in the disk cache (``cache_dir()``) and
+imported from there, so that Numba's own cache makes a second process load the machine code
+instead of compiling it.
+
+What does not match NumPy bit for bit (see also ``tests/test_cpu_numba.py``):
+
+* transcendental functions where NumPy uses its own SIMD code instead of the C library
+  (float32 exp, log, sin, cos, tanh; float64 tanh; and more on AVX-512 machines): a few ULP;
+* float -> uint32 of NaN, infinities and out-of-range values: NumPy's result depends on the
+  element's position (SIMD body vs scalar tail); we give the scalar one;
+* fmax/fmin between +0.0 and -0.0: NumPy's SIMD body and scalar tail pick different zeros;
+  we give the SIMD one (the second operand), as for maximum/minimum;
+* NaN payloads and signs produced by arithmetic (only "is NaN" is guaranteed);
+* complex functions that NumPy takes from the C library need x86-64 Linux (glibc's ABI):
+  elsewhere they raise ``NotImplementedError`` at compile time.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..compiler.circuit import Circuit
+from ..expr.infer import resolve
+from ..expr.ops import COMPARISONS, OPS
+
+#: Bump when the generated code's meaning changes without its text changing.
+CODEGEN_VERSION = 1
+
+_NEG_POW_MSG = "Integers to negative integer powers are not allowed."
+
+# ---------------------------------------------------------------------------------------------
+# availability
+
+
+_available: bool | None = None
+
+
+def available() -> bool:
+    """Whether Numba can be imported (the backend is usable)."""
+    global _available
+    if _available is None:
+        try:
+            import numba  # noqa: F401
+            import llvmlite  # noqa: F401
+            _available = True
+        except Exception:
+            _available = False
+    return _available
+
+
+# ---------------------------------------------------------------------------------------------
+# dtypes in generated code
+
+_SUPPORTED = {np.dtype(t) for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
+                                    np.uint16, np.uint32, np.uint64, np.float16, np.float32,
+                                    np.float64, np.complex64, np.complex128)}
+_F16 = np.dtype(np.float16)
+_BOOL = np.dtype(np.bool_)
+
+
+def _kind(dt: np.dtype) -> str:
+    if dt == _F16:
+        return "e"
+    return {"b": "b", "i": "i", "u": "u", "f": "f", "c": "c"}[dt.kind]
+
+
+def _ctor(dt: np.dtype) -> str:
+    """The scalar type a register of dtype ``dt`` has in generated code."""
+    if dt == _F16:
+        return "np.float32"
+    if dt == _BOOL:
+        return "np.bool_"
+    return "np." + dt.name
+
+
+def _sfx(dt: np.dtype) -> str:
+    if dt.kind == "c":
+        return "c64" if dt.itemsize == 8 else "c128"
+    if dt.kind == "f":
+        return "f64" if dt.itemsize == 8 else "f32"
+    return ""
+
+
+def _check_dtype(dt: Any, what: str) -> np.dtype:
+    if not isinstance(dt, np.dtype) or dt not in _SUPPORTED or not dt.isnative:
+        raise NotImplementedError(f"hologram_array cpu_numba: {what} has unsupported dtype {dt!r}")
+    return dt
+
+
+def _cast(expr: str, src: np.dtype, dst: np.dtype) -> str:
+    """Expression converting ``expr`` (a value of dtype ``src``) to ``dst`` as NumPy casts."""
+    if src == dst:
+        return expr
+    sk, dk = src.kind, dst.kind
+    if dk == "b":
+        if sk == "c":
+            return f"cto_bool_{_sfx(src)}({expr})"
+        return f"({expr} != 0)"
+    if sk == "c" and dk != "c":
+        expr, src, sk = f"{expr}.real", np.dtype(src.char.lower()), "f"
+        if src == dst:
+            return expr
+    if dk in "iu":
+        if sk == "f":  # float16 registers are float32 values
+            return f"f2i_{dst.name}({expr})"
+        return f"np.{dst.name}({expr})"
+    if dst == _F16:
+        if src == np.dtype(np.float64):
+            return f"hr64({expr})"
+        if sk in "iu" and src.itemsize == 8:
+            # int64 -> float16 in one rounding: via float64 (exact below 2**53, else inf anyway)
+            return f"hr64(np.float64({expr}))"
+        return f"hr(np.float32({expr}))"
+    if dk == "f":
+        return f"np.{dst.name}({expr})"
+    # complex destination
+    if sk == "c":
+        return f"np.{dst.name}({expr})"
+    part = "np.float32" if dst.itemsize == 8 else "np.float64"
+    return f"cpack({_cast(expr, src, np.dtype(part[3:]))}, {part}(0.0))"
+
+
+# ---------------------------------------------------------------------------------------------
+# the circuit, instruction by instruction
+
+
+def _token(c: Circuit, r: int):
+    return c.reg_dtype(r)
+
+
+def _loop_dtypes(c: Circuit, ins) -> tuple[tuple[np.dtype, ...], np.dtype]:
+    """(loop dtypes of the operands, dtype the template's value has) for one instruction."""
+    spec = OPS[ins.op]
+    if spec.ufunc is not None:
+        loop, out = resolve(ins.op, tuple(_token(c, s) for s in ins.srcs))
+        return tuple(loop), out
+    if ins.op == "astype":
+        return (ins.dtype,), ins.dtype
+    if ins.op == "where":
+        return (_BOOL, ins.dtype, ins.dtype), ins.dtype
+    if ins.op in ("real", "imag"):
+        src = _token(c, ins.srcs[0])
+        if not isinstance(src, np.dtype):
+            raise NotImplementedError(f"hologram_array cpu_numba: op {ins.op!r} on a weak scalar")
+        return (src,), ins.dtype
+    raise NotImplementedError(f"hologram_array cpu_numba: op {ins.op!r} has no loop-dtype rule")
+
+
+def _template(op: str, loop: Sequence[np.dtype]) -> tuple[str, bool]:
+    """(template, needs C library complex functions) for ``op`` on loop dtypes ``loop``."""
+    from ..expr.ops import numba_templates
+
+    kind = _kind(loop[0])
+    if len(loop) == 2 and {loop[0].kind, loop[1].kind} == {"i", "u"}:
+        kind = "x"  # int64 with uint64: NumPy's exact mixed-sign comparison loops
+    table = numba_templates(op)
+    for kinds, t in table.items():
+        if kind in kinds:
+            break
+    else:
+        if kind == "e":
+            for kinds, t in table.items():
+                if "f" in kinds:
+                    break
+            else:
+                t = None
+        else:
+            t = None
+    if t is None:
+        raise NotImplementedError(
+            f"hologram_array cpu_numba: no Numba template for op {op!r} on dtype {loop[0]}")
+    needs_clibm = t.startswith("@")
+    return (t[1:] if needs_clibm else t), needs_clibm
+
+
+def clibm_available() -> bool:
+    """Whether complex functions can be called in the C library (``numba_ops.CLIBM``)."""
+    import platform
+    return sys.platform.startswith("linux") and platform.machine().lower() in ("x86_64", "amd64")
+
+
+_fma_cache: dict[str, bool] = {}
+
+
+def complex_mul_is_fused() -> bool:
+    """Whether NumPy's complex multiply (SIMD path) rounds once per part (FMA), on this machine."""
+    hit = _fma_cache.get("mul")
+    if hit is None:
+        e = 2.0 ** -30
+        a = np.full(64, complex(1 + e, 1.0))
+        b = np.full(64, complex(1 + e, 1 + 2 * e))
+        hit = _fma_cache["mul"] = bool((a * b).real[0] != 0.0)
+    return hit
+
+
+class _Gen:
+    """Generates the source of one circuit."""
+
+    def __init__(self, c: Circuit, parallel: bool = True):
+        self.c = c
+        self.parallel = bool(parallel)
+        ni = c.n_inputs
+        self.ni, self.first = ni, c.first_instr_reg
+        for k, i in enumerate(c.inputs):
+            _check_dtype(i.dtype, f"input {k}")
+        for k, p in enumerate(c.params):
+            if isinstance(p, np.dtype):
+                _check_dtype(p, f"parameter {k}")
+            elif p not in (int, float, complex, bool):
+                raise NotImplementedError(f"hologram_array cpu_numba: parameter {k} of type {p!r}")
+        for ins in c.instrs:
+            _check_dtype(ins.dtype, f"op {ins.op!r}")
+        self.uses: dict[tuple[int, str, bool], str] = {}  # (param, dtype str, flagged) -> arg name
+        self.use_list: list[tuple[int, np.dtype, bool]] = []
+        self.needs_clibm = False
+        self.fma = "_fma" if complex_mul_is_fused() else ""
+
+    # names
+    def reg(self, r: int) -> str:
+        if r < self.ni:
+            return f"x{r}"
+        return f"r{r}"
+
+    def label(self, r: int) -> str:
+        if r < self.ni:
+            return f"in{r}"
+        if r < self.first:
+            return f"p{r - self.ni}"
+        return f"r{r}"
+
+    def is_scalar(self, r: int) -> bool:
+        """A parameter, or an input broadcast along every output axis (stride 0 throughout)."""
+        if self.ni <= r < self.first:
+            return True
+        return r < self.ni and len(self.c.inputs[r].stretched) > 0 and all(self.c.inputs[r].stretched)
+
+    def param_arg(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
+        k = r - self.ni
+        key = (k, dt.str, flagged)
+        name = self.uses.get(key)
+        if name is None:
+            name = f"p{k}_{dt.name}"
+            if flagged:
+                name += "_cmp"
+            self.uses[key] = name
+            self.use_list.append((k, dt, flagged))
+        return name
+
+    def operand(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
+        """Register ``r`` as a value of loop dtype ``dt``."""
+        if self.ni <= r < self.first:
+            return self.param_arg(r, dt, flagged)
+        return _cast(self.reg(r), self.c.reg_dtype(r), dt)
+
+    def instr_lines(self, ins) -> list[str]:
+        c = self.c
+        loop, out_dt = _loop_dtypes(c, ins)
+        for d in loop:
+            _check_dtype(d, f"op {ins.op!r} loop")
+        t, clibm = _template(ins.op, loop)
+        if clibm:
+            if not clibm_available():
+                raise NotImplementedError(
+                    f"hologram_array cpu_numba: op {ins.op!r} on dtype {loop[0]} needs the C "
+                    "library's complex functions (x86-64 Linux only)")
+            self.needs_clibm = True
+        toks = [_token(c, s) for s in ins.srcs]
+        desc = ", ".join(
+            f"{self.label(s)}:{(tok.name if isinstance(tok, np.dtype) else 'weak ' + tok.__name__)}"
+            + (f"->{d.name}" if (not isinstance(tok, np.dtype) or tok != d) else "")
+            for s, tok, d in zip(ins.srcs, toks, loop))
+        lines = [f"# {self.label(ins.dst)} = {ins.op}({desc}) -> {ins.dtype.name}"]
+        # a weak Python int compared with an integer loop dtype may lie outside its range:
+        # the wrapper passes a flag (-1 below, +1 above, 0 inside) and the result is constant
+        flag_side = None
+        if ins.op in COMPARISONS and loop[0].kind in "iub":
+            for j, (s, tok) in enumerate(zip(ins.srcs, toks)):
+                if tok is int and self.ni <= s < self.first:
+                    flag_side = j
+        ops = [self.operand(s, d) for s, d in zip(ins.srcs, loop)]
+        fields = dict(T=_ctor(loop[0]), s="f32" if loop[0] == _F16 else _sfx(loop[0]),
+                      bits=loop[0].itemsize * 8, fma=self.fma,
+                      F2I=f"f2i_{loop[0].name}" if loop[0].kind in "iu" else "")
+        if "{bounds}" in t:
+            fields["bounds"] = "_const" if all(self.is_scalar(s) for s in ins.srcs[1:]) else ""
+        if "{cmp}" in t:
+            if loop[0].kind == "i":
+                fields["cmp"] = f"cmp_su(np.int64({ops[0]}), np.uint64({ops[1]}))"
+            else:
+                fields["cmp"] = f"(-cmp_su(np.int64({ops[1]}), np.uint64({ops[0]})))"
+        expr = t.format(*ops, **fields)
+        if flag_side is not None:
+            flag = self.param_arg(ins.srcs[flag_side], loop[flag_side], flagged=True)
+            const_ops = ["np.int64(0)"] * len(ops)
+            const_ops[flag_side] = flag
+            const = t.format(*const_ops, **fields)
+            expr = f"({const}) if {flag} != 0 else ({expr})"
+        # the template's value -> the instruction's dtype
+        if out_dt != ins.dtype:
+            value = _cast(f"({expr})", out_dt, ins.dtype)
+        elif ins.op in ("astype", "where", "real", "imag"):
+            value = f"{_ctor(ins.dtype)}({expr})"  # operands already exact in the dtype
+        elif ins.dtype == _F16:
+            value = f"hr({expr})"
+        else:
+            value = f"{_ctor(ins.dtype)}({expr})"
+        lines.append(f"{self.reg(ins.dst)} = {value}")
+        return lines
+
+    def body(self) -> list[str]:
+        out = []
+        for ins in self.c.instrs:
+            out += self.instr_lines(ins)
+        return out
+
+    def output_value(self, r: int) -> str:
+        c = self.c
+        if r < self.ni or r >= self.first:
+            return self.reg(r)
+        tok = c.params[r - self.ni]
+        if not isinstance(tok, np.dtype):
+            raise NotImplementedError("hologram_array cpu_numba: a weak scalar as a circuit output")
+        return self.param_arg(r, tok)
+
+    def source(self) -> str:
+        c = self.c
+        body = self.body()
+        out_vals = [self.output_value(o) for o in c.outputs]
+        in_args = [f"in{k}" for k in range(self.ni)]
+        out_args = [f"out{j}" for j in range(len(c.outputs))]
+        p_args = [self.uses[(k, dt.str, fl)] for k, dt, fl in self.use_list]
+        args = ", ".join(in_args + p_args + out_args + ["err"])
+        used_inputs = sorted({s for ins in c.instrs for s in ins.srcs if s < self.ni}
+                             | {o for o in c.outputs if o < self.ni})
+
+        def load(k: int, idx: str) -> str:
+            v = f"in{k}[{idx}]"
+            return f"h2f({v})" if c.inputs[k].dtype == _F16 else v
+
+        def store(j: int, o: int, idx: str) -> str:
+            v = out_vals[j]
+            if c.output_dtypes[j] == _F16:
+                v = f"f2h({v})"
+            return f"out{j}[{idx}] = {v}"
+
+        def loop_body(idx: str, indent: str) -> list[str]:
+            lines = [f"{indent}x{k} = {load(k, idx)}" for k in used_inputs]
+            lines += [indent + line for line in body]
+            lines += [indent + store(j, o, idx) for j, o in enumerate(c.outputs)]
+            return lines
+
+        hdr = [
+            "# Generated by hologram_array.backends.cpu_numba -- do not edit.",
+            f"# hologram_array {_hx_version()}, codegen {CODEGEN_VERSION}",
+            "#",
+            "# circuit:",
+            *("#   " + line for line in c.listing().splitlines()),
+            "#",
+            f"# kernel args: {args}",
+            "#   in*: input arrays (float16 as uint16 bits), p*_<dtype>: parameters converted to",
+            "#   the loop dtype of their use, out*: outputs, err: error flags (1: integer power",
+            "#   with a negative exponent).",
+            "import numpy as np",
+            "import numba",
+            "from hologram_array.backends.numba_ops import *  # noqa: F401,F403",
+            "",
+            f"_JIT = dict(parallel={self.parallel}, nogil=True, cache=True, error_model='numpy')",
+            "",
+            "",
+            "@numba.njit(**_JIT)",
+            f"def kernel_contig({args}):",
+            "    n = out0.shape[0]",
+            "    for i in numba.prange(n):",
+            *loop_body("i", "        "),
+        ]
+        nd = c.out_ndim
+        if nd >= 1:
+            idx = ", ".join(f"i{a}" for a in range(nd))
+            hdr += ["", "", "@numba.njit(**_JIT)", f"def kernel_strided({args}):"]
+            hdr += [f"    n{a} = out0.shape[{a}]" for a in range(nd)]
+            hdr.append("    for i0 in numba.prange(n0):")
+            indent = "        "
+            for a in range(1, nd):
+                hdr.append(f"{indent}for i{a} in range(n{a}):")
+                indent += "    "
+            hdr += loop_body(idx, indent)
+        return "\n".join(hdr) + "\n"
+
+
+def generate_source(circuit: Circuit, *, parallel: bool = True) -> str:
+    """Readable, deterministic Python source of the circuit's kernels (see the module doc).
+
+    ``parallel=False`` compiles the same loops without threads (``prange`` runs as ``range``):
+    a third of the compile time, for small arrays and tests.
+    """
+    if not circuit.outputs:
+        raise NotImplementedError("hologram_array cpu_numba: a circuit without outputs")
+    return _Gen(circuit, parallel).source()
+
+
+def _hx_version() -> str:
+    try:
+        from .._version import __version__
+        return str(__version__)
+    except Exception:  # pragma: no cover
+        return "0"
+
+
+# ---------------------------------------------------------------------------------------------
+# the disk cache
+
+
+def cache_dir() -> str:
+    """Where generated kernels (and Numba's cache of them) live, versioned.
+
+    ``$HOLOGRAM_CACHE_DIR``, else ``platformdirs.user_cache_dir("hologram_array")``, else
+    ``~/.cache/hologram_array``; then a sub-directory per hologram_array / Numba / Python version
+    and helper-module content, so that no stale machine code is ever loaded.
+    """
+    base = os.environ.get("HOLOGRAM_CACHE_DIR")
+    if not base:
+        try:
+            import platformdirs
+            base = platformdirs.user_cache_dir("hologram_array")
+        except Exception:
+            base = os.path.join(os.path.expanduser("~"), ".cache", "hologram_array")
+    import numba
+    h = hashlib.sha256()
+    for mod in ("numba_ops.py", "cpu_numba.py"):
+        try:
+            with open(os.path.join(os.path.dirname(__file__), mod), "rb") as f:
+                h.update(f.read())
+        except OSError:  # pragma: no cover
+            h.update(mod.encode())
+    h.update(f"{CODEGEN_VERSION} {np.__version__}".encode())
+    sub = (f"numba-hx{_hx_version()}-nb{numba.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+           f"-{h.hexdigest()[:12]}")
+    return os.path.join(base, sub)
+
+
+def _write_atomic(path: str, text: str) -> None:
+    d = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp_hologram_", suffix=".py", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _module_from_file(source: str, digest: str, fresh: bool = False):
+    """Import the kernel module from the disk cache (writing it first), or None if impossible.
+
+    ``fresh``: first delete Numba's cache files of this module (they failed to load).
+    """
+    try:
+        d = cache_dir()
+        os.makedirs(d, exist_ok=True)
+        stem = f"hologram_{digest}"
+        path = os.path.join(d, stem + ".py")
+        try:
+            with open(path, encoding="utf-8") as f:
+                ok = f.read() == source
+        except (OSError, UnicodeDecodeError):
+            ok = False
+        if not ok:  # missing, truncated, corrupt or foreign: (re)write it
+            _write_atomic(path, source)
+        if fresh:
+            pyc = os.path.join(d, "__pycache__")
+            for name in os.listdir(pyc) if os.path.isdir(pyc) else ():
+                if name.startswith(stem + ".") and name.endswith((".nbi", ".nbc")):
+                    try:
+                        os.unlink(os.path.join(pyc, name))
+                    except OSError:
+                        pass
+        name = f"hologram_array._numba_kernels.{stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+    except Exception:
+        return None
+
+
+def _module_in_memory(source: str, digest: str):
+    """Fallback: compile without the disk cache."""
+    import types as _types
+    src = source.replace("cache=True", "cache=False")
+    mod = _types.ModuleType(f"hologram_array._numba_kernels.nocache_{digest}")
+    exec(compile(src, f"<hologram kernel {digest[:12]}>", "exec"), mod.__dict__)
+    return mod
+
+
+# ---------------------------------------------------------------------------------------------
+# kernels
+
+
+def _arr_dtype(dt: np.dtype) -> np.dtype:
+    return np.dtype(np.uint16) if dt == _F16 else dt
+
+
+class Kernel:
+    """A compiled circuit. ``kernel(buffers, values, outs)``: ``numpy_exec.run``'s contract."""
+
+    def __init__(self, circuit: Circuit, source: str, uses, module, cached: bool):
+        self.circuit = circuit
+        self.source = source
+        self.uses = uses  # [(param index, loop dtype, flagged)]
+        self.module = module
+        self.disk_cached = cached
+        self._lock = threading.Lock()
+        self._ready: dict[str, Any] = {}
+        self._in_dtypes = [_arr_dtype(i.dtype) for i in circuit.inputs]
+        self._out_dtypes = [_arr_dtype(d) for d in circuit.output_dtypes]
+        self._f16_in = [i.dtype == _F16 for i in circuit.inputs]
+        self._f16_out = [d == _F16 for d in circuit.output_dtypes]
+
+    # -- compiling ------------------------------------------------------------------------
+    def _signature(self, variant: str):
+        from numba import types
+        from numba.np.numpy_support import from_dtype
+
+        nd, layout = (1, "C") if variant == "contig" else (self.circuit.out_ndim, "A")
+        sig = [types.Array(from_dtype(dt), nd, layout, readonly=True) for dt in self._in_dtypes]
+        for k, dt, flagged in self.uses:
+            if flagged:
+                sig.append(types.int64)
+            elif dt == _F16:
+                sig.append(types.float32)
+            else:
+                sig.append(from_dtype(dt))
+        sig += [types.Array(from_dtype(dt), nd, layout) for dt in self._out_dtypes]
+        sig.append(types.Array(types.uint8, 1, "C"))
+        return tuple(sig)
+
+    def dispatcher(self, variant: str):
+        """The compiled ``kernel_contig`` / ``kernel_strided`` (compiled or loaded on first use)."""
+        d = self._ready.get(variant)
+        if d is not None:
+            return d
+        with self._lock:
+            d = self._ready.get(variant)
+            if d is None:
+                sig = self._signature(variant)
+                d = getattr(self.module, f"kernel_{variant}")
+                try:
+                    d.compile(sig)
+                except Exception:
+                    if not self.disk_cached:
+                        raise
+                    # Numba's cache files of this module do not load (corrupt, foreign):
+                    # delete them and compile again; failing that, compile without the cache
+                    digest = hashlib.sha256(self.source.encode()).hexdigest()
+                    mod = _module_from_file(self.source, digest, fresh=True)
+                    if mod is None:
+                        mod = _module_in_memory(self.source, digest)
+                        self.disk_cached = False
+                    self.module = mod
+                    self._ready.clear()
+                    d = getattr(mod, f"kernel_{variant}")
+                    try:
+                        d.compile(sig)
+                    except Exception:
+                        if not self.disk_cached:
+                            raise
+                        self.module = _module_in_memory(self.source, digest)
+                        self.disk_cached = False
+                        d = getattr(self.module, f"kernel_{variant}")
+                        d.compile(sig)
+                d.disable_compile()
+                self._ready[variant] = d
+        return d
+
+    def cache_hits(self) -> int:
+        """How many compiled variants were loaded from Numba's disk cache (not compiled)."""
+        return sum(sum(d.stats.cache_hits.values()) for d in self._ready.values())
+
+    def compile_all(self) -> None:
+        self.dispatcher("contig")
+        if self.circuit.out_ndim >= 1:
+            self.dispatcher("strided")
+
+    # -- running --------------------------------------------------------------------------
+    def bind(self, values: Sequence[Any]) -> list:
+        """Parameter arguments: each value converted to the loop dtype of its use, as NumPy."""
+        c = self.circuit
+        out = []
+        for k, dt, flagged in self.uses:
+            v = values[k]
+            tok = c.params[k]
+            if flagged:  # a Python int compared with an integer dtype
+                info = np.iinfo(dt) if dt.kind in "iu" else None
+                lo, hi = (int(info.min), int(info.max)) if info else (0, 1)
+                out.append(np.int64(1 if v > hi else (-1 if v < lo else 0)))
+                continue
+            if isinstance(tok, np.dtype):
+                x = np.asarray(v, dtype=tok).astype(dt)[()]
+            else:
+                try:
+                    with np.errstate(all="ignore"):
+                        x = dt.type(v)
+                except OverflowError:
+                    # only reachable for comparisons (flagged): the value is unused there
+                    x = dt.type(0)
+            if dt == _F16:
+                x = np.float32(x)
+            out.append(x)
+        return out
+
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
+        if not outs:
+            return
+        shape = tuple(outs[0].shape)
+        if outs[0].size == 0:
+            return
+        c = self.circuit
+        params = self.bind(values)
+        bufs = [np.asarray(b) for b in buffers]
+        flat = c.out_ndim == 0 or (
+            all(b.shape == shape and b.flags.c_contiguous for b in bufs)
+            and all(o.flags.c_contiguous for o in outs))
+        if flat:
+            ins = [b.reshape(-1) for b in bufs] if c.out_ndim else [b.reshape(1) for b in bufs]
+            os_ = [o.reshape(-1) for o in outs]
+            variant = "contig"
+        else:
+            ins = [np.broadcast_to(b, shape) for b in bufs]
+            os_ = list(outs)
+            variant = "strided"
+        ins = [x.view(np.uint16) if f else x for x, f in zip(ins, self._f16_in)]
+        os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
+        err = np.zeros(1, np.uint8)
+        self.dispatcher(variant)(*ins, *params, *os_, err)
+        if err[0]:
+            raise ValueError(_NEG_POW_MSG)
+
+
+_kernels: dict[str, Kernel] = {}
+_kernels_lock = threading.Lock()
+
+
+def compile_circuit(circuit: Circuit, *, parallel: bool = True, disk_cache: bool = True) -> Kernel:
+    """Generate and import the circuit's ``Kernel`` (each variant compiles on its first call).
+
+    Raises ``NotImplementedError`` naming the op and dtype for anything the backend cannot run
+    exactly as NumPy does, and ``ImportError`` when Numba is not installed.
+    """
+    if not circuit.outputs:
+        raise NotImplementedError("hologram_array cpu_numba: a circuit without outputs")
+    g = _Gen(circuit, parallel)
+    source = g.source()
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    k = _kernels.get(digest)
+    if k is not None:
+        return k
+    if not available():
+        raise ImportError("hologram_array cpu_numba: numba is not installed")
+    mod = _module_from_file(source, digest) if disk_cache else None
+    cached = mod is not None
+    if mod is None:
+        mod = _module_in_memory(source, digest)
+    k = Kernel(circuit, source, g.use_list, mod, cached)
+    with _kernels_lock:
+        return _kernels.setdefault(digest, k)
+
+
+def run(kernel: Kernel, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
+    """``numpy_exec.run``'s contract, for a compiled kernel."""
+    kernel(buffers, values, outs)
