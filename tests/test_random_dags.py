@@ -326,8 +326,21 @@ def np_apply(node: Node, vals):
         if node.kind == "where":
             return np.where(*vals)
         if node.kind == "astype":
-            return np.asarray(vals[0]).astype(node.extra)
+            return _defined_cast_input(np, np.asarray(vals[0]), node.extra).astype(node.extra)
     raise AssertionError(node)
+
+
+def _defined_cast_input(xp, v, target):
+    """Float -> int casts of NaN, inf or out-of-range values are undefined in C, and NumPy's
+    result differs between its own loops (contiguous, strided, SIMD): both sides replace such
+    values by 0 first, with the same element-wise ops, so the comparison stays exact."""
+    target = np.dtype(target)
+    if v.dtype.kind not in "fc" or target.kind not in "iu":
+        return v
+    info = np.iinfo(target)
+    re = xp.real(v) if v.dtype.kind == "c" else v
+    ok = xp.isfinite(re) & (re > float(info.min) - 1) & (re < float(info.max))
+    return xp.where(ok, v, 0)
 
 
 def _hx_array(v):
@@ -350,7 +363,7 @@ def hx_apply(node: Node, vals):
     if node.kind == "where":
         return hx.where(*vals)
     if node.kind == "astype":
-        return hx.astype(_hx_array(vals[0]), node.extra)
+        return hx.astype(_defined_cast_input(hx, _hx_array(vals[0]), node.extra), node.extra)
     raise AssertionError(node)
 
 

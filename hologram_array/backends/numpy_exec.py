@@ -202,10 +202,6 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
     else:
         ins, os_ = list(buffers), list(outs)
         worker = _nditer_worker
-        if any(np.may_share_memory(o, b) for o in outs for b in buffers):
-            # In place through a strided view: concurrent buffered iterators over the
-            # same memory were seen to lose writes (2 in 20 runs); one thread is exact.
-            nthreads = 1
     if nthreads == 1:
         worker(plan, list(regs), ins, os_, 0, size)
         return
@@ -235,10 +231,14 @@ def _flat_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: int
 
 def _nditer_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: int) -> None:
     ops = ins + outs
-    flags = ["external_loop", "buffered", "zerosize_ok", "ranged", "refs_ok"]
+    # delay_bufalloc + reset(): a ranged, buffered nditer whose range starts above 0
+    # otherwise writes its uninitialized first buffer back over the start of a
+    # buffered (strided) output -- NumPy's behaviour, seen with in-place writes.
+    flags = ["external_loop", "buffered", "zerosize_ok", "ranged", "refs_ok", "delay_bufalloc"]
     op_flags = [["readonly"]] * len(ins) + [["writeonly"]] * len(outs)
     it = np.nditer(ops, flags=flags, op_flags=op_flags, buffersize=BLOCK, order="C")
     it.iterrange = (lo, hi)
+    it.reset()
     full = plan.scratch(BLOCK, regs)
     ni = len(ins)
     with it:
