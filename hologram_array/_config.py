@@ -22,7 +22,7 @@ class Settings:
     #: Class maps: "auto" (cost model), "always" (whenever eligible) or "never".
     classmap: str = os.environ.get("HOLOGRAM_CLASSMAP", "auto")
     #: "auto": a class map pays off from this many ops (for a cached table: always).
-    classmap_min_ops: int = 3
+    classmap_min_ops: int = 6  # measured crossover vs the blocked NumPy path (docs/performance.md)
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
     #: operands are concrete: recording and compiling cost more than the work itself there.
     eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 4096))

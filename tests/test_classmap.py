@@ -354,11 +354,14 @@ def test_auto_mode_uses_table_for_long_chain_on_big_data(table_runs):
     try:
         x = np.tile(domain(U8), 64)
         X = hx.asarray(x)
-        r = ((X * 3 + 1) ^ 5) >> 1
+        chain = lambda v: ((((v * 3 + 1) ^ 5) >> 1) + 7) * 5 - 2   # >= classmap_min_ops ops
+        r = chain(X)
         report = hx.explain(r)
         assert "class map: yes" in report, report
+        short = ((X * 3) ^ 5)
+        assert "class map: no" in hx.explain(short)   # below classmap_min_ops: direct
         before = table_runs["n"]
-        assert_bits(((x * 3 + 1) ^ 5) >> 1, np.asarray(r), "auto")
+        assert_bits(chain(x), np.asarray(r), "auto")
         assert table_runs["n"] > before
     finally:
         hx.config(**old)
