@@ -24,17 +24,24 @@ The source is written to ``hologram_<sha256>.py`` in the disk cache (``cache_dir
 imported from there, so that Numba's own cache makes a second process load the machine code
 instead of compiling it.
 
-What does not match NumPy bit for bit (see also ``tests/test_cpu_numba.py``):
+Results are NumPy's bit for bit (tests/test_cpu_numba.py checks every op-table row on every
+dtype against ``numpy_exec``), with these exceptions:
 
-* transcendental functions where NumPy uses its own SIMD code instead of the C library
-  (float32 exp, log, sin, cos, tanh; float64 tanh; and more on AVX-512 machines): a few ULP;
-* float -> uint32 of NaN, infinities and out-of-range values: NumPy's result depends on the
-  element's position (SIMD body vs scalar tail); we give the scalar one;
-* fmax/fmin between +0.0 and -0.0: NumPy's SIMD body and scalar tail pick different zeros;
-  we give the SIMD one (the second operand), as for maximum/minimum;
-* NaN payloads and signs produced by arithmetic (only "is NaN" is guaranteed);
-* complex functions that NumPy takes from the C library need x86-64 Linux (glibc's ABI):
-  elsewhere they raise ``NotImplementedError`` at compile time.
+* transcendental functions where NumPy does not call the C library: its own SIMD algorithms
+  (float32 exp, log, sin, cos, tanh; float64 tanh) are ported to numba_ops and used when a
+  probe shows this NumPy computes them (x86-64 with AVX2+FMA3 or AVX-512F); otherwise (another
+  CPU, another build; SVML on AVX-512 machines for float64 exp/log and more) the C library's
+  result is used, a few ULP away (<= 3 ULP measured for the functions above);
+* float -> uint32 of NaN, infinities and out-of-range values: NumPy's own result depends on
+  the element's position (SIMD body vs scalar tail); we give its (AVX2) SIMD body's result;
+* fmax/fmin between +0.0 and -0.0: the same (we give the SIMD body's choice, the second
+  operand); maximum/minimum follow x86's ``maxps`` tie rule, as NumPy on x86-64;
+* clip's sign-of-zero rule follows NumPy's constant-bounds loop when both bounds are scalars
+  (or inputs broadcast along every axis), its general loop otherwise;
+* NaN payloads and the sign of NaNs produced by arithmetic (only "is NaN" is guaranteed);
+* complex functions that NumPy takes from the C library (exp, log, sqrt, trigonometric,
+  hyperbolic, power) are called in the same library with x86-64 Linux's ABI; elsewhere they
+  raise ``NotImplementedError`` naming op and dtype, as does any op/dtype without a template.
 """
 from __future__ import annotations
 
@@ -131,6 +138,8 @@ def _cast(expr: str, src: np.dtype, dst: np.dtype) -> str:
             return expr
     if dk in "iu":
         if sk == "f":  # float16 registers are float32 values
+            if src == _F16 and dst == np.dtype(np.uint32):
+                return f"f2i_uint32_scalar({expr})"  # NumPy's half -> uint32 cast is scalar
             return f"f2i_{dst.name}({expr})"
         return f"np.{dst.name}({expr})"
     if dst == _F16:
@@ -206,6 +215,73 @@ def clibm_available() -> bool:
     """Whether complex functions can be called in the C library (``numba_ops.CLIBM``)."""
     import platform
     return sys.platform.startswith("linux") and platform.machine().lower() in ("x86_64", "amd64")
+
+
+# NumPy's own SIMD algorithms, ported one lane at a time to numba_ops (``*_simd_f32/f64``).
+# A NumPy built or dispatched differently (another CPU, compiler flags) may not use them: each
+# port is used only if NumPy's results on these probe inputs are the port's, bit for bit.
+_PROBE_F32 = [1050253722, 3218708890, 1075838976, 1088946176, 3243350426, 1109524480, 1118896128,
+              3267952640, 71362, 2497683, 1061158912, 1069547520, 1165005769, 1197299342, 1205656484,
+              3347744232, 1011451376, 3206293750, 1085276160, 1092354048, 1203982336, 3138399712,
+              1065185444, 1099431936]
+_PROBE_F64 = [4599075939470750515, 13833706975393952563, 4612811918334230528, 4619848792751996928,
+              13846936299299353395, 4578244089034385549, 13827041647945444229, 4617878467915022336,
+              4626181979727986688, 4607092346807469998, 4532020583610935537, 13820106104519293665]
+_PORTS = {  # (op, loop dtype) -> (helper, NumPy function, probe on |x|, expected result bits)
+    ("exp", "float32"): ("exp_simd_f32", np.exp, False, [
+        1068288044, 1044058467, 1094904702, 1152385883, 906576072, 1554798623, 2135743683, 16,
+        1065353216, 1065353216, 1074232558, 1083140607, 2139095040, 2139095040, 2139095040, 0,
+        1065457033, 1057691915, 1131720994, 1183188085, 2139095040, 1065316346, 1076641072,
+        1270368675]),
+    ("log", "float32"): ("log_simd_f32", np.log, True, [
+        3214547912, 1057478465, 1063948808, 1073582453, 1076143534, 1080877602, 1083143362,
+        1083410025, 3266852082, 3266386075, 3197324049, 1053792543, 1090787088, 1093606959,
+        1094331499, 1093842356, 3230449074, 3204256872, 1071265072, 1074904767, 1094202609,
+        3234058570, 3156519455, 1077236574]),
+    ("sin", "float32"): ("sin_simd_f32", np.sin, False, [
+        1050103405, 3212697023, 1058616697, 1062385006, 3204593577, 1051399645, 1057135568,
+        1023254466, 71362, 2497683, 1060012001, 1065311189, 3207924989, 1060488876, 1060555895,
+        1060413741, 1011451043, 3205670769, 3207896650, 3198392325, 1024617813, 3138399704,
+        1062602189, 3212189221]),
+    ("cos", "float32"): ("cos_simd_f32", np.cos, False, [
+        1064603887, 3187929043, 3209500607, 1058104186, 1063020619, 3211872501, 1063005441,
+        1065345173, 1065353216, 1065353216, 1060851702, 1032904362, 3207920874, 1060389482,
+        1060321515, 1060464771, 1065351947, 1062327412, 1060465506, 3211957399, 3212826140,
+        1065353175, 1057781488, 3196903990]),
+    ("tanh", "float32"): ("tanh_simd_f32", np.tanh, False, [
+        1049962222, 3211753208, 1065128641, 1065353199, 3212836864, 1065353216, 1065353216,
+        3212836864, 71362, 2497683, 1059232032, 1063761867, 1065353216, 1065353216, 1065353216,
+        3212836864, 1011450710, 3205188586, 1065352656, 1065353215, 1065353216, 3138399697,
+        1061282431, 1065353216]),
+    ("tanh", "float64"): ("tanh_simd_f64", np.tanh, False, [
+        4598919441409447162, 13829972672283666421, 4607061851116302786, 4607182409714502210,
+        13830554455654717862, 4578243731483759482, 13826448317599330455, 4607182117933948561,
+        4607182418800017408, 4604996932907528417, 4532020583610738772, 13819996811153789140]),
+}
+_ports_ok: dict[tuple[str, str], bool] = {}
+
+
+def simd_port(op: str, loop: np.dtype) -> str | None:
+    """The numba_ops port of NumPy's SIMD ``op`` on ``loop`` if NumPy uses it here, else None."""
+    key = (op, loop.name)
+    entry = _PORTS.get(key)
+    if entry is None:
+        return None
+    ok = _ports_ok.get(key)
+    if ok is None:
+        helper, fn, absolute, expected = entry
+        if loop == np.dtype(np.float32):
+            x = np.array(_PROBE_F32, np.uint32).view(np.float32)
+            ubits = np.uint32
+        else:
+            x = np.array(_PROBE_F64, np.uint64).view(np.float64)
+            ubits = np.uint64
+        if absolute:
+            x = np.abs(x)
+        with np.errstate(all="ignore"):
+            got = fn(np.tile(x, 4))[: len(x)]  # long enough for NumPy's SIMD body
+        ok = _ports_ok[key] = got.view(ubits).tolist() == expected
+    return entry[0] if ok else None
 
 
 _fma_cache: dict[str, bool] = {}
@@ -287,6 +363,9 @@ class _Gen:
         for d in loop:
             _check_dtype(d, f"op {ins.op!r} loop")
         t, clibm = _template(ins.op, loop)
+        port = simd_port(ins.op, loop[0]) if len(loop) == 1 else None
+        if port is not None:
+            t = port + "({0})"
         if clibm:
             if not clibm_available():
                 raise NotImplementedError(
@@ -467,19 +546,32 @@ def cache_dir() -> str:
     return os.path.join(base, sub)
 
 
-def _write_atomic(path: str, text: str) -> None:
+def _write_atomic(path: str, text: str, replace: bool) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory.
+
+    ``replace=False``: create only -- if another process created the file meanwhile, keep
+    theirs (hard link, atomic); its modification time, part of Numba's cache key, then never
+    changes under a process that has imported it. ``replace=True``: overwrite (a corrupt file).
+    """
     d = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_hologram_", suffix=".py", dir=d)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        if not replace:
+            try:
+                os.link(tmp, path)
+                return
+            except FileExistsError:
+                return
+            except OSError:
+                pass  # no hard links here: fall back to replacing
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise
 
 
 def _module_from_file(source: str, digest: str, fresh: bool = False):
@@ -492,13 +584,21 @@ def _module_from_file(source: str, digest: str, fresh: bool = False):
         os.makedirs(d, exist_ok=True)
         stem = f"hologram_{digest}"
         path = os.path.join(d, stem + ".py")
-        try:
-            with open(path, encoding="utf-8") as f:
-                ok = f.read() == source
-        except (OSError, UnicodeDecodeError):
-            ok = False
-        if not ok:  # missing, truncated, corrupt or foreign: (re)write it
-            _write_atomic(path, source)
+        for attempt in range(2):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    ok = f.read() == source
+                exists = True
+            except FileNotFoundError:
+                ok = exists = False
+            except (OSError, UnicodeDecodeError):
+                ok, exists = False, True
+            if ok:
+                break
+            # missing: create it (first writer wins); truncated, corrupt or foreign: replace it
+            _write_atomic(path, source, replace=exists)
+        else:
+            return None
         if fresh:
             pyc = os.path.join(d, "__pycache__")
             for name in os.listdir(pyc) if os.path.isdir(pyc) else ():
@@ -507,10 +607,16 @@ def _module_from_file(source: str, digest: str, fresh: bool = False):
                         os.unlink(os.path.join(pyc, name))
                     except OSError:
                         pass
-        name = f"hologram_array._numba_kernels.{stem}"
+        # a top-level name in sys.modules: Numba's cache re-imports the module by name
+        name = f"_hologram_numba_{digest}"
         spec = importlib.util.spec_from_file_location(name, path)
         mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+        sys.modules[name] = mod
+        try:
+            spec.loader.exec_module(mod)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
         return mod
     except Exception:
         return None
@@ -520,7 +626,7 @@ def _module_in_memory(source: str, digest: str):
     """Fallback: compile without the disk cache."""
     import types as _types
     src = source.replace("cache=True", "cache=False")
-    mod = _types.ModuleType(f"hologram_array._numba_kernels.nocache_{digest}")
+    mod = _types.ModuleType(f"_hologram_numba_nocache_{digest}")
     exec(compile(src, f"<hologram kernel {digest[:12]}>", "exec"), mod.__dict__)
     return mod
 

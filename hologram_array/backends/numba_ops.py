@@ -180,7 +180,9 @@ def fma(typingctx, a, b, c):
         return None
 
     def codegen(context, builder, sig, args):
-        return builder.fma(*args)
+        t = args[0].type
+        fn = builder.module.declare_intrinsic("llvm.fma", [t], ir.FunctionType(t, [t, t, t]))
+        return builder.call(fn, list(args))
 
     return a(a, b, c), codegen
 
@@ -361,6 +363,13 @@ def f2i_uint32(x):
     if d >= 2147483648.0:
         return np.uint32(cvt32(d - 2147483648.0)) ^ np.uint32(0x80000000)
     return np.uint32(cvt32(d))
+
+
+@njit(**_OPTS)
+def f2i_uint32_scalar(x):
+    # NumPy's scalar cast (64-bit conversion, truncated): its float16 -> uint32 cast, and the
+    # scalar tail of the float32/float64 ones
+    return np.uint32(cvt64(np.float64(x)))
 
 
 @njit(**_OPTS)
@@ -604,20 +613,20 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
     @njit(**_OPTS)
     def maximum(a, b):
         # x86 ``maxss`` (second operand on ties and NaN) + NaN of the first propagated
-        return a if (a != a or a > b) else b
+        return a if ((a != a) | (a > b)) else b
 
     @njit(**_OPTS)
     def minimum(a, b):
-        return a if (a != a or a < b) else b
+        return a if ((a != a) | (a < b)) else b
 
     @njit(**_OPTS)
     def fmax(a, b):
         # NumPy's SIMD fmax (npyv_maxp): the first operand when the second is NaN
-        return a if (b != b or a > b) else b
+        return a if ((b != b) | (a > b)) else b
 
     @njit(**_OPTS)
     def fmin(a, b):
-        return a if (b != b or a < b) else b
+        return a if ((b != b) | (a < b)) else b
 
     @njit(**_OPTS)
     def sign(a):
@@ -712,21 +721,16 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
     @njit(**_OPTS)
     def clip_const(x, lo, hi):
         # clip.cpp, constant bounds (stride 0): a NaN bound fills, else compare and replace
-        if lo != lo:
-            return lo
-        if hi != hi:
-            return hi
-        if x < lo:
-            x = lo
-        if x > hi:
-            x = hi
-        return x
+        x = lo if x < lo else x
+        x = hi if x > hi else x
+        x = hi if hi != hi else x
+        return lo if lo != lo else x
 
     @njit(**_OPTS)
     def clip(x, lo, hi):
         # clip.cpp, _NPY_MIN(_NPY_MAX(x, lo), hi) with NaN-propagating min/max
-        t = x if (x != x or x > lo) else lo
-        return t if (t != t or t < hi) else hi
+        t = x if ((x != x) | (x > lo)) else lo
+        return t if ((t != t) | (t < hi)) else hi
 
     out = dict(divmod=divmod_, floor_divide=floor_divide, remainder=remainder, maximum=maximum,
                minimum=minimum, fmax=fmax, fmin=fmin, sign=sign, heaviside=heaviside,
@@ -794,28 +798,28 @@ def spacing_h(x):
 
 @njit(**_OPTS)
 def maximum_h(a, b):
-    return a if (a >= b or a != a) else b
+    return a if ((a >= b) | (a != a)) else b
 
 
 @njit(**_OPTS)
 def minimum_h(a, b):
-    return a if (a <= b or a != a) else b
+    return a if ((a <= b) | (a != a)) else b
 
 
 @njit(**_OPTS)
 def fmax_h(a, b):
-    return a if (a >= b or b != b) else b
+    return a if ((a >= b) | (b != b)) else b
 
 
 @njit(**_OPTS)
 def fmin_h(a, b):
-    return a if (a <= b or b != b) else b
+    return a if ((a <= b) | (b != b)) else b
 
 
 @njit(**_OPTS)
 def clip_h(x, lo, hi):
-    t = x if (x != x or x >= lo) else lo
-    return t if (t != t or t <= hi) else hi
+    t = x if ((x != x) | (x >= lo)) else lo
+    return t if ((t != t) | (t <= hi)) else hi
 
 
 @njit(**_OPTS)
@@ -936,30 +940,30 @@ def _complex_helpers(T, sfx):
     @njit(**_OPTS)
     def gt(a, b):
         xr, xi, yr, yi = a.real, a.imag, b.real, b.imag
-        return (xr > yr and xi == xi and yi == yi) or (xr == yr and xi > yi)
+        return ((xr > yr) & (xi == xi) & (yi == yi)) | ((xr == yr) & (xi > yi))
 
     @njit(**_OPTS)
     def ge(a, b):
         xr, xi, yr, yi = a.real, a.imag, b.real, b.imag
-        return (xr > yr and xi == xi and yi == yi) or (xr == yr and xi >= yi)
+        return ((xr > yr) & (xi == xi) & (yi == yi)) | ((xr == yr) & (xi >= yi))
 
     @njit(**_OPTS)
     def lt(a, b):
         xr, xi, yr, yi = a.real, a.imag, b.real, b.imag
-        return (xr < yr and xi == xi and yi == yi) or (xr == yr and xi < yi)
+        return ((xr < yr) & (xi == xi) & (yi == yi)) | ((xr == yr) & (xi < yi))
 
     @njit(**_OPTS)
     def le(a, b):
         xr, xi, yr, yi = a.real, a.imag, b.real, b.imag
-        return (xr < yr and xi == xi and yi == yi) or (xr == yr and xi <= yi)
+        return ((xr < yr) & (xi == xi) & (yi == yi)) | ((xr == yr) & (xi <= yi))
 
     @njit(**_OPTS)
     def eq(a, b):
-        return a.real == b.real and a.imag == b.imag
+        return (a.real == b.real) & (a.imag == b.imag)
 
     @njit(**_OPTS)
     def ne(a, b):
-        return a.real != b.real or a.imag != b.imag
+        return (a.real != b.real) | (a.imag != b.imag)
 
     @njit(**_OPTS)
     def maximum(a, b):
@@ -987,7 +991,7 @@ def _complex_helpers(T, sfx):
 
     @njit(**_OPTS)
     def to_bool(a):
-        return a.real != zero or a.imag != zero
+        return (a.real != zero) | (a.imag != zero)
 
     @njit(**_OPTS)
     def clip(x, lo, hi):
@@ -1002,15 +1006,15 @@ def _complex_helpers(T, sfx):
 
     @njit(**_OPTS)
     def isnan(a):
-        return np.isnan(a.real) or np.isnan(a.imag)
+        return np.isnan(a.real) | np.isnan(a.imag)
 
     @njit(**_OPTS)
     def isinf(a):
-        return np.isinf(a.real) or np.isinf(a.imag)
+        return np.isinf(a.real) | np.isinf(a.imag)
 
     @njit(**_OPTS)
     def isfinite(a):
-        return np.isfinite(a.real) and np.isfinite(a.imag)
+        return np.isfinite(a.real) & np.isfinite(a.imag)
 
     @njit(**_OPTS)
     def neg(a):
@@ -1126,6 +1130,318 @@ def _complex_funcs(T, sfx):
 
 globals().update(_complex_funcs(np.float32, "c64"))
 globals().update(_complex_funcs(np.float64, "c128"))
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy's own SIMD algorithms, one lane at a time: where NumPy does not call the C library
+# (float32 exp, log, sin, cos, tanh; float64 tanh -- on x86-64 with AVX2+FMA3 or AVX-512F, and
+# for sin/cos/tanh also on NEON), these give its results bit for bit. ``cpu_numba`` checks at run
+# time that NumPy does use them (``simd_ports_match``) before generating calls to them.
+
+# loops_exponent_log.dispatch.c.src (npy_simd_data.h constants)
+_F = np.float32
+_EXP_P = [_F(9.999999999980870924916e-01), _F(7.257664613233124478488e-01),
+          _F(2.473615434895520810817e-01), _F(5.114512081637298353406e-02),
+          _F(6.757896990527504603057e-03), _F(5.082762527590693718096e-04)]
+_EXP_Q = [_F(1.0), _F(-2.742335390411667452936e-01), _F(2.159509375685829852307e-02)]
+_LOG_P = [_F(0.0), _F(9.999999999999998702752e-01), _F(2.112677543073053063722e+00),
+          _F(1.480000633576506585156e+00), _F(3.808837741388407920751e-01),
+          _F(2.589979117907922693523e-02)]
+_LOG_Q = [_F(1.0), _F(2.612677543073109236779e+00), _F(2.453006071784736363091e+00),
+          _F(9.864942958519418960339e-01), _F(1.546476374983906719538e-01),
+          _F(5.875095403124574342950e-03)]
+_EP0, _EP1, _EP2, _EP3, _EP4, _EP5 = _EXP_P
+_EQ0, _EQ1, _EQ2 = _EXP_Q
+_LP0, _LP1, _LP2, _LP3, _LP4, _LP5 = _LOG_P
+_LQ0, _LQ1, _LQ2, _LQ3, _LQ4, _LQ5 = _LOG_Q
+_F_MAGIC = _F(12582912.0)               # 0x1.8p+23: x + magic - magic rounds to an integer
+_F_LOG2E = _F(_LOG2E)
+_F_LOGE2 = _F(_LOGE2)
+_F_SQRT1_2 = _F(0.707106781186547524400844362104849039)
+_CW_LN2_HI = _F(-6.93145752e-1)
+_CW_LN2_LO = _F(-1.42860677e-6)
+_F_ZERO, _F_ONE = _F(0.0), _F(1.0)
+_F_NAN, _F_INF = _F(np.nan), _F(np.inf)
+_F_MIN = _F(np.finfo(np.float32).tiny)
+_F_2P100 = _F(2.0 ** 100)
+
+
+# The ports are written without early returns (selects instead): LLVM then vectorizes the loops
+# that call them, as NumPy's own SIMD code is vectorized.
+
+@njit(**_OPTS)
+def exp_simd_f32(x):
+    """simd_exp_FLOAT (AVX2/FMA3, AVX-512F): Cody-Waite reduction, rational minimax, 2^k."""
+    nan = x != x
+    hi = x >= _F(88.72283935546875)
+    lo = x <= _F(-103.97208404541015625)
+    xs = _F_ZERO if (nan or hi or lo) else x
+    q = xs * _F_LOG2E
+    q = (q + _F_MAGIC) - _F_MAGIC
+    r = fma(q, _CW_LN2_HI, xs)
+    r = fma(q, _CW_LN2_LO, r)
+    r = fma(q, _F_ZERO, r)
+    num = fma(_EP5, r, _EP4)
+    num = fma(num, r, _EP3)
+    num = fma(num, r, _EP2)
+    num = fma(num, r, _EP1)
+    num = fma(num, r, _EP0)
+    den = fma(_EQ2, r, _EQ1)
+    den = fma(den, r, _EQ0)
+    poly = num / den
+    # poly * 2^k by adding k to the exponent; below 2^-125 (a subnormal result): scale to
+    # 2^-125, then divide by 2^(-125-k), one rounding -- as fma_scalef_ps
+    k = np.int32(q)
+    kk = max(k, np.int32(-125))
+    scaled = bits_f32(np.uint32(np.int32(f32_bits(poly)) + (kk << 23)))
+    d = max(min(np.int32(-125) - k, np.int32(30)), np.int32(0))
+    res = scaled / _F(np.int32(1) << d) if k <= -125 else scaled
+    res = _F_NAN if nan else res
+    res = _F_INF if hi else res
+    return _F_ZERO if lo else res
+
+
+@njit(**_OPTS)
+def log_simd_f32(x):
+    """simd_log_FLOAT (AVX2/FMA3, AVX-512F): mantissa/exponent split, rational minimax."""
+    sub = x < _F_MIN  # subnormal (or zero, negative): scale by 2^100 (exact)
+    xs = x * _F_2P100 if sub else x
+    b = np.int32(f32_bits(xs))
+    e = _F((b >> 23) - np.int32(126))
+    e = e - _F(100.0) if sub else e
+    m = bits_f32(np.uint32((b & np.int32(0x7FFFFF)) | np.int32(126 << 23)))
+    small = m <= _F_SQRT1_2
+    m = m + m if small else m
+    e = e - _F_ONE if small else e
+    m = m - _F_ONE
+    num = fma(_LP5, m, _LP4)
+    num = fma(num, m, _LP3)
+    num = fma(num, m, _LP2)
+    num = fma(num, m, _LP1)
+    num = fma(num, m, _LP0)
+    den = fma(_LQ5, m, _LQ4)
+    den = fma(den, m, _LQ3)
+    den = fma(den, m, _LQ2)
+    den = fma(den, m, _LQ1)
+    den = fma(den, m, _LQ0)
+    res = fma(e, _F_LOGE2, num / den)
+    res = _F_NAN if x != x else res
+    res = -_F_NAN if x < _F_ZERO else res
+    res = -_F_INF if x == _F_ZERO else res
+    return _F_INF if x == _F_INF else res
+
+
+# loops_trigonometric.dispatch.cpp (simd_sincos_f32)
+_TWO_OVER_PI = _F(float.fromhex("0x1.45f306p-1"))
+_PIO2_HI = _F(float.fromhex("-0x1.921fb0p+00"))
+_PIO2_MED = _F(float.fromhex("-0x1.5110b4p-22"))
+_PIO2_LO = _F(float.fromhex("-0x1.846988p-48"))
+_COS8 = _F(float.fromhex("0x1.98e616p-16"))
+_COS6 = _F(float.fromhex("-0x1.6c06dcp-10"))
+_COS4 = _F(float.fromhex("0x1.55553cp-05"))
+_COS2 = _F(float.fromhex("-0x1.000000p-01"))
+_SIN9 = _F(float.fromhex("0x1.7d3bbcp-19"))
+_SIN7 = _F(float.fromhex("-0x1.a06bbap-13"))
+_SIN5 = _F(float.fromhex("0x1.11119ap-07"))
+_SIN3 = _F(float.fromhex("-0x1.555556p-03"))
+libm_sin = _libm_real("sin")
+libm_cos = _libm_real("cos")
+
+
+def _make_sincos(is_cos):
+    max_cody = _F(71476.0625) if is_cos else _F(117435.992)
+    add = 1 if is_cos else 0
+
+    @njit(**_OPTS)
+    def sincos(x):
+        nan = x != x
+        big = np.abs(x) > max_cody
+        xs = _F_ZERO if (nan or big) else x
+        # NumPy's build contracts x*(2/pi) + magic into one FMA
+        q = fma(xs, _TWO_OVER_PI, _F_MAGIC) - _F_MAGIC
+        r = fma(q, _PIO2_HI, xs)
+        r = fma(q, _PIO2_MED, r)
+        r = fma(q, _PIO2_LO, r)
+        r2 = r * r
+        c = fma(_COS8, r2, _COS6)
+        c = fma(c, r2, _COS4)
+        c = fma(c, r2, _COS2)
+        c = fma(c, r2, _F_ONE)
+        s = fma(_SIN9, r2, _SIN7)
+        s = fma(s, r2, _SIN5)
+        s = fma(s, r2, _SIN3)
+        s = fma(s, r2, _F_ZERO)
+        s = fma(s, r, r)
+        iq = np.int32(q) + np.int32(add)
+        res = s if (iq & np.int32(1)) == 0 else c
+        res = _F_ZERO - res if (iq & np.int32(2)) != 0 else res
+        res = _F_NAN if nan else res
+        if big:  # |x| beyond Cody-Waite's range: the C library, as NumPy
+            res = libm_cos(x) if is_cos else libm_sin(x)
+        return res
+
+    return sincos
+
+
+sin_simd_f32 = _make_sincos(False)
+cos_simd_f32 = _make_sincos(True)
+
+# loops_hyperbolic.dispatch.cpp.src (from SVML): per-interval polynomials, table rows b, c0, c1 ...
+_TANH_F32_LUT = np.array([
+    0x00000000, 0x3d700000, 0x3d900000, 0x3db00000, 0x3dd00000, 0x3df00000, 0x3e100000, 0x3e300000,
+    0x3e500000, 0x3e700000, 0x3e900000, 0x3eb00000, 0x3ed00000, 0x3ef00000, 0x3f100000, 0x3f300000,
+    0x3f500000, 0x3f700000, 0x3f900000, 0x3fb00000, 0x3fd00000, 0x3ff00000, 0x40100000, 0x40300000,
+    0x40500000, 0x40700000, 0x40900000, 0x40b00000, 0x40d00000, 0x40f00000, 0x41100000, 0x00000000,
+    0x00000000, 0x3d6fb9c9, 0x3d8fc35f, 0x3daf9169, 0x3dcf49ab, 0x3deee849, 0x3e0f0ee8, 0x3e2e4984,
+    0x3e4d2f8e, 0x3e6bb32e, 0x3e8c51cd, 0x3ea96163, 0x3ec543f1, 0x3edfd735, 0x3f028438, 0x3f18abf0,
+    0x3f2bc480, 0x3f3bec1c, 0x3f4f2e5b, 0x3f613c53, 0x3f6ce37d, 0x3f743c4f, 0x3f7a5feb, 0x3f7dea85,
+    0x3f7f3b3d, 0x3f7fb78c, 0x3f7fefd4, 0x3f7ffdd0, 0x3f7fffb4, 0x3f7ffff6, 0x3f7fffff, 0x3f800000,
+    0x3f800000, 0x3f7f1f84, 0x3f7ebd11, 0x3f7e1e5f, 0x3f7d609f, 0x3f7c842d, 0x3f7b00e5, 0x3f789580,
+    0x3f75b8ad, 0x3f726fd9, 0x3f6cc59b, 0x3f63fb92, 0x3f59ff97, 0x3f4f11d7, 0x3f3d7573, 0x3f24f360,
+    0x3f0cbfe7, 0x3eec1a69, 0x3eb0a801, 0x3e6753a2, 0x3e132f1a, 0x3db7e7d3, 0x3d320845, 0x3c84d3d4,
+    0x3bc477b7, 0x3b10d3da, 0x3a01601e, 0x388c1a3b, 0x3717b0da, 0x35a43bce, 0x338306c6, 0x00000000,
+    0xb0343c7b, 0xbd6ee69d, 0xbd8f0da7, 0xbdae477d, 0xbdcd2a1f, 0xbdeba80d, 0xbe0c443b, 0xbe293cf3,
+    0xbe44f282, 0xbe5f3651, 0xbe81c7c0, 0xbe96d7ca, 0xbea7fb8e, 0xbeb50e9e, 0xbec12efe, 0xbec4be92,
+    0xbebce070, 0xbead510e, 0xbe8ef7d6, 0xbe4b8704, 0xbe083237, 0xbdaf7449, 0xbd2e1ec4, 0xbc83bf06,
+    0xbbc3e0b5, 0xbb10aadc, 0xba0157db, 0xb88c18f2, 0xb717b096, 0xb5a43bae, 0xb383012c, 0x00000000,
+    0xbeaaaaa5, 0xbeab0612, 0xbea7f01f, 0xbea4e120, 0xbea387b7, 0xbea15962, 0xbe9d57f7, 0xbe976b5a,
+    0xbe90230d, 0xbe880dff, 0xbe7479b3, 0xbe4c3d88, 0xbe212482, 0xbdeb8cba, 0xbd5e78ad, 0x3c6b5e6e,
+    0x3d839143, 0x3dc21ee1, 0x3de347af, 0x3dcbec96, 0x3d99ef2d, 0x3d542ea1, 0x3cdde701, 0x3c2cca67,
+    0x3b81cb27, 0x3ac073a1, 0x39ac3032, 0x383a94d9, 0x36ca081d, 0x355abd4c, 0x332b3cb6, 0x00000000,
+    0xb76dd6b9, 0xbe1c276d, 0x3c1dcf2f, 0x3dc1a78d, 0x3d96f985, 0x3da2b61b, 0x3dc13397, 0x3dd2f670,
+    0x3df48a0a, 0x3e06c5a8, 0x3e1a3aba, 0x3e27c405, 0x3e2e78d0, 0x3e2c3e44, 0x3e1d3097, 0x3df4a8f4,
+    0x3da38508, 0x3d31416a, 0x3b562657, 0xbcaeeac9, 0xbcce9419, 0xbcaaeac4, 0xbc49e7d0, 0xbba71ddd,
+    0xbb003b0e, 0xba3f9a05, 0xb92c08a7, 0xb7ba9232, 0xb64a0b0f, 0xb4dac169, 0xb2ab78ac, 0x00000000,
+    0x3e0910e9, 0x43761143, 0x4165ecdc, 0xc190f756, 0xc08c097d, 0xc02ba813, 0xbf7f6bda, 0x3f2b1dc0,
+    0x3ece105d, 0x3f426a94, 0xbadb0dc4, 0x3da43b17, 0xbd51ab88, 0xbcaea23d, 0xbd3b6d8d, 0xbd6caaad,
+    0xbd795bed, 0xbd5fddda, 0xbd038f3b, 0xbc1cad63, 0x3abb4766, 0x3b95f10b, 0x3b825873, 0x3afaea66,
+    0x3a49f878, 0x39996bf3, 0x388f3e6c, 0x371bb0e3, 0x35a8a5e6, 0x34369b17, 0x322487b0, 0x00000000,
+    0xbc0e2f66, 0x460bda12, 0x43d638ef, 0xc3e11c3e, 0xc2baa4e9, 0xc249da2d, 0xc1859b82, 0x40dd5b57,
+    0x40494640, 0x40c730a8, 0xbf0f160e, 0x3e30e76f, 0xbea81387, 0xbdb26a1c, 0xbd351e57, 0xbb4c01a0,
+    0x3c1d7bfb, 0x3c722cd1, 0x3c973f1c, 0x3c33a31b, 0x3b862ef4, 0x3a27b3d0, 0xba3b5907, 0xba0efc22,
+    0xb97f9f0f, 0xb8c8af50, 0xb7bdddfb, 0xb64f2950, 0xb4e085b1, 0xb3731dfa, 0xb15a1f04, 0x00000000,
+], dtype=np.uint32).view(np.float32).reshape(8, 32)
+
+_TANH_F64_LUT = np.array([
+    0x0000000000000000, 0x3fcc000000000000, 0x3fd4000000000000, 0x3fdc000000000000,
+    0x3fe4000000000000, 0x3fec000000000000, 0x3ff4000000000000, 0x3ffc000000000000,
+    0x4004000000000000, 0x400c000000000000, 0x4014000000000000, 0x401c000000000000,
+    0x4024000000000000, 0x402c000000000000, 0x4034000000000000, 0x0000000000000000,
+    0x0000000000000000, 0x3fcb8fd0416a7c92, 0x3fd35f98a0ea650e, 0x3fda5729ee488037,
+    0x3fe1bf47eabb8f95, 0x3fe686650b8c2015, 0x3feb2523bb6b2dee, 0x3fee1fbf97e33527,
+    0x3fef9258260a71c2, 0x3feff112c63a9077, 0x3fefff419668df11, 0x3feffffc832750f2,
+    0x3feffffffdc96f35, 0x3fefffffffffcf58, 0x3ff0000000000000, 0x3ff0000000000000,
+    0x3ff0000000000000, 0x3fee842ca3f08532, 0x3fed11574af58f1b, 0x3fea945b9c24e4f9,
+    0x3fe6284c3374f815, 0x3fe02500a09f8d6e, 0x3fd1f25131e3a8c0, 0x3fbd22ca1c24a139,
+    0x3f9b3afe1fba5c76, 0x3f6dd37d19b22b21, 0x3f27ccec13a9ef96, 0x3ecbe6c3f33250ae,
+    0x3e41b4865394f75f, 0x3d8853f01bda5f28, 0x3c73953c0197ef58, 0x0000000000000000,
+    0xbbf0b3ea3fdfaa19, 0xbfca48aaeb53bc21, 0xbfd19921f4329916, 0xbfd5e0f09bef8011,
+    0xbfd893b59c35c882, 0xbfd6ba7cb7576538, 0xbfce7291743d7555, 0xbfbb6d85a01efb80,
+    0xbf9addae58c7141a, 0xbf6dc59376c7aa19, 0xbf27cc5e74677410, 0xbecbe6c0e8b4cc87,
+    0xbe41b486526b0565, 0xbd8853f01bef63a4, 0xbc73955be519be31, 0x0000000000000000,
+    0xbfd5555555555555, 0xbfd183afc292ba11, 0xbfcc1a4b039c9bfa, 0xbfc16e1e6d8d0be6,
+    0xbf92426c751e48a2, 0x3fb4f152b2bad124, 0x3fbbba40cbef72be, 0x3fb01ba038be6a3d,
+    0x3f916df44871efc8, 0x3f63c6869dfc8870, 0x3f1fb9aef915d828, 0x3ec299d1e27c6e11,
+    0x3e379b5ddcca334c, 0x3d8037f57bc62c9a, 0x3c6a2d4b50a2cff7, 0x0000000000000000,
+    0xbce6863ee44ed636, 0x3fc04dcd0476c75e, 0x3fc43d3449a80f08, 0x3fc5c26f3699b7e7,
+    0x3fc1a686f6ab2533, 0x3faf203c316ce730, 0xbf89c7a02788557c, 0xbf98157e26e0d541,
+    0xbf807b55c1c7d278, 0xbf53a18d5843190f, 0xbf0fb6bbc89b1a5b, 0xbeb299c9c684a963,
+    0xbe279b5dd4fb3d01, 0xbd7037f57ae72aa6, 0xbc5a2ca2bba78e86, 0x0000000000000000,
+    0x3fc1111111112ab5, 0x3fb5c19efdfc08ad, 0x3fa74c98dc34fbac, 0xbf790d6a8eff0a77,
+    0xbfac3c021789a786, 0xbfae2196b7326859, 0xbf93a7a011ff8c2a, 0x3f6e4709c7e8430e,
+    0x3f67682afa611151, 0x3f3ef2ee77717cbf, 0x3ef95a4482f180b7, 0x3e9dc2c27da3b603,
+    0x3e12e2afd9f7433e, 0x3d59f320348679ba, 0x3c44b61d9bbcc940, 0x0000000000000000,
+    0xbda1ea19ddddb3b4, 0xbfb0b8df995ce4df, 0xbfb2955cf41e8164, 0xbfaf9d05c309f7c6,
+    0xbf987d27ccff4291, 0x3f8b2ca62572b098, 0x3f8f1cf6c7f5b00a, 0x3f60379811e43dd5,
+    0xbf4793826f78537e, 0xbf2405695e36240f, 0xbee0e08de39ce756, 0xbe83d709ba5f714e,
+    0xbdf92e3fc5ee63e0, 0xbd414cc030f2110e, 0xbc2ba022e8d82a87, 0x0000000000000000,
+    0xbfaba1ba1990520b, 0xbf96e37bba52f6fc, 0x3ecff7df18455399, 0x3f97362834d33a4e,
+    0x3f9e7f8380184b45, 0x3f869543e7c420d4, 0xbf7326bd4914222a, 0xbf5fc15b0a9d98fa,
+    0x3f14cffcfa69fbb6, 0x3f057e48e5b79d10, 0x3ec33b66d7d77264, 0x3e66ac4e578b9b10,
+    0x3ddcc74b8d3d5c42, 0x3d23c589137f92b4, 0x3c107f8e2c8707a1, 0x0000000000000000,
+    0xbe351ca7f096011f, 0x3f9eaaf3320c3851, 0x3f9cf823fe761fc1, 0x3f9022271754ff1f,
+    0xbf731fe77c9c60af, 0xbf84a6046865ec7d, 0xbf4ca3f1f2b9192b, 0x3f4c77dee0afd227,
+    0x3f04055bce68597a, 0xbee2bf0cb4a71647, 0xbea31eaafe73efd5, 0xbe46abb02c4368ed,
+    0xbdbcc749ca8079dd, 0xbd03c5883836b9d2, 0xbbf07a5416264aec, 0x0000000000000000,
+    0x3f9664f94e6ac14e, 0xbf94d3343bae39dd, 0xbf7bc748e60df843, 0xbf8c89372b43ba85,
+    0xbf8129a092de747a, 0x3f60c85b4d538746, 0x3f5be9392199ec18, 0xbf2a0c68a4489f10,
+    0xbf00462601dc2faa, 0x3eb7b6a219dea9f4, 0x3e80cbcc8d4c5c8a, 0x3e2425bb231a5e29,
+    0x3d9992a4beac8662, 0x3ce191ba5ed3fb67, 0x3bc892450bad44c4, 0x0000000000000000,
+    0xbea8c4c1fd7852fe, 0xbfccce16b1046f13, 0xbf81a16f224bb7b6, 0xbf62cbf00406bc09,
+    0x3f75b29bb02cf69b, 0x3f607df0f9f90c17, 0xbf4b852a6e0758d5, 0xbf0078c63d1b8445,
+    0x3eec12eadd55be7a, 0xbe6fa600f593181b, 0xbe5a3c935dce3f7d, 0xbe001c6d95e3ae96,
+    0xbd74755a00ea1fd3, 0xbcbc1c6c063bb7ac, 0xbba3be9a4460fe00, 0x0000000000000000,
+    0xbf822404577aa9dd, 0x403d8b07f7a82aa3, 0xbf9f44ab92fbab0a, 0x3fb2eac604473d6a,
+    0x3f45f87d903aaac8, 0xbf5e104671036300, 0x3f19bc98ddf0f340, 0x3f0d4304bc9246e8,
+    0xbed13c415f7b9d41, 0xbe722b8d9720cdb0, 0x3e322666d739bec0, 0x3dd76a553d7e7918,
+    0x3d4de0fa59416a39, 0x3c948716cf3681b4, 0x3b873f9f2d2fda99, 0x0000000000000000,
+    0xbefdd99a221ed573, 0x4070593a3735bab4, 0xbfccab654e44835e, 0x3fd13ed80037dbac,
+    0xbf6045b9076cc487, 0x3f2085ee7e8ac170, 0x3f23524622610430, 0xbeff12a6626911b4,
+    0x3eab9008bca408af, 0x3e634df71865f620, 0xbe05bb1bcf83ca73, 0xbdaf2ac143fb6762,
+    0xbd23eae52a3dbf57, 0xbc6b5e3e9ca0955e, 0xbb5eca68e2c1ba2e, 0x0000000000000000,
+    0x3f6e3be689423841, 0xc0d263511f5baac1, 0x40169f73b15ebe5c, 0xc025c1dd41cd6cb5,
+    0xbf58fd89fe05e0d1, 0x3f73f7af01d5af7a, 0xbf1e40bdead17e6b, 0x3ee224cd6c4513e5,
+    0xbe24b645e68eeaa3, 0xbe4abfebfb72bc83, 0x3dd51c38f8695ed3, 0x3d8313ac38c6832b,
+    0x3cf7787935626685, 0x3c401ffc49c6bc29, 0xbabf0b21acfa52ab, 0x0000000000000000,
+    0xbf2a1306713a4f3a, 0xc1045e509116b066, 0x4041fab9250984ce, 0xc0458d090ec3de95,
+    0xbf74949d60113d63, 0x3f7c9fd6200d0ade, 0x3f02cd40e0ad0a9f, 0xbe858ab8e019f311,
+    0xbe792fa6323b7cf8, 0x3e2df04d67876402, 0xbd95c72be95e4d2c, 0xbd55a89c30203106,
+    0xbccad6b3bb9eff65, 0xbc12705ccd3dd884, 0xba8e0a4c47ae75f5, 0x0000000000000000,
+    0xbf55d7e76dc56871, 0x41528c38809c90c7, 0xc076d57fb5190b02, 0x4085f09f888f8ada,
+    0x3fa246332a2fcba5, 0xbfb29d851a896fcd, 0x3ed9065ae369b212, 0xbeb8e1ba4c98a030,
+    0x3e6ffd0766ad4016, 0xbe0c63c29f505f5b, 0xbd7fab216b9e0e49, 0x3d2826b62056aa27,
+    0x3ca313e31762f523, 0x3bea37aa21895319, 0x3ae5c7f1fd871496, 0x0000000000000000,
+    0x3f35e67ab76a26e7, 0x41848ee0627d8206, 0xc0a216d618b489ec, 0x40a5b89107c8af4f,
+    0x3fb69d8374520eda, 0xbfbded519f981716, 0xbef02d288b5b3371, 0x3eb290981209c1a6,
+    0xbe567e924bf5ff6e, 0x3de3f7f7de6b0eb6, 0x3d69ed18bae3ebbc, 0xbcf7534c4f3dfa71,
+    0xbc730b73f1eaff20, 0xbbba2cff8135d462, 0xbab5a71b5f7d9035, 0x0000000000000000,
+], dtype=np.uint64).view(np.float64).reshape(18, 16)
+
+
+@njit(**_OPTS)
+def tanh_simd_f32(x):
+    b = np.int32(f32_bits(x))
+    nd = b & np.int32(0x7FE00000)
+    idx = min(max(nd - np.int32(0x3D400000), np.int32(0)), np.int32(0x3E00000)) >> 21
+    t = _TANH_F32_LUT
+    y = np.abs(x) - t[0, idx]
+    r = fma(t[7, idx], y, t[6, idx])
+    r = fma(r, y, t[5, idx])
+    r = fma(r, y, t[4, idx])
+    r = fma(r, y, t[3, idx])
+    r = fma(r, y, t[2, idx])
+    r = fma(r, y, t[1, idx])
+    r = _F_ONE if nd > np.int32(0x7F000000) else r
+    r = bits_f32(np.uint32(np.int32(f32_bits(r)) | (b & np.int32(-2147483648))))
+    return _F_NAN if x != x else r
+
+
+@njit(**_OPTS)
+def tanh_simd_f64(x):
+    b = f64_bits(x)
+    nd = np.int64(b >> np.uint64(32)) & 0x7FF80000  # high word of the bits & 0x7ff8....
+    idx = min(max(nd - 0x3FC00000, 0), 0x780000) >> 19
+    t = _TANH_F64_LUT
+    y = np.abs(x) - t[0, idx]
+    r = fma(t[17, idx], y, t[16, idx])
+    r = fma(r, y, t[15, idx])
+    r = fma(r, y, t[14, idx])
+    r = fma(r, y, t[13, idx])
+    r = fma(r, y, t[12, idx])
+    r = fma(r, y, t[11, idx])
+    r = fma(r, y, t[10, idx])
+    r = fma(r, y, t[9, idx])
+    r = fma(r, y, t[8, idx])
+    r = fma(r, y, t[7, idx])
+    r = fma(r, y, t[6, idx])
+    r = fma(r, y, t[5, idx])
+    r = fma(r, y, t[4, idx])
+    r = fma(r, y, t[3, idx])
+    r = fma(r, y, t[2, idx])
+    r = fma(r, y, t[1, idx])
+    r = np.float64(1.0) if nd > 0x7FE00000 else r
+    r = bits_f64(f64_bits(r) | (b & np.uint64(0x8000000000000000)))
+    return np.float64(np.nan) if x != x else r
 
 
 # ---------------------------------------------------------------------------------------------

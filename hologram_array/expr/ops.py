@@ -255,10 +255,10 @@ _NUMBA: dict[str, dict[str, str]] = {
     "less": {"biuef": "{0} < {1}", "x": "{cmp} < 0", "c": "clt_{s}({0}, {1})"},
     "less_equal": {"biuef": "{0} <= {1}", "x": "{cmp} <= 0", "c": "cle_{s}({0}, {1})"},
     "logaddexp": {"ef": "logaddexp_{s}({0}, {1})"},
-    "logical_and": {"b": "{0} and {1}", "iuef": "({0} != 0) and ({1} != 0)",
-                    "c": "cto_bool_{s}({0}) and cto_bool_{s}({1})"},
-    "logical_or": {"b": "{0} or {1}", "iuef": "({0} != 0) or ({1} != 0)",
-                   "c": "cto_bool_{s}({0}) or cto_bool_{s}({1})"},
+    "logical_and": {"b": "{0} & {1}", "iuef": "({0} != 0) & ({1} != 0)",
+                    "c": "cto_bool_{s}({0}) & cto_bool_{s}({1})"},
+    "logical_or": {"b": "{0} | {1}", "iuef": "({0} != 0) | ({1} != 0)",
+                   "c": "cto_bool_{s}({0}) | cto_bool_{s}({1})"},
     "logical_xor": {"b": "{0} != {1}", "iuef": "({0} != 0) != ({1} != 0)",
                     "c": "cto_bool_{s}({0}) != cto_bool_{s}({1})"},
     "maximum": {"b": "{0} | {1}", "iu": "{0} if {0} > {1} else {1}", "e": "maximum_h({0}, {1})",
@@ -295,7 +295,8 @@ _NUMBA: dict[str, dict[str, str]] = {
     "imag": {"c": "{0}.imag", "biuef": "{T}(0)"},
 }
 for _name, _templates in _NUMBA.items():
-    OPS[_name] = replace(OPS[_name], numba=tuple(_templates.items()))
+    if _name in OPS:
+        OPS[_name] = replace(OPS[_name], numba=tuple(_templates.items()))
 
 
 def numba_templates(name: str) -> dict[str, str]:
