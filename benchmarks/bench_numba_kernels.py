@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
@@ -32,17 +31,7 @@ from hologram_array.backends import cpu_numba, numpy_exec  # noqa: E402
 from hologram_array.compiler.materialize import prepare  # noqa: E402
 
 from chains import CHAINS  # noqa: E402
-
-
-def timeit(fn, repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+from run import timeit  # noqa: E402  (one timing helper for all benchmarks)
 
 
 def differences(got: np.ndarray, ref: np.ndarray) -> str:
