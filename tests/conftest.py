@@ -4,6 +4,9 @@ Most tests exercise the lazy machinery on small arrays, so the eager small-array
 shortcut is switched off for them; tests marked ``eager`` run with the library's
 default instead.
 """
+import warnings
+
+import numpy as np
 import pytest
 
 import hologram_array as hx
@@ -23,3 +26,12 @@ def _lazy_small_arrays(request):
         yield
     finally:
         hx.config(**old)
+
+
+@pytest.fixture
+def quiet_numpy():
+    """RuntimeWarnings off and NumPy's errors ignored (differential tests opt in)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(all="ignore"):
+            yield

@@ -25,7 +25,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -75,12 +74,8 @@ def _cache_dir(tmp_path_factory):
         os.environ["HOLOGRAM_CACHE_DIR"] = old
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(all="ignore"):
-            yield
+#: NumPy and hx warn alike here; the comparisons, not the warnings, are under test.
+pytestmark = pytest.mark.usefixtures("quiet_numpy")
 
 
 def edge_values(dt: np.dtype) -> np.ndarray:

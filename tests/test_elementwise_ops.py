@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import operator
-import warnings
 
 import numpy as np
 import pytest
@@ -140,12 +139,8 @@ def modes(*dts) -> tuple[str, ...]:
 # running and comparing
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(all="ignore"):
-            yield
+#: NumPy and hx warn alike here; the comparisons, not the warnings, are under test.
+pytestmark = pytest.mark.usefixtures("quiet_numpy")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ the old values (value semantics).
 from __future__ import annotations
 
 import operator
-import warnings
 
 import numpy as np
 import pytest
@@ -26,12 +25,8 @@ import hologram_array as hx
 LARGE = 320_000  # > 300000 elements: blocked and split between threads
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(all="ignore"):
-            yield
+#: NumPy and hx warn alike here; the comparisons, not the warnings, are under test.
+pytestmark = pytest.mark.usefixtures("quiet_numpy")
 
 
 @pytest.fixture(params=["never", "always"])
