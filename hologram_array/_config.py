@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 _CLASSMAP_MODES = ("auto", "always", "never")
+_COMPILE_MODES = ("background", "sync", "never")
 
 
 @dataclass
@@ -26,6 +27,23 @@ class Settings:
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
     #: operands are concrete: recording and compiling cost more than the work itself there.
     eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 4096))
+    #: Compiled (Numba) kernels: "background" -- a circuit's first runs use the NumPy
+    #: executor while a thread compiles it; "sync" -- compile before the first run;
+    #: "never" -- NumPy executor only. Without Numba installed, always "never".
+    compile: str = os.environ.get("HOLOGRAM_COMPILE", "background")
+    #: Circuits over fewer elements than this run on the NumPy executor (and are not
+    #: compiled for): a kernel call's fixed cost outweighs its gain below (docs/performance.md).
+    jit_min: int = int(os.environ.get("HOLOGRAM_JIT_MIN", 32768))
+
+    def __post_init__(self) -> None:
+        # A mistyped environment variable warns and keeps the default: failing the import
+        # would be worse than running with the default policy.
+        for name, modes in (("classmap", _CLASSMAP_MODES), ("compile", _COMPILE_MODES)):
+            if getattr(self, name) not in modes:
+                import warnings
+                warnings.warn(f"HOLOGRAM_{name.upper()}={getattr(self, name)!r} is not one of {modes}; "
+                              f"using {modes[0]!r}", RuntimeWarning, stacklevel=2)
+                setattr(self, name, modes[0])
 
 
 settings = Settings()
@@ -43,6 +61,10 @@ def config(**changes: Any) -> dict[str, Any]:
             raise TypeError(f"config: unknown setting {k!r} (known: {', '.join(sorted(names))})")
         if k == "classmap" and v not in _CLASSMAP_MODES:
             raise ValueError(f"config: classmap must be one of {_CLASSMAP_MODES}, got {v!r}")
+        if k == "compile" and v not in _COMPILE_MODES:
+            raise ValueError(f"config: compile must be one of {_COMPILE_MODES}, got {v!r}")
+        if k in ("eager_below", "jit_min") and (not isinstance(v, int) or v < 0):
+            raise ValueError(f"config: {k} must be an int >= 0, got {v!r}")
         if k == "eager_below" and (not isinstance(v, int) or v < 0):
             raise ValueError(f"config: eager_below must be an int >= 0, got {v!r}")
         if k in ("max_depth", "max_nodes") and (not isinstance(v, int) or v < 1):

@@ -14,6 +14,21 @@ import hologram_array as hx
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "eager: run with the default eager_below setting")
+    config.addinivalue_line("markers", "jit: compiled kernels allowed (the test sets its compile mode)")
+
+
+@pytest.fixture(autouse=True)
+def _no_compiles_unless_asked(request):
+    """Compiled kernels only in tests that ask for them: a suite-wide background compiler
+    would compile hundreds of one-off circuits (tests/test_jit_driver.py covers the driver)."""
+    if request.node.get_closest_marker("jit"):
+        yield
+        return
+    old = hx.config(compile="never")
+    try:
+        yield
+    finally:
+        hx.config(**old)
 
 
 @pytest.fixture(autouse=True)

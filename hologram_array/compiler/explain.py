@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from .._config import settings
 from ..backends import numpy_exec
 from ..expr.nodes import Node
-from . import classmap
+from . import classmap, jit
 from .cache import CACHE, Entry
 from .canonicalize import canonicalize
 from .circuit import from_program
@@ -47,8 +48,23 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
     else:
         lines.append(f"class map: no -- {why}")
     threads = 1 if backend == "wasm" else numpy_exec.n_threads()
-    lines.append(f"backend: numpy executor ({numpy_exec.BLOCK}-element blocks, up to {threads} thread(s)); "
-                 f"scratch registers: {len(probe.plan.slot_dtypes)}")
+    numpy_line = (f"numpy executor ({numpy_exec.BLOCK}-element blocks, up to {threads} thread(s)); "
+                  f"scratch registers: {len(probe.plan.slot_dtypes)}")
+    size = 1
+    for n in shape:
+        size *= n
+    if use:
+        lines.append("backend: table lookup (numpy executor)")
+    elif backend != "cpu":
+        lines.append(f"backend: {numpy_line}")
+    elif size < settings.jit_min:
+        lines.append(f"backend: {numpy_line} -- {size} elements < jit_min={settings.jit_min}")
+    else:
+        slot = probe.kernels.get(jit.NUMBA)
+        ready = slot is not None and "ready" in slot.variants.values()
+        pick = jit.choose(probe.kernels) if ready else "numpy"
+        lines.append("backend: " + ("compiled kernel (numba, all cores)" if pick == jit.NUMBA else numpy_line))
+    lines.append(jit.describe(probe.kernels))
     lines.append("cache: " + (f"hit (circuit used {entry.uses} time(s))" if entry is not None
                               else "miss (new circuit structure)"))
     return "\n".join(lines)

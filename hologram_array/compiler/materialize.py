@@ -8,6 +8,7 @@ Every materialization goes through ``evaluate`` (new buffers) or
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -17,7 +18,7 @@ from .._config import settings
 from ..backends import numpy_exec
 from ..expr import aliasing
 from ..expr.nodes import Node, Op
-from . import classmap
+from . import classmap, jit
 from .cache import CACHE, Entry
 from .canonicalize import PeepholeBuilder, remove_dead_code
 from .circuit import Binding, Circuit, from_program
@@ -89,6 +90,7 @@ def _tables(entry: Entry, binding: Binding) -> "classmap.ClassMap | None":
 
 
 def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = "cpu") -> None:
+    """Run one circuit: class-map lookup, compiled kernel or NumPy executor (in that order)."""
     threads = backend != "wasm"
     ok, _ = use_classmap(entry, binding)
     if ok:
@@ -100,7 +102,66 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
             if active:
                 _warn_like_numpy(entry, binding, cm, active)
             return
+    size = _size(binding.shape)
+    if backend == "cpu" and size >= settings.jit_min:
+        variant = jit.variant_for(entry.circuit, binding.buffers, outs)
+        kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
+        if kernel is not None:
+            timing = jit.slot_of(entry.kernels).timing
+            if jit.choose(entry.kernels) == jit.NUMBA:
+                t0 = time.perf_counter()
+                with jit.RUN_LOCK:
+                    flags = kernel(binding.buffers, binding.values, outs)
+                timing.record(jit.NUMBA, time.perf_counter() - t0, size)
+                _signal_like_numpy(entry, binding, outs, flags)
+                return
+            t0 = time.perf_counter()
+            numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+            timing.record("numpy", time.perf_counter() - t0, size)
+            return
+        numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+        jit.request(entry.kernels, entry.circuit, variant)
+        return
     numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+
+
+def _size(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+#: Flag bits a kernel may report when it cannot tell (an older kernel returns None).
+_ALL_FP_BITS = sum(classmap.FP_BITS.values())
+#: One NumPy operation raising each floating-point error category.
+_FP_TRIGGERS = {
+    "divide": (np.divide, 1.0, 0.0),
+    "over": (np.multiply, 1e308, 10.0),
+    "under": (np.multiply, 1e-308, 1e-308),
+    "invalid": (np.subtract, np.inf, np.inf),
+}
+
+
+def _signal_like_numpy(entry: Entry, binding: Binding, outs: Sequence[Any], flags: Any) -> None:
+    """A compiled kernel reports floating-point error flags; NumPy would have warned, raised
+    or called the errstate callback for the categories not ignored. Re-run the NumPy
+    executor into scratch buffers so it does exactly that (same messages, same op names) --
+    unless an output overwrote an input, in which case each category is signalled once by a
+    one-element NumPy operation (same class and errstate handling, another op name)."""
+    if flags is None:
+        flags = _ALL_FP_BITS
+    active = flags & classmap.active_error_bits()
+    if not active:
+        return
+    if not any(np.may_share_memory(b, o) for b in binding.buffers for o in outs):
+        scratch = [np.empty(o.shape, o.dtype) for o in outs]
+        numpy_exec.run(entry.plan, binding.buffers, binding.values, scratch)
+        return
+    for name, bit in classmap.FP_BITS.items():
+        if active & bit:
+            fn, a, b = _FP_TRIGGERS[name]
+            fn(np.array(a), np.array(b))
 
 
 def _warn_like_numpy(entry: Entry, binding: Binding, cm: "classmap.ClassMap", active: int) -> None:

@@ -1,0 +1,239 @@
+"""Compiled kernels for circuits, without compile stalls.
+
+A circuit's compiled (Numba) kernel is looked up here by the driver. What happens on the first
+lookup depends on ``config(compile=...)`` (``HOLOGRAM_COMPILE``):
+
+* ``"background"`` (default) -- the lookup queues the circuit for a daemon thread and returns
+  nothing, so this run (and any until the kernel is ready) uses the NumPy executor; nobody
+  waits for a compiler. The thread imports Numba itself, so ``import hologram_array`` never does.
+* ``"sync"`` -- compile (or load from the disk cache) now, then run compiled.
+* ``"never"`` -- NumPy executor only.
+
+Kernels are compiled per *variant* (``contig``: every buffer C-contiguous with the output's
+shape; ``strided``: anything else), each on first need. A circuit the Numba backend cannot
+run exactly as NumPy does (``NotImplementedError``) is remembered as failed, with the reason
+(``explain()`` shows it), and runs on the NumPy executor from then on.
+
+Which executor runs a ready kernel's circuit is measured, not guessed: ``Timing`` keeps the
+best nanoseconds per element seen for each executor on this circuit, and once both have been
+timed the faster one is used (``choose``). Compiled kernels are called under one lock: Numba's
+default threading layer must not be entered from two threads at once, and a kernel already
+uses every core.
+"""
+from __future__ import annotations
+
+import importlib.util
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .._config import settings
+from .circuit import Circuit
+
+NUMBA = "numba"
+_NO_JIT_PLATFORMS = ("emscripten", "wasi")
+#: Times an executor is measured on a circuit before its figure is trusted.
+MEASURE_RUNS = 2
+
+_installed: bool | None = None
+
+
+def numba_installed() -> bool:
+    """Whether Numba can be used here -- found without importing it (that costs ~150 ms)."""
+    global _installed
+    if _installed is None:
+        _installed = (sys.platform not in _NO_JIT_PLATFORMS
+                      and importlib.util.find_spec("numba") is not None
+                      and importlib.util.find_spec("llvmlite") is not None)
+    return _installed
+
+
+@dataclass
+class Timing:
+    """Best observed cost per element of each executor on one circuit (nanoseconds)."""
+
+    best: dict[str, float] = field(default_factory=dict)
+    runs: dict[str, int] = field(default_factory=dict)
+
+    def record(self, executor: str, seconds: float, size: int) -> None:
+        ns = seconds * 1e9 / max(size, 1)
+        self.runs[executor] = self.runs.get(executor, 0) + 1
+        self.best[executor] = min(self.best.get(executor, ns), ns)
+
+    def measured(self, executor: str) -> bool:
+        return self.runs.get(executor, 0) >= MEASURE_RUNS
+
+
+@dataclass
+class KernelSlot:
+    """One circuit's compiled kernel and the state of each variant."""
+
+    kernel: Any = None
+    #: variant -> "pending" | "ready" | "failed"
+    variants: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    timing: Timing = field(default_factory=Timing)
+    compile_seconds: float = 0.0
+
+
+_slots_lock = threading.Lock()
+RUN_LOCK = threading.Lock()
+
+
+def slot_of(kernels: dict) -> KernelSlot:
+    """The circuit cache entry's Numba slot (created on first use)."""
+    s = kernels.get(NUMBA)
+    if s is None:
+        with _slots_lock:
+            s = kernels.setdefault(NUMBA, KernelSlot())
+    return s
+
+
+def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -> str:
+    """Which compiled variant handles these buffers (``cpu_numba.Kernel``'s own rule)."""
+    if circuit.out_ndim == 0:
+        return "contig"
+    shape = outs[0].shape
+    flat = (all(b.shape == shape and b.flags.c_contiguous for b in buffers)
+            and all(o.flags.c_contiguous for o in outs))
+    return "contig" if flat else "strided"
+
+
+def _compile(slot: KernelSlot, circuit: Circuit, variant: str, in_child: bool = False) -> None:
+    """Compile (or load from the disk cache) one variant; ``in_child``: compile in the worker
+    process first (``backends/compile_worker.py``) so this process only loads the result."""
+    t0 = time.perf_counter()
+    try:
+        if in_child:
+            from ..backends import compile_worker
+            reply = compile_worker.compile_in_child(circuit, variant)
+            if reply is not None and reply[0] == "error" and reply[1].startswith("NotImplementedError"):
+                raise NotImplementedError(reply[1].split(": ", 1)[1])
+        from ..backends import cpu_numba
+        if slot.kernel is None:
+            slot.kernel = cpu_numba.compile_circuit(circuit)
+        slot.kernel.dispatcher(variant)
+        slot.variants[variant] = "ready"
+    except Exception as e:  # unsupported op/dtype, or a Numba failure: run on NumPy instead
+        slot.error = f"{type(e).__name__}: {e}"
+        slot.variants[variant] = "failed"
+    finally:
+        slot.compile_seconds += time.perf_counter() - t0
+
+
+# ---- the background compiler ------------------------------------------------------------
+
+_jobs: "queue.SimpleQueue[tuple[KernelSlot, Circuit, str]]" = queue.SimpleQueue()
+_worker: threading.Thread | None = None
+_pending = 0
+_pending_cv = threading.Condition()
+
+
+def _work() -> None:
+    global _pending
+    while True:
+        slot, circuit, variant = _jobs.get()
+        try:
+            _compile(slot, circuit, variant, in_child=True)
+        finally:
+            with _pending_cv:
+                _pending -= 1
+                _pending_cv.notify_all()
+
+
+def _submit(slot: KernelSlot, circuit: Circuit, variant: str) -> None:
+    global _worker, _pending
+    with _pending_cv:
+        if slot.variants.get(variant) is not None:
+            return
+        slot.variants[variant] = "pending"
+        _pending += 1
+        if _worker is None:
+            _worker = threading.Thread(target=_work, name="hologram-compile", daemon=True)
+            _worker.start()
+    _jobs.put((slot, circuit, variant))
+
+
+def wait_for_kernels(timeout: float | None = None) -> bool:
+    """Block until every queued background compile has finished; False on timeout.
+
+    For benchmarks and tests that want the compiled path; normal code never needs it.
+    """
+    with _pending_cv:
+        return _pending_cv.wait_for(lambda: _pending == 0, timeout)
+
+
+# ---- the driver's questions --------------------------------------------------------------
+
+
+def kernel_for(kernels: dict, circuit: Circuit, variant: str) -> Any:
+    """The ready compiled kernel for this circuit and variant, or None (not (yet) compiled).
+
+    In "sync" mode a variant never asked for is compiled now; in "background" mode the caller
+    runs on NumPy and then calls ``request`` (after its run, so the compiler thread does not
+    compete with it for the GIL).
+    """
+    mode = settings.compile
+    if mode == "never" or not numba_installed():
+        return None
+    slot = slot_of(kernels)
+    state = slot.variants.get(variant)
+    if state == "ready":
+        return slot.kernel
+    if state is None:
+        if mode == "sync":
+            with _pending_cv:  # one compile of a variant, however many threads ask
+                if slot.variants.get(variant) is None:
+                    slot.variants[variant] = "pending"
+                    do_it = True
+                else:
+                    do_it = False
+            if do_it:
+                _compile(slot, circuit, variant)
+            elif slot.variants.get(variant) == "pending":
+                wait_for_kernels()
+            return slot.kernel if slot.variants.get(variant) == "ready" else None
+    return None
+
+
+def request(kernels: dict, circuit: Circuit, variant: str) -> None:
+    """Queue the variant for the background compiler (no-op once asked for)."""
+    if settings.compile == "background" and numba_installed():
+        slot = slot_of(kernels)
+        if slot.variants.get(variant) is None:
+            _submit(slot, circuit, variant)
+
+
+def choose(kernels: dict) -> str:
+    """``"numba"`` or ``"numpy"`` for a circuit whose kernel is ready: the measured faster one.
+
+    Each executor runs ``MEASURE_RUNS`` times first (compiled first: it is usually faster).
+    """
+    t = slot_of(kernels).timing
+    if not t.measured(NUMBA):
+        return NUMBA
+    if not t.measured("numpy"):
+        return "numpy"
+    return NUMBA if t.best[NUMBA] <= t.best["numpy"] else "numpy"
+
+
+def describe(kernels: dict) -> str:
+    """One line for ``explain()``: the compiled kernel's state and the measured costs."""
+    if settings.compile == "never":
+        return "compiled kernel: off (config compile='never')"
+    if not numba_installed():
+        return "compiled kernel: unavailable (numba is not installed)"
+    s = kernels.get(NUMBA)
+    if s is None or not s.variants:
+        return (f"compiled kernel: not yet requested (compiled on first run over >= {settings.jit_min} "
+                f"elements, {settings.compile})")
+    parts = [f"{v} {st}" for v, st in sorted(s.variants.items())]
+    line = "compiled kernel (numba): " + ", ".join(parts)
+    if s.error:
+        line += f" -- {s.error}"
+    if s.timing.best:
+        line += "; measured " + ", ".join(f"{k} {v:.2f} ns/element" for k, v in sorted(s.timing.best.items()))
+    return line

@@ -1,0 +1,189 @@
+"""The driver with compiled kernels: policy, fallbacks, NumPy's error semantics, measurement.
+
+Kernels themselves (every op on every dtype) are tested in test_cpu_numba.py; here the question
+is whether the driver picks, compiles, falls back and reports as documented in compiler/jit.py.
+"""
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import hologram_array as hx
+from hologram_array.compiler import jit, materialize
+from hologram_array.compiler.cache import CACHE
+
+numba = pytest.importorskip("numba", reason="numba is not installed: the compiled path is absent")
+
+pytestmark = pytest.mark.jit
+
+N = 40_000  # above the default jit_min
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("HOLOGRAM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kernels"))
+    old = hx.config(compile="sync", jit_min=N)
+    yield
+    hx.config(**old)
+
+
+def _slot(expr):
+    c = materialize.prepare([expr._node]).circuit
+    e = CACHE.peek(c)
+    return None if e is None else e.kernels.get(jit.NUMBA)
+
+
+def _chain(m, a):
+    return m.clip(abs(a * 1.5 + 0.25) * a - 0.5, 0, 4) * 0.75 + a - 1
+
+
+def test_sync_mode_compiles_and_matches_numpy():
+    a = np.random.default_rng(1).standard_normal(N).astype(np.float32)
+    x = hx.asarray(a)
+    r = np.asarray(_chain(hx, x))
+    assert np.array_equal(r, _chain(np, a))
+    slot = _slot(_chain(hx, x))
+    assert slot is not None and slot.variants == {"contig": "ready"}
+    assert "compiled kernel (numba, all cores)" in hx.explain(_chain(hx, x))
+
+
+def test_strided_and_broadcast_inputs_use_the_strided_variant():
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((400, 200)).astype(np.float64)
+    b = rng.standard_normal(200)
+    x, y = hx.asarray(a), hx.asarray(b)
+    expr = lambda m, p, q: m.sqrt(m.abs(p.T * 2.0 + 1.0)) * q[:, None] - p.T
+    r = np.asarray(expr(hx, x, hx.asarray(rng.standard_normal(200))))
+    assert r.shape == (200, 400)
+    got = np.asarray(hx.exp(x[::2] * 0.5) + y)
+    assert np.array_equal(got, np.exp(a[::2] * 0.5) + b)
+    slot = _slot(hx.exp(x[::2] * 0.5) + y)
+    assert slot.variants.get("strided") == "ready"
+
+
+def test_below_jit_min_stays_on_numpy():
+    x = hx.asarray(np.arange(N - 1, dtype=np.float64))
+    np.asarray(x * 3.0 - 7.0)
+    assert _slot(x * 3.0 - 7.0) is None
+    assert "jit_min" in hx.explain(x * 3.0 - 7.0)
+
+
+def test_never_mode_compiles_nothing():
+    hx.config(compile="never")
+    x = hx.asarray(np.arange(N, dtype=np.float64))
+    np.asarray(x * 11.0 - 7.0)
+    assert _slot(x * 11.0 - 7.0) is None
+    assert "compile='never'" in hx.explain(x * 11.0 - 7.0)
+
+
+def test_background_mode_runs_numpy_first_then_the_kernel():
+    hx.config(compile="background")
+    a = np.linspace(-3, 3, N)
+    x = hx.asarray(a)
+    f = lambda m, v: m.tanh(v * 0.3) * v + 0.125
+    r1 = np.asarray(f(hx, x))  # NumPy executor; queues the compile
+    assert jit.wait_for_kernels(timeout=300)
+    slot = _slot(f(hx, x))
+    assert slot.variants["contig"] == "ready", slot.error
+    runs = slot.timing.runs.get(jit.NUMBA, 0)
+    r2 = np.asarray(f(hx, x))
+    assert slot.timing.runs.get(jit.NUMBA, 0) == runs + 1
+    np.testing.assert_array_equal(r1, r2)
+    np.testing.assert_allclose(r2, f(np, a), rtol=1e-15)
+
+
+def test_unsupported_circuit_falls_back_and_explains_why(monkeypatch):
+    from hologram_array.backends import cpu_numba
+
+    def refuse(circuit, **kw):
+        raise NotImplementedError("hologram_array cpu_numba: op 'frobnicate' on dtype float64")
+
+    monkeypatch.setattr(cpu_numba, "compile_circuit", refuse)
+    x = hx.asarray(np.arange(N, dtype=np.float64))
+    r = np.asarray(x * 5.0 + 3.0)
+    assert np.array_equal(r, np.arange(N, dtype=np.float64) * 5.0 + 3.0)
+    slot = _slot(x * 5.0 + 3.0)
+    assert slot.variants["contig"] == "failed"
+    assert "frobnicate" in hx.explain(x * 5.0 + 3.0)
+
+
+def test_measured_choice_prefers_the_faster_executor():
+    slot = jit.KernelSlot()
+    kernels = {jit.NUMBA: slot}
+    assert jit.choose(kernels) == jit.NUMBA  # measure the kernel first
+    for _ in range(jit.MEASURE_RUNS):
+        slot.timing.record(jit.NUMBA, 0.010, 1000)
+    assert jit.choose(kernels) == "numpy"   # then NumPy
+    for _ in range(jit.MEASURE_RUNS):
+        slot.timing.record("numpy", 0.001, 1000)
+    assert jit.choose(kernels) == "numpy"   # NumPy measured faster: keep it
+    slot.timing.record(jit.NUMBA, 0.0001, 1000)
+    assert jit.choose(kernels) == jit.NUMBA
+
+
+@pytest.mark.parametrize("category, make", [
+    ("divide", lambda x: hx.log(x * 0.0) + 1.0),
+    ("invalid", lambda x: hx.sqrt(x - 1e9) * 2.0),
+    ("over", lambda x: hx.exp(x * 1000.0) - 1.0),
+])
+def test_numpy_warnings_and_errors_survive_compiled_kernels(category, make):
+    x = hx.asarray(np.linspace(1, 2, N))
+    np.asarray(make(x))  # compile (may warn)
+    with pytest.warns(RuntimeWarning, match="encountered"):
+        np.asarray(make(x))
+    with np.errstate(**{category: "raise"}):
+        with pytest.raises(FloatingPointError):
+            np.asarray(make(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="ignore"):
+            np.asarray(make(x))  # ignored: no warning at all
+
+
+def test_clean_data_warns_nothing():
+    x = hx.asarray(np.linspace(1, 2, N))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            np.asarray(hx.log(x) * 2.0 + 1.0)
+
+
+def test_inplace_update_with_kernel_and_warning():
+    a = np.linspace(0, 1, N)
+    x = hx.asarray(a.copy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        x /= hx.asarray(np.zeros(N))  # compile; 0/0 and 1/0 in place
+    with pytest.warns(RuntimeWarning):
+        y = hx.asarray(a.copy())
+        y /= hx.asarray(np.zeros(N))
+    with np.errstate(all="ignore"):
+        assert np.array_equal(np.asarray(y), a / np.zeros(N), equal_nan=True)
+
+
+def test_compile_worker_process_compiles_into_the_disk_cache(tmp_path, monkeypatch):
+    from hologram_array.backends import compile_worker, cpu_numba
+
+    monkeypatch.setenv("HOLOGRAM_CACHE_DIR", str(tmp_path))
+    x = hx.asarray(np.arange(N, dtype=np.int32))
+    c = materialize.prepare([((x * 7 + 3) // 2)._node]).circuit
+    reply = compile_worker.compile_in_child(c, "contig")
+    assert reply is not None and reply[0] == "ok", reply
+    k = cpu_numba.compile_circuit(c)
+    k.dispatcher("contig")
+    assert k.cache_hits() == 1  # loaded, not compiled, in this process
+
+
+def test_import_does_not_import_numba():
+    code = "import sys, hologram_array; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_config_validates_the_compile_mode():
+    with pytest.raises(ValueError, match="compile"):
+        hx.config(compile="eventually")
+    with pytest.raises(ValueError, match="jit_min"):
+        hx.config(jit_min=-1)
