@@ -14,6 +14,8 @@ import numpy as np
 from . import _devices
 from ._array import Array, materialize_many
 from ._dtypes import as_dtype
+from .compiler import reduce as fused_reduce
+from numpy.lib.array_utils import normalize_axis_tuple
 
 
 def buf(x: Any, func: str, arg: str = "x") -> np.ndarray:
@@ -67,3 +69,35 @@ def arrays_arg(arrays: Any, func: str) -> list:
     if not isinstance(arrays, (tuple, list)):
         raise TypeError(f"{func}: arrays must be a tuple or list of arrays, got {type(arrays).__name__}")
     return bufs(arrays, func)
+
+
+def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: bool = False) -> Array | None:
+    """``kind`` of a lazy element-wise Array without materializing it (``compiler/reduce.py``),
+    or None when that case is not fused (the caller then reduces the materialized buffer)."""
+    if not isinstance(x, Array) or not x.is_lazy:
+        return None
+    nd = len(x.shape)
+    if axis is None:
+        where = None
+    else:
+        try:
+            axes = normalize_axis_tuple(axis, nd)
+        except Exception:
+            return None  # let NumPy raise its own error for a bad axis
+        if len(set(axes)) == nd:
+            where = None
+        elif axes == (nd - 1,):
+            where = "last"
+        else:
+            return None
+    if where == "last" and nd == 1:
+        where = None
+    if not fused_reduce.supported(x._node, kind, where):
+        return None
+    res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype))
+    if res is None:
+        return None
+    res = np.asarray(res)
+    if keepdims:
+        res = res.reshape((1,) * nd if where is None else x.shape[:-1] + (1,))
+    return wrap(res, device_of(x))

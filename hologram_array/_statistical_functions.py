@@ -14,7 +14,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from ._array import Array
-from ._nonelementwise import buf, device_of, opt_dtype, wrap
+from ._nonelementwise import buf, device_of, fused_reduction, opt_dtype, wrap
 
 __all__ = ["cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var"]
 
@@ -37,26 +37,41 @@ def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: Any = None,
 
 def max(x: Array, /, *, axis: _Axis = None, keepdims: bool = False) -> Array:  # noqa: A001
     """Maximum (NaNs propagate); an empty reduction raises ``ValueError`` (NumPy)."""
+    fused = fused_reduction(x, "max", axis, None, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.max(buf(x, "max"), axis=axis, keepdims=keepdims), device_of(x))
 
 
 def min(x: Array, /, *, axis: _Axis = None, keepdims: bool = False) -> Array:  # noqa: A001
     """Minimum (NaNs propagate); an empty reduction raises ``ValueError`` (NumPy)."""
+    fused = fused_reduction(x, "min", axis, None, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.min(buf(x, "min"), axis=axis, keepdims=keepdims), device_of(x))
 
 
 def mean(x: Array, /, *, axis: _Axis = None, keepdims: bool = False) -> Array:
     """Arithmetic mean (float64 for integer input; NaN with a RuntimeWarning when empty)."""
+    fused = fused_reduction(x, "mean", axis, None, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.mean(buf(x, "mean"), axis=axis, keepdims=keepdims), device_of(x))
 
 
 def prod(x: Array, /, *, axis: _Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
     """Product (1 when empty)."""
+    fused = fused_reduction(x, "prod", axis, dtype, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.prod(buf(x, "prod"), axis=axis, dtype=opt_dtype(dtype), keepdims=keepdims), device_of(x))
 
 
 def sum(x: Array, /, *, axis: _Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:  # noqa: A001
     """Sum (0 when empty)."""
+    fused = fused_reduction(x, "sum", axis, dtype, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.sum(buf(x, "sum"), axis=axis, dtype=opt_dtype(dtype), keepdims=keepdims), device_of(x))
 
 

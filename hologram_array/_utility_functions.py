@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ._array import Array
-from ._nonelementwise import buf, device_of, wrap
+from ._nonelementwise import buf, device_of, fused_reduction, wrap
 from ._promotion import is_python_scalar
 
 __all__ = ["all", "any", "diff"]
@@ -14,11 +14,17 @@ __all__ = ["all", "any", "diff"]
 
 def all(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:  # noqa: A001
     """Logical AND reduction (True when empty); always a bool array."""
+    fused = fused_reduction(x, "all", axis, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.all(buf(x, "all"), axis=axis, keepdims=keepdims), device_of(x))
 
 
 def any(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:  # noqa: A001
     """Logical OR reduction (False when empty); always a bool array."""
+    fused = fused_reduction(x, "any", axis, keepdims=keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.any(buf(x, "any"), axis=axis, keepdims=keepdims), device_of(x))
 
 

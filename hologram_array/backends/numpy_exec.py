@@ -138,6 +138,19 @@ def _is_flat(buf: Any, shape: tuple[int, ...]) -> bool:
     return buf.shape == shape and buf.flags.c_contiguous
 
 
+def flat_views(buffers: Sequence[Any], outs: Sequence[Any]) -> tuple[list, list] | None:
+    """1-D views of every buffer in one shared memory order, when there is one: all C-contiguous
+    with the output's shape, or all F-contiguous (e.g. transposed inputs, whose outputs NumPy
+    and ``materialize.new_outputs`` lay out the same way). None otherwise."""
+    shape = outs[0].shape
+    arrays = list(buffers) + list(outs)
+    if all(_is_flat(a, shape) for a in arrays):
+        return [b.reshape(-1) for b in buffers], [o.reshape(-1) for o in outs]
+    if all(a.shape == shape and a.flags.f_contiguous for a in arrays):
+        return [b.ravel(order="F") for b in buffers], [o.ravel(order="F") for o in outs]
+    return None
+
+
 class TablePlan:
     """Applies class-map tables: one lookup per element (``np.take``), per output.
 
@@ -194,10 +207,9 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
         return
     nthreads = n_threads() if threads else 1
     nthreads = max(1, min(nthreads, size // THREAD_MIN))
-    flat = all(_is_flat(b, shape) for b in buffers) and all(_is_flat(o, shape) for o in outs)
-    if flat:
-        ins = [b.reshape(-1) for b in buffers]
-        os_ = [o.reshape(-1) for o in outs]
+    views = flat_views(buffers, outs)
+    if views is not None:
+        ins, os_ = views
         worker = _flat_worker
     else:
         ins, os_ = list(buffers), list(outs)
@@ -246,3 +258,23 @@ def _nditer_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: i
             m = chunks[0].shape[0] if chunks else 0
             scratch = full if m == BLOCK else [x[:m] for x in full]
             plan.run_block(regs, chunks[:ni], chunks[ni:], scratch)
+
+
+def map_ranges(fn: Any, n: int, threads: bool = True) -> list:
+    """``fn(lo, hi)`` over ``range(n)`` split into one contiguous run per thread; the lists the
+    calls return, concatenated in order (deterministic whatever the thread count)."""
+    nthreads = min(n_threads() if threads else 1, n)
+    if nthreads <= 1:
+        return fn(0, n)
+    per = -(-n // nthreads)
+    err = np.geterr()
+
+    def task(lo: int, hi: int) -> list:
+        with np.errstate(**err):
+            return fn(lo, hi)
+
+    futures = [_get_pool().submit(task, lo, min(lo + per, n)) for lo in range(per, n, per)]
+    results = task(0, per)
+    for f in futures:
+        results += f.result()
+    return results

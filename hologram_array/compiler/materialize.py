@@ -177,11 +177,22 @@ def _run(roots: Sequence[Node], backend: str, outs: Sequence[Any] | None) -> lis
     p = prepare(roots, backend)
     entry, _ = CACHE.get(p.circuit)
     if outs is None:
-        outs = [np.empty(p.binding.shape, dtype=dt) for dt in p.circuit.output_dtypes]
+        outs = new_outputs(p)
     else:
         outs = _unalias_inputs(p, outs)
     execute(entry, p.binding, outs, backend)
     return list(outs)
+
+
+def new_outputs(p: Prepared) -> list:
+    """Output buffers laid out like NumPy's would be: Fortran order when every full-shape input
+    is Fortran-contiguous and not C-contiguous (a transposed array), C order otherwise -- so
+    the executor streams memory in order instead of striding through it."""
+    shape = p.binding.shape
+    full = [b for b in p.binding.buffers if b.shape == shape]
+    order = "F" if (len(shape) > 1 and full and all(b.flags.f_contiguous and not b.flags.c_contiguous
+                                                   for b in full)) else "C"
+    return [np.empty(shape, dtype=dt, order=order) for dt in p.circuit.output_dtypes]
 
 
 def _unalias_inputs(p: Prepared, outs: Sequence[Any]) -> Sequence[Any]:
