@@ -586,18 +586,33 @@ def _small(x: Any) -> bool:
 
 def _binary_method(name: str, reflected: bool = False):
     ufunc = OPS[name].ufunc
-    if reflected:
-        def method(self: Array, other: Any) -> Any:
-            if _small(self) and _small(other):
-                return Array._wrap(np.asarray(ufunc(_buffer(other), self._data)), self._device)
-            node = _op_node(name, (other, self), self._device)
-            return NotImplemented if node is NotImplemented else apply_node(node, self._device)
-    else:
-        def method(self: Array, other: Any) -> Any:
-            if _small(self) and _small(other) and (type(other) is not Array or other._device is self._device):
-                return Array._wrap(np.asarray(ufunc(self._data, _buffer(other))), self._device)
-            node = _op_node(name, (self, other), self._device)
-            return NotImplemented if node is NotImplemented else apply_node(node, self._device)
+    new = object.__new__
+
+    # The eager shortcut is inlined (no helper calls): at 1K elements the Python around
+    # a ufunc call costs as much as the call itself, and this is where it is spent.
+    def method(self: Array, other: Any) -> Any:
+        d = self._data
+        if d is not None and d.size <= settings.eager_below:
+            to = type(other)
+            r = None
+            if to is float or to is int or to is bool or to is complex:
+                r = ufunc(other, d) if reflected else ufunc(d, other)
+            elif to is Array:
+                od = other._data
+                if od is not None and od.size <= settings.eager_below and other._device is self._device:
+                    r = ufunc(od, d) if reflected else ufunc(d, od)
+            if r is not None:
+                if type(r) is not np.ndarray:
+                    r = np.asarray(r)
+                a = new(Array)
+                a._data = r
+                a._node = a._leaf = None
+                a._dtype = r.dtype
+                a._shape = r.shape
+                a._device = self._device
+                return a
+        node = _op_node(name, (other, self) if reflected else (self, other), self._device)
+        return NotImplemented if node is NotImplemented else apply_node(node, self._device)
     return method
 
 
@@ -605,8 +620,10 @@ def _unary_method(name: str):
     ufunc = OPS[name].ufunc
 
     def method(self: Array) -> Array:
-        if _small(self):
-            return Array._wrap(np.asarray(ufunc(self._data)), self._device)
+        d = self._data
+        if d is not None and d.size <= settings.eager_below:
+            r = ufunc(d)
+            return Array._wrap(r if type(r) is np.ndarray else np.asarray(r), self._device)
         return apply_node(_op_node(name, (self,), self._device), self._device)
     return method
 

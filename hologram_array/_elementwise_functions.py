@@ -94,6 +94,10 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     lo, hi = _clamp(min, dt), _clamp(max, dt)
     if lo is None and hi is None:
         return astype(x, dt)
+    d = getattr(x, "_data", None)
+    if (d is not None and d.size <= settings.eager_below and type(lo) in _SCALARS and type(hi) in _SCALARS):
+        # small and concrete: NumPy's own clip now (it picks the same ufunc as below)
+        return Array._wrap(np.asarray(np.clip(d, lo, hi)), x.device)
     if hi is None:
         out = apply("maximum", x, lo)
     elif lo is None:
@@ -103,6 +107,9 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     if out.dtype != dt and (isinstance(min, Array) or isinstance(max, Array)):
         out = astype(out, dt)
     return out
+
+
+_SCALARS = (int, float, bool, type(None))
 
 
 def _clamp(bound: Any, dt: np.dtype) -> Any:
