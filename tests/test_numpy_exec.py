@@ -9,7 +9,7 @@ from hologram_array.backends import numpy_exec
 from hologram_array.compiler.cache import CACHE
 from hologram_array.compiler.materialize import prepare
 
-B = numpy_exec.BLOCK
+B = numpy_exec.block_elements([np.float64])  # the float64 chains below
 
 
 def chain(xp, a, b):

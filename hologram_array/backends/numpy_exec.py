@@ -5,7 +5,7 @@ WASM backend, and the fallback while a compiled kernel is being built.
 
 Why blocks: a 20-op chain over 10M elements evaluated eagerly allocates 20
 full-size temporaries and streams each through memory. Here each op runs over
-a cache-sized block (``BLOCK`` elements) into reused scratch registers
+a cache-sized block (``BLOCK_BYTES`` of the widest register) into reused scratch registers
 (``out=``), so extra memory is O(block x live registers), not O(n x ops), and
 the data stays in cache between ops. Large arrays are split between threads
 (NumPy's ufuncs release the GIL), where threads exist.
@@ -26,7 +26,18 @@ import numpy as np
 from ..compiler.circuit import Circuit
 from ..expr.ops import OPS
 
+#: Bytes of the widest register per block. Measured (docs/performance.md): 16K-element
+#: blocks spent most of their time in per-ufunc-call overhead (and in GIL hand-offs between the
+#: two threads): arith10 float32 16M 92 ms vs 25 ms at 512 KiB; uint8 chains gain most.
+BLOCK_BYTES = 1 << 19
+#: Fewest elements per block, whatever the dtype (and the block of ``TablePlan``-less callers).
 BLOCK = 16384
+
+
+def block_elements(dtypes: Sequence[Any]) -> int:
+    """Elements per block for registers of these dtypes."""
+    widest = max((np.dtype(d).itemsize for d in dtypes), default=8)
+    return max(BLOCK, BLOCK_BYTES // widest)
 #: Below this many elements per thread, one thread does it all.
 THREAD_MIN = 1 << 17
 
@@ -102,6 +113,7 @@ class Plan:
                 self._release(dying, free)
         # Outputs not computed straight into ``out``: copied at the end of each block.
         self.copies = [(j, o) for j, o in enumerate(c.outputs) if direct.get(o) != j]
+        self.block = block_elements([i.dtype for i in c.inputs] + [i.dtype for i in c.instrs])
 
     def _release(self, regs: Sequence[int], free: dict) -> None:
         for r in regs:
@@ -167,6 +179,7 @@ class TablePlan:
                             if sizes == (256,) and all(t.itemsize == 1 for t in self.tables) else None)
         self.n_inputs = self.first = self.n_regs = len(sizes)
         self.slot_dtypes = [np.dtype(np.intp)] if len(sizes) == 2 else []
+        self.block = block_elements([t.dtype for t in self.tables] + self.slot_dtypes)
 
     def new_regs(self, values: Sequence[Any]) -> list:
         return [None] * self.n_regs
@@ -201,7 +214,8 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
     if size == 0:
         return
     regs = plan.new_regs(values)
-    if size <= BLOCK:
+    block = plan.block
+    if size <= block:
         # Fits one block: run on the n-d arrays as they are (ufuncs broadcast).
         plan.run_block(regs, buffers, outs, plan.scratch(shape, regs))
         return
@@ -219,7 +233,7 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
         return
     # Threads: split the flat index range on block boundaries; each thread has its own registers.
     per = -(-size // nthreads)
-    per = -(-per // BLOCK) * BLOCK
+    per = -(-per // block) * block
     err = np.geterr()
 
     def task(lo: int, hi: int) -> None:
@@ -233,10 +247,11 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
 
 
 def _flat_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: int) -> None:
-    cap = min(BLOCK, hi - lo)
+    block = plan.block
+    cap = min(block, hi - lo)
     full = plan.scratch(cap, regs)
-    for s in range(lo, hi, BLOCK):
-        e = min(s + BLOCK, hi)
+    for s in range(lo, hi, block):
+        e = min(s + block, hi)
         scratch = full if e - s == cap else [x[: e - s] for x in full]
         plan.run_block(regs, [b[s:e] for b in ins], [o[s:e] for o in outs], scratch)
 
@@ -248,15 +263,16 @@ def _nditer_worker(plan: Plan, regs: list, ins: list, outs: list, lo: int, hi: i
     # buffered (strided) output -- NumPy's behaviour, seen with in-place writes.
     flags = ["external_loop", "buffered", "zerosize_ok", "ranged", "refs_ok", "delay_bufalloc"]
     op_flags = [["readonly"]] * len(ins) + [["writeonly"]] * len(outs)
-    it = np.nditer(ops, flags=flags, op_flags=op_flags, buffersize=BLOCK, order="C")
+    block = plan.block
+    it = np.nditer(ops, flags=flags, op_flags=op_flags, buffersize=block, order="C")
     it.iterrange = (lo, hi)
     it.reset()
-    full = plan.scratch(BLOCK, regs)
+    full = plan.scratch(block, regs)
     ni = len(ins)
     with it:
         for chunks in it:
             m = chunks[0].shape[0] if chunks else 0
-            scratch = full if m == BLOCK else [x[:m] for x in full]
+            scratch = full if m == block else [x[:m] for x in full]
             plan.run_block(regs, chunks[:ni], chunks[ni:], scratch)
 
 

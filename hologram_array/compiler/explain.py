@@ -48,7 +48,7 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
     else:
         lines.append(f"class map: no -- {why}")
     threads = 1 if backend == "wasm" else numpy_exec.n_threads()
-    numpy_line = (f"numpy executor ({numpy_exec.BLOCK}-element blocks, up to {threads} thread(s)); "
+    numpy_line = (f"numpy executor ({probe.plan.block}-element blocks, up to {threads} thread(s)); "
                   f"scratch registers: {len(probe.plan.slot_dtypes)}")
     size = 1
     for n in shape:
