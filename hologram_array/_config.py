@@ -17,9 +17,9 @@ _COMPILE_MODES = ("background", "sync", "never")
 @dataclass
 class Settings:
     #: Flush a lazy expression once its DAG is this deep ...
-    max_depth: int = 64
+    max_depth: int = 128
     #: ... or once it may hold this many nodes (an upper bound, counted with sharing).
-    max_nodes: int = 256
+    max_nodes: int = 512
     #: Class maps: "auto" (cost model), "always" (whenever eligible) or "never".
     classmap: str = os.environ.get("HOLOGRAM_CLASSMAP", "auto")
     #: "auto": a class map pays off from this many ops (for a cached table: always).
