@@ -509,6 +509,28 @@ def test_random_dag_matches_numpy_big(prog, quiet, classmap_mode):
     run_program(prog)
 
 
+@pytest.fixture(scope="module")
+def _kernel_cache(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("kernels"))
+
+
+@pytest.mark.jit
+@settings(max_examples=20 * _SCALE, **COMMON)
+@given(prog=programs(max_nodes=10))
+def test_random_dag_compiled_kernels(prog, quiet, _kernel_cache, monkeypatch):
+    """The driver with compiled Numba kernels for every circuit (compile="sync", jit_min=0).
+
+    Each example compiles new kernels (~1 s each here), hence few examples; the per-op
+    coverage of the kernels is in test_cpu_numba.py."""
+    pytest.importorskip("numba", reason="numba is not installed: no compiled path to test")
+    monkeypatch.setenv("HOLOGRAM_CACHE_DIR", _kernel_cache)
+    old = hx.config(compile="sync", jit_min=0, classmap="never")
+    try:
+        run_program(prog)
+    finally:
+        hx.config(**old)
+
+
 @settings(max_examples=150 * _SCALE, **COMMON)
 @given(prog=programs())
 def test_random_dag_default_eager_threshold(prog, quiet):
