@@ -26,7 +26,7 @@ class Settings:
     classmap_min_ops: int = 6  # measured crossover vs the blocked NumPy path (docs/performance.md)
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
     #: operands are concrete: recording and compiling cost more than the work itself there.
-    eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 4096))
+    eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 32768))
     #: Compiled (Numba) kernels: "background" -- a circuit's first runs use the NumPy
     #: executor while a thread compiles it; "sync" -- compile before the first run;
     #: "never" -- NumPy executor only. Without Numba installed, always "never".

@@ -535,7 +535,7 @@ def test_random_dag_compiled_kernels(prog, quiet, _kernel_cache, monkeypatch):
 @given(prog=programs())
 def test_random_dag_default_eager_threshold(prog, quiet):
     """With the library's default eager_below (small arrays computed on the spot)."""
-    old = hx.config(eager_below=4096)
+    old = hx.config(eager_below=32768)
     try:
         run_program(prog)
     finally:

@@ -25,6 +25,34 @@ class Entry:
     uses: int = 0
 
 
+class PlanCache:
+    """Fingerprint of a recorded DAG -> (circuit, scalar values, input order): bounded, FIFO.
+
+    Holds no buffers (only shapes, dtypes and scalar values), so it keeps nothing alive.
+    """
+
+    def __init__(self, max_entries: int = 2048):
+        self.max_entries = max_entries
+        self._d: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple | None:
+        return self._d.get(key)
+
+    def put(self, key: tuple, plan: tuple) -> None:
+        with self._lock:
+            if len(self._d) >= self.max_entries:
+                self._d.pop(next(iter(self._d)))
+            self._d[key] = plan
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+
 class CircuitCache:
     def __init__(self, max_entries: int = 4096):
         self.max_entries = max_entries
@@ -33,6 +61,7 @@ class CircuitCache:
         self.hits = 0
         self.misses = 0
         self.tables = TableCache()
+        self.plans = PlanCache()
 
     def peek(self, c: Circuit) -> Entry | None:
         return self._d.get(c.key)
@@ -61,6 +90,7 @@ class CircuitCache:
             self._d.clear()
             self.hits = self.misses = 0
         self.tables.clear()
+        self.plans.clear()
 
     def stats(self) -> dict[str, int]:
         return {"circuits": len(self._d), "hits": self.hits, "misses": self.misses, "tables": len(self.tables)}

@@ -237,10 +237,15 @@ class PeepholeBuilder(_Builder):
     instead of five: this is the path every materialization takes.
     """
 
+    #: Set when an op was folded at compile time: folding runs NumPy, which may warn or raise
+    #: per the caller's errstate, so such a plan must not be replayed from the plan cache.
+    folded = False
+
     def op(self, name: str, srcs: tuple[int, ...], dtype: np.dtype) -> int:
         defs = self.defs
         d = Def(name, srcs, dtype)
         if all(type(defs[s]) is Param for s in srcs):
+            self.folded = True
             f = _fold(d, defs)
             return self.param(f.value, f.dtype)
         x = _identity_operand(self, d)

@@ -165,6 +165,54 @@ def linearize(
     return Program(b.defs, [reg_of[id(r)] for r in roots], shape)
 
 
+def fingerprint(roots: list[Node], shape: tuple[int, ...]) -> tuple[tuple, list] | None:
+    """Everything ``linearize`` + canonicalization depend on, as a hashable key, and the
+    buffers in first-visit order -- or None when a sub-expression must be evaluated ahead.
+
+    The key holds, in post-order, each node's op, dtype and argument positions; each scalar's
+    exact bits; each buffer's dtype, shape and *which* earlier buffer it is (``x*x`` and ``x*y``
+    differ); the roots' positions. Two DAGs with equal keys linearize and canonicalize to the
+    same circuit with the same scalar values; only the buffers differ. One walk, no builder:
+    much cheaper than the compile it stands in for (materialize.prepare's plan cache).
+    """
+    parts: list = []
+    bufs: list = []
+    buf_pos: dict[int, int] = {}
+    pos: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(r, False) for r in reversed(roots)]
+    pop, push, add = stack.pop, stack.append, parts.append
+    while stack:
+        node, expanded = pop()
+        nid = id(node)
+        if nid in pos:
+            continue
+        t = type(node)
+        if t is Const:
+            add(scalar_key(node.value, None))
+        elif t is Leaf or node.memo is not None:
+            data = node.data if t is Leaf else node.memo
+            if data.ndim == 0:
+                add(scalar_key(data[()], data.dtype))
+            else:
+                k = buf_pos.get(id(data))
+                if k is None:
+                    k = buf_pos[id(data)] = len(bufs)
+                    bufs.append(data)
+                add(("in", k, data.dtype.str, data.shape))
+        elif node.shape != shape and node.shape != ():
+            return None
+        elif not expanded:
+            push((node, True))
+            for a in reversed(node.args):
+                if id(a) not in pos:
+                    push((a, False))
+            continue
+        else:
+            add((node.name, node.dtype.str, tuple([pos[id(a)] for a in node.args])))
+        pos[nid] = len(parts) - 1
+    return (shape, tuple(parts), tuple([pos[id(r)] for r in roots])), bufs
+
+
 def listing(p: Program) -> str:
     """A readable SSA listing of a Program, in definition order."""
     lines = []

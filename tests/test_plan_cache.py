@@ -1,0 +1,98 @@
+"""The plan cache (compiler/materialize.prepare): a DAG seen before skips linearize and
+canonicalization; only its buffers are bound. A wrong hit would give a wrong answer, so these
+tests build DAGs that look alike and differ only in what the fingerprint must tell apart."""
+import numpy as np
+import pytest
+
+import hologram_array as hx
+from hologram_array.compiler.cache import CACHE
+from hologram_array.compiler.materialize import prepare
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    CACHE.clear()
+    yield
+
+
+def _arrays(*seeds, n=50, dtype=np.float64):
+    return [np.random.default_rng(s).standard_normal(n).astype(dtype) for s in seeds]
+
+
+def test_repeat_hits_and_binds_new_buffers():
+    a, b, c, d = _arrays(1, 2, 3, 4)
+    first = np.asarray(hx.asarray(a) * 2.0 - hx.asarray(b))
+    assert len(CACHE.plans) == 1
+    second = np.asarray(hx.asarray(c) * 2.0 - hx.asarray(d))
+    assert len(CACHE.plans) == 1  # same fingerprint: a hit
+    np.testing.assert_array_equal(first, a * 2.0 - b)
+    np.testing.assert_array_equal(second, c * 2.0 - d)
+
+
+def test_operand_order_of_a_non_commutative_op():
+    a, b = _arrays(5, 6)
+    x, y = hx.asarray(a), hx.asarray(b)
+    np.testing.assert_array_equal(np.asarray(x - y), a - b)
+    np.testing.assert_array_equal(np.asarray(y - x), b - a)
+    np.testing.assert_array_equal(np.asarray((x - y) + (y - x)), (a - b) + (b - a))
+    np.testing.assert_array_equal(np.asarray((x - y) + (x - y)), (a - b) + (a - b))
+
+
+def test_same_buffer_twice_vs_two_buffers():
+    a, b = _arrays(7, 8)
+    x, y = hx.asarray(a), hx.asarray(b)
+    np.testing.assert_array_equal(np.asarray(x * x + 1.0), a * a + 1.0)
+    np.testing.assert_array_equal(np.asarray(x * y + 1.0), a * b + 1.0)
+    np.testing.assert_array_equal(np.asarray(y * y + 1.0), b * b + 1.0)
+
+
+@pytest.mark.parametrize("k", [0.0, -0.0, 1.0, 1, True, 2.5, float("nan"), float("inf")])
+def test_scalar_values_and_types_are_part_of_the_plan(k):
+    (a,) = _arrays(9)
+    x = hx.asarray(a)
+    with np.errstate(all="ignore"):
+        for _ in range(2):  # second time from the plan cache
+            got = np.asarray(x * k + k)
+            np.testing.assert_array_equal(got, a * k + k)
+            assert got.dtype == (a * k + k).dtype
+
+
+def test_dtype_and_shape_are_part_of_the_plan():
+    (a,) = _arrays(10)
+    for dt in (np.float32, np.int16, np.float64):
+        for shape in ((50,), (5, 10)):
+            v = a.astype(dt).reshape(shape)
+            np.testing.assert_array_equal(np.asarray(hx.asarray(v) * 3 + 1), v * 3 + 1)
+
+
+def test_broadcast_pattern_is_part_of_the_plan():
+    a = np.arange(12.0).reshape(3, 4)
+    for other in (np.arange(4.0), np.arange(3.0).reshape(3, 1), np.arange(12.0).reshape(3, 4)):
+        np.testing.assert_array_equal(np.asarray(hx.asarray(a) - hx.asarray(other)), a - other)
+
+
+def test_materialized_subexpression_is_read_not_recomputed():
+    (a,) = _arrays(11)
+    x = hx.asarray(a)
+    t = hx.exp(x) * 2.0
+    np.asarray(t)  # t now holds its buffer
+    p = prepare([(t + 1.0)._node])
+    assert [i.op for i in p.circuit.instrs] == ["add"]
+    np.testing.assert_array_equal(np.asarray(t + 1.0), np.exp(a) * 2.0 + 1.0)
+
+
+def test_zero_d_arrays_are_scalars_in_the_plan():
+    (a,) = _arrays(12)
+    x = hx.asarray(a)
+    for v in (2.0, 3.0):
+        s = hx.asarray(np.float32(v))
+        np.testing.assert_array_equal(np.asarray(x * s), a * np.float32(v))
+
+
+def test_a_folded_constant_still_warns_every_time():
+    (a,) = _arrays(13)
+    x = hx.asarray(a)
+    zero = hx.asarray(np.float64(0.0))
+    for _ in range(2):
+        with pytest.warns(RuntimeWarning, match="divide by zero"):
+            np.asarray(x + (1.0 / zero))
