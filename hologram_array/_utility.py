@@ -5,6 +5,7 @@ from typing import Any
 
 from ._array import Array, materialize_many
 from .compiler.cache import CACHE
+from .compiler.pool import POOL
 from .compiler.explain import explain_nodes
 
 
@@ -29,9 +30,14 @@ def explain(*arrays: Array) -> str:
 
 
 def cache_info() -> dict[str, int]:
-    """Circuit cache statistics: circuits held, hits, misses, class-map tables held."""
-    return CACHE.stats()
+    """Circuit cache statistics (circuits held, hits, misses, class-map tables held) and the
+    result-buffer pool's (``pool_idle_bytes``, ``pool_hits``, ``pool_misses``)."""
+    info = CACHE.stats()
+    info.update({f"pool_{k}": v for k, v in POOL.stats().items()})
+    return info
 
 
 def clear_cache() -> None:
+    """Forget compiled circuits, class-map tables and plans; release pooled result buffers."""
     CACHE.clear()
+    POOL.clear()

@@ -20,6 +20,7 @@ from ..expr import aliasing
 from ..expr.nodes import Node, Op
 from . import classmap, jit
 from .cache import CACHE, Entry
+from .pool import POOL
 from .canonicalize import PeepholeBuilder, remove_dead_code
 from .circuit import Binding, Circuit, from_program
 from .program import Program, fingerprint, linearize
@@ -210,7 +211,7 @@ def new_outputs(p: Prepared) -> list:
     full = [b for b in p.binding.buffers if b.shape == shape]
     order = "F" if (len(shape) > 1 and full and all(b.flags.f_contiguous and not b.flags.c_contiguous
                                                    for b in full)) else "C"
-    return [np.empty(shape, dtype=dt, order=order) for dt in p.circuit.output_dtypes]
+    return [POOL.empty(shape, dt, order) for dt in p.circuit.output_dtypes]
 
 
 def _unalias_inputs(p: Prepared, outs: Sequence[Any]) -> Sequence[Any]:
