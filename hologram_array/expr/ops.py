@@ -35,7 +35,8 @@ class OpSpec:
     inplace_ok: bool = True
     #: Numba backend templates: ``((kinds, template), ...)``, see ``numba_templates`` below.
     numba: tuple[tuple[str, str], ...] | None = None
-    cuda: str | None = None   # expression template for the CUDA backend
+    #: CUDA backend templates: ``((kinds, template), ...)``, see ``cuda_templates`` below.
+    cuda: tuple[tuple[str, str], ...] | None = None
 
 
 def _astype(x, out):
@@ -321,3 +322,144 @@ def spec(name: str) -> OpSpec:
         return OPS[name]
     except KeyError:
         raise NotImplementedError(f"hologram_array: no element-wise op named {name!r}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# CUDA templates (backends/gpu_cupy.py; device helpers in backends/cuda_ops.py, CUDA C).
+#
+# Per row: {kinds: template}, kinds as in the Numba block above (``b`` ``i`` ``u`` ``e`` ``f``
+# ``c`` ``x``; float16 falls back to the ``f`` entry). A template is a CUDA C expression;
+# operands ``{0}`` ``{1}`` ``{2}`` are already cast to the loop dtypes (float16 carried in
+# ``float``, complex as ``hx_c64``/``hx_c128``); the backend casts the value to the result dtype
+# (wraparound for ints, rounding to float16 after every op). Fields: ``{T}`` the loop dtype's C
+# type (``float`` for float16), ``{U}`` the unsigned type signed/unsigned integer arithmetic is
+# done in (``unsigned int`` up to 32 bits, else ``unsigned long long``: no C++ overflow UB,
+# NumPy's wraparound), ``{s}`` the helpers' suffix (f32/f64, c64/c128), ``{m}`` the C math
+# library's suffix (``f`` for float32/float16, empty for float64), ``{bits}`` the loop dtype's
+# width, ``{F2I}`` the float -> loop-int cast helper, ``{fma}`` "_fma" where NumPy's complex
+# multiply fuses, ``{bounds}`` "_const" where clip's bounds are scalars, ``{cmp}`` the exact
+# int64/uint64 three-way comparison.
+# Missing on purpose (NotImplementedError naming op and dtype): complex functions NumPy takes
+# from the C library (exp, log, sqrt, the trigonometric and hyperbolic ones and their inverses,
+# exp2/log2/log10 built on cexp/clog, power) -- glibc's algorithms are not reproduced on the GPU.
+
+_CUDA: dict[str, dict[str, str]] = {
+    # unary
+    "abs": {"bu": "{0}", "i": "({0} < 0 ? ({U})0 - ({U}){0} : ({U}){0})", "ef": "hx_fabs_{s}({0})",
+            "c": "hx_cabs{fma}_{s}({0})"},
+    "acos": {"ef": "acos{m}({0})"},
+    "acosh": {"ef": "acosh{m}({0})"},
+    "asin": {"ef": "asin{m}({0})"},
+    "asinh": {"ef": "asinh{m}({0})"},
+    "atan": {"ef": "atan{m}({0})"},
+    "atanh": {"ef": "atanh{m}({0})"},
+    "bitwise_invert": {"b": "!{0}", "iu": "~({U}){0}"},
+    "ceil": {"biu": "{0}", "ef": "ceil{m}({0})"},
+    "conj": {"biuef": "{0}", "c": "hx_cconj_{s}({0})"},
+    "cos": {"ef": "cos{m}({0})"},
+    "cosh": {"ef": "cosh{m}({0})"},
+    "exp": {"ef": "exp{m}({0})"},
+    "expm1": {"ef": "expm1{m}({0})", "c": "hx_cexpm1_{s}({0})"},
+    "floor": {"biu": "{0}", "ef": "floor{m}({0})"},
+    "isfinite": {"biu": "true", "ef": "isfinite({0})", "c": "hx_cisfinite_{s}({0})"},
+    "isinf": {"biu": "false", "ef": "isinf({0})", "c": "hx_cisinf_{s}({0})"},
+    "isnan": {"biu": "false", "ef": "isnan({0})", "c": "hx_cisnan_{s}({0})"},
+    "log": {"ef": "log{m}({0})"},
+    "log1p": {"ef": "log1p{m}({0})", "c": "hx_clog1p_{s}({0})"},
+    "log2": {"ef": "log2{m}({0})"},
+    "log10": {"ef": "log10{m}({0})"},
+    "logical_not": {"b": "!{0}", "iuef": "!({0} != 0)", "c": "!hx_cto_bool_{s}({0})"},
+    "negative": {"iu": "({U})0 - ({U}){0}", "ef": "hx_neg_{s}({0})", "c": "hx_cneg_{s}({0})"},
+    "positive": {"iuefc": "{0}"},
+    "reciprocal": {"iu": "{F2I}(1.0 / (double){0})", "ef": "hx_recip_{s}({0})", "c": "hx_crecip_{s}({0})"},
+    "rint": {"ef": "rint{m}({0})", "c": "hx_crint_{s}({0})"},
+    "sign": {"i": "hx_sign_i((long long){0})", "u": "({0} != 0)", "e": "hx_sign_h({0})",
+             "f": "hx_sign_{s}({0})", "c": "hx_csign_{s}({0})"},
+    "signbit": {"ef": "hx_signbit_{s}({0})"},
+    "sin": {"ef": "sin{m}({0})"},
+    "sinh": {"ef": "sinh{m}({0})"},
+    "square": {"iu": "({U}){0} * ({U}){0}", "ef": "hx_mul_{s}({0}, {0})", "c": "hx_cmul{fma}_{s}({0}, {0})"},
+    "sqrt": {"ef": "hx_sqrt_{s}({0})"},
+    "tan": {"ef": "tan{m}({0})"},
+    "tanh": {"ef": "tanh{m}({0})"},
+    "trunc": {"biu": "{0}", "ef": "trunc{m}({0})"},
+    "exp2": {"ef": "exp2{m}({0})"},
+    "cbrt": {"ef": "cbrt{m}({0})"},
+    "deg2rad": {"ef": "hx_deg2rad_{s}({0})"},
+    "rad2deg": {"ef": "hx_rad2deg_{s}({0})"},
+    "fabs": {"ef": "hx_fabs_{s}({0})"},
+    "spacing": {"e": "hx_spacing_h({0})", "f": "hx_spacing_{s}({0})"},
+    # binary
+    "add": {"b": "({0} | {1})", "iu": "({U}){0} + ({U}){1}", "ef": "hx_add_{s}({0}, {1})",
+            "c": "hx_cadd_{s}({0}, {1})"},
+    "atan2": {"ef": "atan2{m}({0}, {1})"},
+    "bitwise_and": {"biu": "({0} & {1})"},
+    "bitwise_left_shift": {"i": "hx_shl_i((long long){0}, (long long){1}, {bits})",
+                           "u": "hx_shl_u((unsigned long long){0}, (unsigned long long){1}, {bits})"},
+    "bitwise_or": {"biu": "({0} | {1})"},
+    "bitwise_right_shift": {"i": "hx_shr_i((long long){0}, (long long){1}, {bits})",
+                            "u": "hx_shr_u((unsigned long long){0}, (unsigned long long){1}, {bits})"},
+    "bitwise_xor": {"biu": "({0} ^ {1})"},
+    "copysign": {"ef": "copysign{m}({0}, {1})"},
+    "divide": {"ef": "hx_div_{s}({0}, {1})", "c": "hx_cdiv_{s}({0}, {1})"},
+    "equal": {"biuef": "({0} == {1})", "x": "({cmp} == 0)", "c": "hx_ceq_{s}({0}, {1})"},
+    "floor_divide": {"i": "hx_fdiv_i((long long){0}, (long long){1})",
+                     "u": "hx_fdiv_u((unsigned long long){0}, (unsigned long long){1})",
+                     "ef": "hx_floor_divide_{s}({0}, {1})"},
+    "greater": {"biuef": "({0} > {1})", "x": "({cmp} > 0)", "c": "hx_cgt_{s}({0}, {1})"},
+    "greater_equal": {"biuef": "({0} >= {1})", "x": "({cmp} >= 0)", "c": "hx_cge_{s}({0}, {1})"},
+    "hypot": {"ef": "hypot{m}({0}, {1})"},
+    "less": {"biuef": "({0} < {1})", "x": "({cmp} < 0)", "c": "hx_clt_{s}({0}, {1})"},
+    "less_equal": {"biuef": "({0} <= {1})", "x": "({cmp} <= 0)", "c": "hx_cle_{s}({0}, {1})"},
+    "logaddexp": {"ef": "hx_logaddexp_{s}({0}, {1})"},
+    "logical_and": {"b": "({0} && {1})", "iuef": "(({0} != 0) && ({1} != 0))",
+                    "c": "(hx_cto_bool_{s}({0}) && hx_cto_bool_{s}({1}))"},
+    "logical_or": {"b": "({0} || {1})", "iuef": "(({0} != 0) || ({1} != 0))",
+                   "c": "(hx_cto_bool_{s}({0}) || hx_cto_bool_{s}({1}))"},
+    "logical_xor": {"b": "({0} != {1})", "iuef": "(({0} != 0) != ({1} != 0))",
+                    "c": "(hx_cto_bool_{s}({0}) != hx_cto_bool_{s}({1}))"},
+    "maximum": {"b": "({0} || {1})", "iu": "hx_max_i<{T}>({0}, {1})", "e": "hx_maximum_h({0}, {1})",
+                "f": "hx_maximum_{s}({0}, {1})", "c": "hx_cmaximum_{s}({0}, {1})"},
+    "minimum": {"b": "({0} && {1})", "iu": "hx_min_i<{T}>({0}, {1})", "e": "hx_minimum_h({0}, {1})",
+                "f": "hx_minimum_{s}({0}, {1})", "c": "hx_cminimum_{s}({0}, {1})"},
+    "multiply": {"b": "({0} && {1})", "iu": "({U}){0} * ({U}){1}", "ef": "hx_mul_{s}({0}, {1})",
+                 "c": "hx_cmul{fma}_{s}({0}, {1})"},
+    "nextafter": {"e": "hx_nextafter_h({0}, {1})", "f": "nextafter{m}({0}, {1})"},
+    "not_equal": {"biuef": "({0} != {1})", "x": "({cmp} != 0)", "c": "hx_cne_{s}({0}, {1})"},
+    "pow": {"i": "hx_pow_i((long long){0}, (long long){1}, err)",
+            "u": "hx_pow_u((unsigned long long){0}, (unsigned long long){1})", "ef": "pow{m}({0}, {1})"},
+    "remainder": {"i": "hx_rem_i((long long){0}, (long long){1})",
+                  "u": "hx_rem_u((unsigned long long){0}, (unsigned long long){1})",
+                  "ef": "hx_remainder_{s}({0}, {1})"},
+    "subtract": {"iu": "({U}){0} - ({U}){1}", "ef": "hx_sub_{s}({0}, {1})", "c": "hx_csub_{s}({0}, {1})"},
+    "fmod": {"i": "hx_fmod_i((long long){0}, (long long){1})",
+             "u": "hx_rem_u((unsigned long long){0}, (unsigned long long){1})", "ef": "fmod{m}({0}, {1})"},
+    "fmax": {"b": "({0} || {1})", "iu": "hx_max_i<{T}>({0}, {1})", "e": "hx_fmax_h({0}, {1})",
+             "f": "hx_fmax_{s}({0}, {1})", "c": "hx_cfmax_{s}({0}, {1})"},
+    "fmin": {"b": "({0} && {1})", "iu": "hx_min_i<{T}>({0}, {1})", "e": "hx_fmin_h({0}, {1})",
+             "f": "hx_fmin_{s}({0}, {1})", "c": "hx_cfmin_{s}({0}, {1})"},
+    "logaddexp2": {"ef": "hx_logaddexp2_{s}({0}, {1})"},
+    "heaviside": {"ef": "hx_heaviside_{s}({0}, {1})"},
+    "ldexp": {"ef": "hx_ldexp_{s}({0}, (long long){1})"},
+    "float_power": {"f": "pow{m}({0}, {1})"},
+    "gcd": {"i": "hx_gcd_i((long long){0}, (long long){1})",
+            "u": "hx_gcd_u((unsigned long long){0}, (unsigned long long){1})"},
+    "lcm": {"i": "hx_lcm_i((long long){0}, (long long){1})",
+            "u": "hx_lcm_u((unsigned long long){0}, (unsigned long long){1})"},
+    # ternary
+    "clip": {"biu": "hx_clip_i<{T}>({0}, {1}, {2})", "e": "hx_clip_h({0}, {1}, {2})",
+             "f": "hx_clip{bounds}_{s}({0}, {1}, {2})", "c": "hx_cclip_{s}({0}, {1}, {2})"},
+    # special rows: the backend casts the operands to the result dtype (astype, where)
+    "astype": {"biuefc": "{0}"},
+    "where": {"biuefc": "({0} ? {1} : {2})"},
+    "real": {"c": "{0}.re"},
+    "imag": {"c": "{0}.im", "biuef": "({T})0"},
+}
+for _name, _templates in _CUDA.items():
+    if _name in OPS:
+        OPS[_name] = replace(OPS[_name], cuda=tuple(_templates.items()))
+
+
+def cuda_templates(name: str) -> dict[str, str]:
+    """The CUDA templates of op ``name`` by dtype kind (``{}`` when it has none)."""
+    return dict(spec(name).cuda or ())

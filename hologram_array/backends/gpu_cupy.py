@@ -1,0 +1,767 @@
+"""The CUDA backend: a circuit becomes one fused CUDA C kernel, run through CuPy.
+
+Code generation (no GPU, no CuPy needed)
+----------------------------------------
+
+``generate_cuda_source(circuit)`` returns one translation unit: the device helpers
+(``cuda_ops.PREAMBLE``, include-guarded, only ``cuda_fp16.h`` included) and ONE
+``extern "C" __global__`` kernel named ``kernel_name(circuit)``, specialised on the circuit's
+dtypes and ndim. Its arguments, in order::
+
+    in0 .. in{I-1}        const pointers to the input buffers (bool as bytes, float16 as __half)
+    a_p{k}_{dtype}[_cmp]  one argument per (parameter, loop dtype) use, already converted by the
+                          host to that loop dtype as NumPy converts (``bind``): integers and bools
+                          as long long (uint64 as unsigned long long), float16/float32 as float,
+                          float64 as double, complex as two reals (``_re``, ``_im``); ``_cmp``:
+                          -1/0/+1 for a Python int below/inside/above an integer dtype's range
+    out0 .. out{O-1}      pointers to the outputs
+    err                   int* (device), set to 1 by an integer power with a negative exponent
+    n                     number of elements (long long)
+    contig                1: every input has the output's shape and every buffer is C-contiguous
+                          (flat indexing, the fast path); 0: the strided/broadcast path
+    shape0 ..             the output shape (long long per axis)
+    st_in{k}_{a}, st_out{j}_{a}   byte strides per buffer and axis; 0 on broadcast axes (the
+                          inputs are passed as ``cupy.broadcast_to(buf, shape)`` views)
+
+Both paths are grid-stride loops around one ``__forceinline__`` element function: load the
+inputs (float16 -> float, bool bytes -> ``!= 0``), run the instructions, store the outputs.
+Each instruction casts its operands to the loop dtypes NumPy's ufunc would use
+(``expr.infer.resolve``), applies the op's ``cuda`` template from the op table (``expr/ops.py``,
+``_CUDA`` block) and casts the value to the instruction's dtype: integer arithmetic in unsigned
+types (NumPy's wraparound, no C++ overflow UB); NumPy's results for integer division and
+remainder by zero (0) and ``MIN // -1`` (MIN); float16 computed in float and rounded to float16
+after every op; maximum/minimum/clip/fmax/fmin with NumPy's NaN and signed-zero rules; float ->
+int casts as NumPy's on x86-64 (not CUDA's saturating conversion).
+
+``generate_classmap_source(circuit)``: the class-map variant (``compiler/classmap.py``) -- a
+kernel that applies the circuit's tables (256 entries for one 8-bit input, 256x256 for two;
+one table per output, in the output's dtype, built on the host by ``classmap.build``) to the
+input bytes. Arguments: ``in0 [, in1], tab0 .. tab{O-1}, out0 .., n, contig, use_shared,
+shape.., strides..``; with ``use_shared`` the block first copies the tables into dynamic shared
+memory (``shared_mem`` bytes = ``classmap_table_bytes(circuit)``), else it reads them from
+global memory (tables larger than the device's shared memory per block).
+
+Exactness (what differs from NumPy)
+-----------------------------------
+
+Compiled with ``COMPILE_OPTIONS`` (``--fmad=false``: no a*b+c contraction; IEEE division and
+square root; no flush-to-zero). Add, subtract, multiply, divide, sqrt use the ``__*_rn``
+intrinsics, so they are IEEE-754 round-to-nearest whatever the flags. Results are NumPy's bit
+for bit (same formulas as the Numba backend, ``cpu_numba``), except:
+
+* transcendental functions (exp, log, sin, pow, hypot, cbrt, atan2, the hyperbolic and inverse
+  functions ...) come from CUDA's libdevice, within its documented ULP bounds (1-4 ULP for most
+  float32 and float64 functions), not glibc's or NumPy's SIMD results; float16 results, rounded
+  to 11 bits, rarely differ;
+* complex functions NumPy takes from the C library -- exp, log, sqrt, sin, cos, tan, sinh, cosh,
+  tanh, arcsin, arccos, arctan, arcsinh, arccosh, arctanh, exp2, log2, log10 (built on cexp /
+  clog) and power/float_power -- have NO template: they raise ``NotImplementedError`` naming the
+  op and dtype (glibc's special-value and accuracy behaviour is not reproduced). Complex
+  expm1/log1p/sign use NumPy's own formulas on the real functions (libdevice ULPs);
+* NaN payloads and the sign of NaNs produced by arithmetic or float16 conversion;
+* float -> uint32 of NaN/inf/out-of-range values, fmax/fmin(+0.0, -0.0), clip's signed-zero
+  rule: as the Numba backend (NumPy's own results depend on the element's position there);
+* no floating-point error flags: GPUs have none, so the kernel cannot report NumPy's
+  RuntimeWarnings (``divide``, ``over``, ``under``, ``invalid``); ``Kernel.__call__`` returns
+  ``None`` ("unknown"), see below.
+
+Runtime (only where ``cupy`` imports and a GPU is present)
+----------------------------------------------------------
+
+``available()`` -- never raises, imports CuPy only when called (never at ``import
+hologram_array``). ``compile_circuit(circuit) -> Kernel``: ``cupy.RawKernel`` on the generated
+source with ``COMPILE_OPTIONS``, cached per circuit key in this process (CuPy caches the compiled
+binary on disk too). ``kernel(buffers, values, outs)`` has ``numpy_exec.run``'s contract with
+CuPy arrays (NumPy inputs are copied to the device); it raises ``ValueError`` like NumPy for an
+integer power with a negative exponent. ``compile_classmap(circuit) -> ClassMapKernel``:
+``kernel(buffers, tables, outs)``.
+
+How the driver should call it (not wired in yet: ``compiler/materialize.execute``)::
+
+    if device == "gpu" and gpu_cupy.available():
+        try:
+            k = gpu_cupy.compile_circuit(entry.circuit)        # cached per circuit key
+        except NotImplementedError as e:                       # an op/dtype without template
+            ...mark the circuit failed with str(e), run on the host (numpy_exec) instead
+        else:
+            flags = k(binding.buffers, binding.values, outs)   # cupy outs, same shape/dtype
+            # flags is None: NumPy's floating-point warnings are unknown on the GPU; if the
+            # caller's np.errstate does not ignore them, re-run numpy_exec on host copies
+            # (or document that the GPU device does not warn)
+
+    # class maps: tables = classmap.build(...) as today (on the host, by numpy_exec), then
+    #   gpu_cupy.compile_classmap(c)(binding.buffers, [cupy.asarray(t) for t in cm.tables], outs)
+
+Only the ``gpu`` device would use this backend; the CPU device keeps Numba/NumPy.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..compiler.circuit import Circuit
+from ..expr.infer import resolve
+from ..expr.ops import COMPARISONS, OPS, cuda_templates
+from .cuda_ops import PREAMBLE
+
+#: Bump when the generated code's meaning changes without its text changing.
+CODEGEN_VERSION = 1
+
+#: NVRTC (CuPy) options; nvcc accepts the same spellings. No fast math: no FMA contraction,
+#: IEEE division and square root, subnormals kept.
+COMPILE_OPTIONS = ("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false")
+
+_NEG_POW_MSG = "Integers to negative integer powers are not allowed."
+
+_SUPPORTED = {np.dtype(t) for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
+                                    np.uint16, np.uint32, np.uint64, np.float16, np.float32,
+                                    np.float64, np.complex64, np.complex128)}
+_F16 = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_BOOL = np.dtype(np.bool_)
+_U32 = np.dtype(np.uint32)
+
+_CTYPES = {
+    "bool": "bool", "int8": "signed char", "int16": "short", "int32": "int", "int64": "long long",
+    "uint8": "unsigned char", "uint16": "unsigned short", "uint32": "unsigned int",
+    "uint64": "unsigned long long", "float16": "float", "float32": "float", "float64": "double",
+    "complex64": "hx_c64", "complex128": "hx_c128",
+}
+
+
+def _ctype(dt: np.dtype) -> str:
+    """C type of a register of dtype ``dt`` (float16 is carried in float)."""
+    return _CTYPES[dt.name]
+
+
+def _mem_ctype(dt: np.dtype) -> str:
+    """C type of a buffer element of dtype ``dt``."""
+    if dt == _F16:
+        return "__half"
+    if dt == _BOOL:
+        return "unsigned char"
+    return _CTYPES[dt.name]
+
+
+def _sfx(dt: np.dtype) -> str:
+    if dt.kind == "c":
+        return "c64" if dt.itemsize == 8 else "c128"
+    if dt.kind == "f":
+        return "f64" if dt.itemsize == 8 else "f32"
+    return ""
+
+
+def _part(dt: np.dtype) -> np.dtype:
+    return _F32 if dt.itemsize == 8 else _F64
+
+
+def _kind(dt: np.dtype) -> str:
+    if dt == _F16:
+        return "e"
+    return {"b": "b", "i": "i", "u": "u", "f": "f", "c": "c"}[dt.kind]
+
+
+def _check_dtype(dt: Any, what: str) -> np.dtype:
+    if not isinstance(dt, np.dtype) or dt not in _SUPPORTED or not dt.isnative:
+        raise NotImplementedError(f"hologram_array gpu_cupy: {what} has unsupported dtype {dt!r}")
+    return dt
+
+
+def _cast(expr: str, src: np.dtype, dst: np.dtype) -> str:
+    """C expression converting ``expr`` (a register value of dtype ``src``) to ``dst`` as NumPy."""
+    if src == dst:
+        return expr
+    sk, dk = src.kind, dst.kind
+    if dk == "b":
+        if sk == "c":
+            return f"hx_cto_bool_{_sfx(src)}({expr})"
+        return f"(({expr}) != 0)"
+    if sk == "c" and dk != "c":
+        expr, src, sk = f"({expr}).re", _part(src), "f"
+        if src == dst:
+            return expr
+    if dk in "iu":
+        if sk == "f":
+            if src == _F16 and dst == _U32:
+                return f"hx_f2i_uint32_scalar((double)({expr}))"  # NumPy's half -> uint32 is scalar
+            return f"hx_f2i_{dst.name}((double)({expr}))"
+        return f"(({_ctype(dst)})({expr}))"
+    if dst == _F16:
+        if src == _F64:
+            return f"hx_hr64({expr})"
+        if sk in "iu" and src.itemsize == 8:
+            return f"hx_hr64((double)({expr}))"  # one rounding (via float64, exact below 2**53)
+        return f"hx_hr((float)({expr}))"
+    if dk == "f":
+        return f"(({_ctype(dst)})({expr}))"
+    # complex destination
+    if sk == "c":
+        return f"hx_{_sfx(dst)}_of_{_sfx(src)}({expr})"
+    part = _part(dst)
+    return f"hx_mk_{_sfx(dst)}({_cast(expr, src, part)}, ({_ctype(part)})0)"
+
+
+def _normalize(expr: str, dt: np.dtype) -> str:
+    """A template's value as a register of dtype ``dt`` (float16: rounded)."""
+    if dt == _F16:
+        return f"hx_hr({expr})"
+    if dt.kind == "c":
+        return expr
+    return f"(({_ctype(dt)})({expr}))"
+
+
+def _loop_dtypes(c: Circuit, ins) -> tuple[tuple[np.dtype, ...], np.dtype]:
+    spec = OPS[ins.op]
+    if spec.ufunc is not None:
+        loop, out = resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))
+        return tuple(loop), out
+    if ins.op == "astype":
+        return (ins.dtype,), ins.dtype
+    if ins.op == "where":
+        return (_BOOL, ins.dtype, ins.dtype), ins.dtype
+    if ins.op in ("real", "imag"):
+        src = c.reg_dtype(ins.srcs[0])
+        if not isinstance(src, np.dtype):
+            raise NotImplementedError(f"hologram_array gpu_cupy: op {ins.op!r} on a weak scalar")
+        return (src,), ins.dtype
+    raise NotImplementedError(f"hologram_array gpu_cupy: op {ins.op!r} has no loop-dtype rule")
+
+
+def _template(op: str, loop: Sequence[np.dtype]) -> str:
+    kind = _kind(loop[0])
+    if len(loop) == 2 and {loop[0].kind, loop[1].kind} == {"i", "u"}:
+        kind = "x"  # int64 with uint64: NumPy's exact mixed-sign comparison loops
+    table = cuda_templates(op)
+    for kinds, t in table.items():
+        if kind in kinds:
+            return t
+    if kind == "e":
+        for kinds, t in table.items():
+            if "f" in kinds:
+                return t
+    raise NotImplementedError(
+        f"hologram_array gpu_cupy: no CUDA template for op {op!r} on dtype {loop[0]}")
+
+
+_fma_cache: dict[str, bool] = {}
+
+
+def complex_mul_is_fused() -> bool:
+    """Whether this NumPy's complex multiply rounds once per part (FMA) -- cpu_numba's probe."""
+    hit = _fma_cache.get("mul")
+    if hit is None:
+        e = 2.0 ** -30
+        a = np.full(64, complex(1 + e, 1.0))
+        b = np.full(64, complex(1 + e, 1 + 2 * e))
+        hit = _fma_cache["mul"] = bool((a * b).real[0] != 0.0)
+    return hit
+
+
+def kernel_name(circuit: Circuit, variant: str = "direct") -> str:
+    """The kernel's symbol: ``hx_`` + a digest of the circuit's structure (its cache key)."""
+    h = hashlib.sha256(repr((CODEGEN_VERSION, variant, circuit.key)).encode()).hexdigest()
+    return f"hx_{'cm_' if variant == 'classmap' else ''}{h[:20]}"
+
+
+class _Gen:
+    """Generates the kernel of one circuit."""
+
+    def __init__(self, c: Circuit, fma: bool | None = None):
+        if not c.outputs:
+            raise NotImplementedError("hologram_array gpu_cupy: a circuit without outputs")
+        self.c = c
+        self.ni, self.first = c.n_inputs, c.first_instr_reg
+        for k, i in enumerate(c.inputs):
+            _check_dtype(i.dtype, f"input {k}")
+        for k, p in enumerate(c.params):
+            if isinstance(p, np.dtype):
+                _check_dtype(p, f"parameter {k}")
+            elif p not in (int, float, complex, bool):
+                raise NotImplementedError(f"hologram_array gpu_cupy: parameter {k} of type {p!r}")
+        for ins in c.instrs:
+            _check_dtype(ins.dtype, f"op {ins.op!r}")
+        for d in c.output_dtypes:
+            if not isinstance(d, np.dtype):
+                raise NotImplementedError("hologram_array gpu_cupy: a weak scalar as a circuit output")
+        self.uses: dict[tuple[int, str, bool], str] = {}
+        self.use_list: list[tuple[int, np.dtype, bool]] = []
+        fused = complex_mul_is_fused() if fma is None else fma
+        self.fma = "_fma" if fused else ""
+
+    # names
+    def reg(self, r: int) -> str:
+        return f"x{r}" if r < self.ni else f"r{r}"
+
+    def label(self, r: int) -> str:
+        if r < self.ni:
+            return f"in{r}"
+        if r < self.first:
+            return f"p{r - self.ni}"
+        return f"r{r}"
+
+    def is_scalar(self, r: int) -> bool:
+        if self.ni <= r < self.first:
+            return True
+        return r < self.ni and len(self.c.inputs[r].stretched) > 0 and all(self.c.inputs[r].stretched)
+
+    def param_arg(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
+        """The element function's parameter holding parameter ``r`` converted to ``dt``."""
+        k = r - self.ni
+        key = (k, dt.str, flagged)
+        name = self.uses.get(key)
+        if name is None:
+            name = f"p{k}_{dt.name}" + ("_cmp" if flagged else "")
+            self.uses[key] = name
+            self.use_list.append((k, dt, flagged))
+        return name
+
+    def operand(self, r: int, dt: np.dtype) -> str:
+        if self.ni <= r < self.first:
+            return self.param_arg(r, dt)
+        return _cast(self.reg(r), self.c.reg_dtype(r), dt)
+
+    def instr_lines(self, ins) -> list[str]:
+        c = self.c
+        loop, out_dt = _loop_dtypes(c, ins)
+        for d in loop:
+            _check_dtype(d, f"op {ins.op!r} loop")
+        t = _template(ins.op, loop)
+        toks = [c.reg_dtype(s) for s in ins.srcs]
+        desc = ", ".join(
+            f"{self.label(s)}:{(tok.name if isinstance(tok, np.dtype) else 'weak ' + tok.__name__)}"
+            + (f"->{d.name}" if (not isinstance(tok, np.dtype) or tok != d) else "")
+            for s, tok, d in zip(ins.srcs, toks, loop))
+        lines = [f"/* {self.label(ins.dst)} = {ins.op}({desc}) -> {ins.dtype.name} */"]
+        flag_side = None
+        if ins.op in COMPARISONS and loop[0].kind in "iub":
+            for j, (s, tok) in enumerate(zip(ins.srcs, toks)):
+                if tok is int and self.ni <= s < self.first:
+                    flag_side = j
+        ops = [self.operand(s, d) for s, d in zip(ins.srcs, loop)]
+        l0 = loop[0]
+        fields = dict(
+            T=_ctype(l0),
+            U=("unsigned long long" if l0.itemsize == 8 else "unsigned int") if l0.kind in "iub" else "",
+            s="f32" if l0 == _F16 else _sfx(l0),
+            m="" if l0 in (_F64, np.dtype(np.complex128)) else "f",
+            bits=l0.itemsize * 8,
+            fma=self.fma,
+            F2I=f"hx_f2i_{l0.name}" if l0.kind in "iu" else "",
+        )
+        if "{bounds}" in t:
+            fields["bounds"] = "_const" if all(self.is_scalar(s) for s in ins.srcs[1:]) else ""
+        if "{cmp}" in t:
+            if l0.kind == "i":
+                fields["cmp"] = f"hx_cmp_su((long long)({ops[0]}), (unsigned long long)({ops[1]}))"
+            else:
+                fields["cmp"] = f"(-hx_cmp_su((long long)({ops[1]}), (unsigned long long)({ops[0]})))"
+        expr = t.format(*ops, **fields)
+        if flag_side is not None:
+            flag = self.param_arg(ins.srcs[flag_side], loop[flag_side], flagged=True)
+            const_ops = ["0LL"] * len(ops)
+            const_ops[flag_side] = flag
+            const = t.format(*const_ops, **fields)
+            expr = f"(({flag} != 0) ? ({const}) : ({expr}))"
+        value = _normalize(expr, out_dt)
+        if out_dt != ins.dtype:
+            value = _cast(value, out_dt, ins.dtype)
+        lines.append(f"{_ctype(ins.dtype)} {self.reg(ins.dst)} = {value};")
+        return lines
+
+    def output_value(self, r: int) -> str:
+        if r < self.ni or r >= self.first:
+            return self.reg(r)
+        return self.param_arg(r, self.c.params[r - self.ni])
+
+    # -- the kernel -------------------------------------------------------------------------
+    def source(self, name: str) -> str:
+        c = self.c
+        body = []
+        for ins in c.instrs:
+            body += self.instr_lines(ins)
+        out_vals = [self.output_value(o) for o in c.outputs]
+        nd = c.out_ndim
+        out_dts = c.output_dtypes
+
+        # element function: loaded inputs, converted params -> output registers
+        ef_args = [f"{_ctype(i.dtype)} x{k}" for k, i in enumerate(c.inputs)]
+        ef_args += [f"{self._param_ctype(dt, fl)} {self.uses[(k, dt.str, fl)]}"
+                    for k, dt, fl in self.use_list]
+        ef_args += ["int* err"] + [f"{_ctype(d)}* y{j}" for j, d in enumerate(out_dts)]
+        ef = [f"HX_DEV void {name}_element({', '.join(ef_args)}) {{"]
+        ef += ["    " + line for line in body]
+        ef += [f"    *y{j} = {v};" for j, v in enumerate(out_vals)]
+        ef.append("}")
+
+        # kernel arguments
+        k_args = [f"const {_mem_ctype(i.dtype)}* in{k}" for k, i in enumerate(c.inputs)]
+        conv = []  # element-function parameter expressions
+        for k, dt, fl in self.use_list:
+            base = f"a_p{k}_{dt.name}" + ("_cmp" if fl else "")
+            if fl:
+                k_args.append(f"long long {base}")
+                conv.append(base)
+            elif dt.kind == "c":
+                pt = _ctype(_part(dt))
+                k_args += [f"{pt} {base}_re", f"{pt} {base}_im"]
+                conv.append(f"hx_mk_{_sfx(dt)}({base}_re, {base}_im)")
+            else:
+                k_args.append(f"{self._pass_ctype(dt)} {base}")
+                conv.append(f"(({_ctype(dt)}){base})" if dt.kind in "biu" else base)
+        k_args += [f"{_mem_ctype(d)}* out{j}" for j, d in enumerate(out_dts)]
+        k_args += ["int* err", "long long n", "int contig"]
+        k_args += [f"long long shape{a}" for a in range(nd)]
+        k_args += [f"long long st_in{k}_{a}" for k in range(self.ni) for a in range(nd)]
+        k_args += [f"long long st_out{j}_{a}" for j in range(len(out_dts)) for a in range(nd)]
+
+        def load(k: int, ptr: str) -> str:
+            dt = c.inputs[k].dtype
+            if dt == _F16:
+                return f"__half2float({ptr})"
+            if dt == _BOOL:
+                return f"({ptr} != 0)"
+            return ptr
+
+        def store(j: int, ptr: str) -> str:
+            dt = out_dts[j]
+            v = f"y{j}"
+            if dt == _F16:
+                v = f"__float2half_rn(y{j})"
+            elif dt == _BOOL:
+                v = f"(unsigned char)y{j}"
+            return f"{ptr} = {v};"
+
+        def call(in_ptr, out_ptr, ind: str) -> list[str]:
+            lines = [f"{ind}{_ctype(d)} y{j};" for j, d in enumerate(out_dts)]
+            args = [load(k, in_ptr(k)) for k in range(self.ni)] + conv + ["err"]
+            args += [f"&y{j}" for j in range(len(out_dts))]
+            lines.append(f"{ind}{name}_element({', '.join(args)});")
+            lines += [ind + store(j, out_ptr(j)) for j in range(len(out_dts))]
+            return lines
+
+        kern = [f'extern "C" __global__ void {name}(', "    " + ",\n    ".join(k_args) + ") {",
+                "    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;",
+                "    const long long step = (long long)gridDim.x * blockDim.x;"]
+        if nd == 0:
+            kern += ["    (void)contig;", "    for (; i < n; i += step) {"]
+            kern += call(lambda k: f"in{k}[0]", lambda j: f"out{j}[0]", "        ")
+            kern += ["    }", "}"]
+        else:
+            kern += ["    if (contig) {", "        for (; i < n; i += step) {"]
+            kern += call(lambda k: f"in{k}[i]", lambda j: f"out{j}[i]", "            ")
+            kern += ["        }", "        return;", "    }", "    for (; i < n; i += step) {"]
+            kern += self._offsets("        ", [f"in{k}" for k in range(self.ni)]
+                                  + [f"out{j}" for j in range(len(out_dts))])
+            kern += call(
+                lambda k: f"*(const {_mem_ctype(c.inputs[k].dtype)}*)((const char*)in{k} + o_in{k})",
+                lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
+            kern += ["    }", "}"]
+        return "\n".join(ef + [""] + kern) + "\n"
+
+    def _offsets(self, ind: str, bufs: list[str]) -> list[str]:
+        nd = self.c.out_ndim
+        lines = [f"{ind}long long rem = i, c;"]
+        lines += [f"{ind}long long o_{b} = 0;" for b in bufs]
+        for a in range(nd - 1, -1, -1):
+            if a > 0:
+                lines.append(f"{ind}c = rem % shape{a}; rem /= shape{a};")
+            else:
+                lines.append(f"{ind}c = rem;")
+            for b in bufs:
+                lines.append(f"{ind}o_{b} += c * st_{b}_{a};")
+        return lines
+
+    @staticmethod
+    def _pass_ctype(dt: np.dtype) -> str:
+        """C type a (non-complex) parameter is passed in (robust CuPy argument ABI)."""
+        if dt.kind in "bi" or dt.kind == "u" and dt.itemsize < 8:
+            return "long long"
+        if dt.kind == "u":
+            return "unsigned long long"
+        return "double" if dt == _F64 else "float"
+
+    @staticmethod
+    def _param_ctype(dt: np.dtype, flagged: bool) -> str:
+        return "long long" if flagged else _ctype(dt)
+
+
+def _header(c: Circuit, what: str) -> str:
+    lines = [f"/* Generated by hologram_array.backends.gpu_cupy ({what}, codegen {CODEGEN_VERSION})"
+             " -- do not edit.", " * circuit:"]
+    lines += [" *   " + line for line in c.listing().splitlines()]
+    return "\n".join(lines) + "\n */\n"
+
+
+def kernel_source(circuit: Circuit, name: str | None = None, *, fma: bool | None = None) -> str:
+    """The kernel alone (its element function and ``__global__`` function), without helpers."""
+    g = _Gen(circuit, fma)
+    return _header(circuit, "direct") + g.source(name or kernel_name(circuit))
+
+
+def generate_cuda_source(circuit: Circuit, name: str | None = None) -> str:
+    """One translation unit: the device helpers and the circuit's kernel (see the module doc).
+
+    Raises ``NotImplementedError`` naming the op and dtype for anything without a template.
+    """
+    return PREAMBLE + "\n" + kernel_source(circuit, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# class maps
+
+
+def classmap_table_bytes(circuit: Circuit) -> int:
+    """Bytes of all the circuit's tables (256**inputs entries per output)."""
+    entries = 256 ** circuit.n_inputs
+    return sum(entries * d.itemsize for d in circuit.output_dtypes)
+
+
+def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
+    from ..compiler import classmap
+
+    c = circuit
+    if not classmap.eligible(c):
+        raise NotImplementedError("hologram_array gpu_cupy: circuit not eligible for a class map "
+                                  "(needs 1-2 inputs, all 8-bit)")
+    name = name or kernel_name(c, "classmap")
+    nd, ni, out_dts = c.out_ndim, c.n_inputs, c.output_dtypes
+    no = len(out_dts)
+    entries = 256 ** ni
+    args = [f"const unsigned char* in{k}" for k in range(ni)]
+    args += [f"const {_mem_ctype(d)}* tab{j}" for j, d in enumerate(out_dts)]
+    args += [f"{_mem_ctype(d)}* out{j}" for j, d in enumerate(out_dts)]
+    args += ["long long n", "int contig", "int use_shared"]
+    args += [f"long long shape{a}" for a in range(nd)]
+    args += [f"long long st_in{k}_{a}" for k in range(ni) for a in range(nd)]
+    args += [f"long long st_out{j}_{a}" for j in range(no) for a in range(nd)]
+    lines = [_header(c, "class map").rstrip("\n"),
+             f'extern "C" __global__ void {name}(', "    " + ",\n    ".join(args) + ") {",
+             "    extern __shared__ __align__(16) unsigned char hx_smem[];"]
+    off = 0
+    for j, d in enumerate(out_dts):
+        lines.append(f"    const {_mem_ctype(d)}* t{j} = tab{j};")
+    lines.append("    if (use_shared) {")
+    for j, d in enumerate(out_dts):
+        nbytes = entries * d.itemsize  # a multiple of 256: 16-byte aligned offsets, whole words
+        lines += [f"        for (int w = threadIdx.x; w < {nbytes // 4}; w += blockDim.x)",
+                  f"            ((unsigned int*)(hx_smem + {off}))[w] = ((const unsigned int*)tab{j})[w];",
+                  f"        t{j} = (const {_mem_ctype(d)}*)(hx_smem + {off});"]
+        off += nbytes
+    lines += ["        __syncthreads();", "    }",
+              "    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;",
+              "    const long long step = (long long)gridDim.x * blockDim.x;"]
+
+    def body(in_ptr, out_ptr, ind):
+        idx = f"(unsigned int){in_ptr(0)}"
+        if ni == 2:
+            idx = f"((unsigned int){in_ptr(0)} << 8) | (unsigned int){in_ptr(1)}"
+        out = [f"{ind}unsigned int e = {idx};"]
+        out += [f"{ind}{out_ptr(j)} = t{j}[e];" for j in range(no)]
+        return out
+
+    if nd == 0:
+        lines += ["    (void)contig;", "    for (; i < n; i += step) {"]
+        lines += body(lambda k: f"in{k}[0]", lambda j: f"out{j}[0]", "        ")
+        lines += ["    }", "}"]
+    else:
+        lines += ["    if (contig) {", "        for (; i < n; i += step) {"]
+        lines += body(lambda k: f"in{k}[i]", lambda j: f"out{j}[i]", "            ")
+        lines += ["        }", "        return;", "    }", "    for (; i < n; i += step) {"]
+        g = _Gen.__new__(_Gen)
+        g.c = c
+        lines += g._offsets("        ", [f"in{k}" for k in range(ni)] + [f"out{j}" for j in range(no)])
+        lines += body(lambda k: f"in{k}[o_in{k}]",
+                      lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
+        lines += ["    }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def generate_classmap_source(circuit: Circuit, name: str | None = None) -> str:
+    """One translation unit: helpers and the class-map kernel of ``circuit`` (see the module doc)."""
+    return PREAMBLE + "\n" + classmap_kernel_source(circuit, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# runtime (CuPy)
+
+_available: bool | None = None
+
+
+def available() -> bool:
+    """Whether CuPy imports and a CUDA device is present. Never raises."""
+    global _available
+    if _available is None:
+        try:
+            import cupy
+
+            _available = cupy.cuda.runtime.getDeviceCount() > 0
+        except Exception:
+            _available = False
+    return _available
+
+
+def bind(circuit: Circuit, uses: Sequence[tuple[int, np.dtype, bool]], values: Sequence[Any]) -> list:
+    """Parameter arguments: each value converted to the loop dtype of its use, as NumPy does
+    (``dtype.type(v)`` for weak Python scalars, ``astype`` for strong ones), then put in the
+    C type it is passed in (complex values become two reals)."""
+    out: list = []
+    for k, dt, flagged in uses:
+        v = values[k]
+        tok = circuit.params[k]
+        if flagged:  # a Python int compared with an integer dtype
+            info = np.iinfo(dt) if dt.kind in "iu" else None
+            lo, hi = (int(info.min), int(info.max)) if info else (0, 1)
+            out.append(np.int64(1 if v > hi else (-1 if v < lo else 0)))
+            continue
+        if isinstance(tok, np.dtype):
+            x = np.asarray(v, dtype=tok).astype(dt)[()]
+        else:
+            try:
+                with np.errstate(all="ignore"):
+                    x = dt.type(v)
+            except OverflowError:
+                x = dt.type(0)  # only reachable for comparisons (flagged): the value is unused
+        if dt.kind == "c":
+            part = np.float32 if dt.itemsize == 8 else np.float64
+            out += [part(x.real), part(x.imag)]
+        elif dt.kind in "bi" or (dt.kind == "u" and dt.itemsize < 8):
+            out.append(np.int64(x))
+        elif dt.kind == "u":
+            out.append(np.uint64(x))
+        elif dt == _F64:
+            out.append(np.float64(x))
+        else:
+            out.append(np.float32(x))  # float32, and float16 carried in float
+    return out
+
+
+def _launch_dims(n: int) -> tuple[int, int]:
+    threads = 256
+    blocks = max(1, min((n + threads - 1) // threads, 65535 * 8))
+    return blocks, threads
+
+
+def _layout(cp, buffers, outs, shape):
+    """(contig flag, input arrays, shape args, stride args)."""
+    nd = len(shape)
+    bufs = [cp.asarray(b) for b in buffers]
+    contig = nd == 0 or (all(tuple(b.shape) == shape and b.flags.c_contiguous for b in bufs)
+                         and all(o.flags.c_contiguous for o in outs))
+    if contig:
+        return 1, bufs, [np.int64(s) for s in shape], [np.int64(0)] * (nd * (len(bufs) + len(outs)))
+    views = [cp.broadcast_to(b, shape) for b in bufs]
+    strides = [np.int64(s) for v in views for s in v.strides]
+    strides += [np.int64(s) for o in outs for s in o.strides]
+    return 0, views, [np.int64(s) for s in shape], strides
+
+
+class Kernel:
+    """A compiled circuit: ``kernel(buffers, values, outs)``, ``numpy_exec.run``'s contract on CuPy
+    arrays. Returns ``None``: floating-point error flags are unknown on the GPU."""
+
+    def __init__(self, circuit: Circuit):
+        import cupy as cp
+
+        self.circuit = circuit
+        g = _Gen(circuit)
+        self.name = kernel_name(circuit)
+        self.source = PREAMBLE + "\n" + _header(circuit, "direct") + g.source(self.name)
+        self.uses = list(g.use_list)
+        self._raw = cp.RawKernel(self.source, self.name, options=COMPILE_OPTIONS)
+
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
+        import cupy as cp
+
+        if not outs:
+            return None
+        shape = tuple(outs[0].shape)
+        n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if n == 0:
+            return None
+        contig, ins, shp, strides = _layout(cp, buffers, outs, shape)
+        params = bind(self.circuit, self.uses, values)
+        err = cp.zeros(1, dtype=np.int32)
+        blocks, threads = _launch_dims(n)
+        self._raw((blocks,), (threads,),
+                  (*ins, *params, *outs, err, np.int64(n), np.int32(contig), *shp, *strides))
+        if any(ins_.op == "pow" for ins_ in self.circuit.instrs) and int(err.get()[0]):
+            raise ValueError(_NEG_POW_MSG)
+        return None
+
+
+class ClassMapKernel:
+    """``kernel(buffers, tables, outs)``: the circuit's class-map tables applied on the GPU."""
+
+    def __init__(self, circuit: Circuit):
+        import cupy as cp
+
+        self.circuit = circuit
+        self.name = kernel_name(circuit, "classmap")
+        self.source = PREAMBLE + "\n" + classmap_kernel_source(circuit, self.name)
+        self.table_bytes = classmap_table_bytes(circuit)
+        self._raw = cp.RawKernel(self.source, self.name, options=COMPILE_OPTIONS)
+        dev = cp.cuda.Device()
+        limit = int(dev.attributes.get("MaxSharedMemoryPerBlockOptin", 48 << 10))
+        self.use_shared = self.table_bytes <= limit
+        if self.use_shared and self.table_bytes > (48 << 10):
+            self._raw.max_dynamic_shared_size_bytes = self.table_bytes
+
+    def __call__(self, buffers: Sequence[Any], tables: Sequence[Any], outs: Sequence[Any]) -> None:
+        import cupy as cp
+
+        if not outs:
+            return None
+        shape = tuple(outs[0].shape)
+        n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if n == 0:
+            return None
+        contig, ins, shp, strides = _layout(cp, buffers, outs, shape)
+        ins = [x.view(np.uint8) for x in ins]  # the bit patterns index the tables
+        tabs = [cp.ascontiguousarray(cp.asarray(t).reshape(-1).astype(d, copy=False))
+                for t, d in zip(tables, self.circuit.output_dtypes)]
+        blocks, threads = _launch_dims(n)
+        shared = self.table_bytes if self.use_shared else 0
+        self._raw((blocks,), (threads,),
+                  (*ins, *tabs, *outs, np.int64(n), np.int32(contig), np.int32(1 if self.use_shared else 0),
+                   *shp, *strides), shared_mem=shared)
+        return None
+
+
+_kernels: dict[tuple, Any] = {}
+_lock = threading.Lock()
+
+
+def compile_circuit(circuit: Circuit) -> Kernel:
+    """The circuit's ``Kernel``, compiled once per circuit key in this process.
+
+    ``NotImplementedError`` (naming op and dtype) for anything without an exact CUDA template;
+    ``ImportError``/``RuntimeError`` when CuPy or a GPU is missing.
+    """
+    key = ("direct", CODEGEN_VERSION, circuit.key, complex_mul_is_fused())
+    k = _kernels.get(key)
+    if k is None:
+        _Gen(circuit).source("probe")  # NotImplementedError before touching CuPy
+        if not available():
+            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
+        k = Kernel(circuit)
+        with _lock:
+            k = _kernels.setdefault(key, k)
+    return k
+
+
+def compile_classmap(circuit: Circuit) -> ClassMapKernel:
+    """The class-map kernel of ``circuit`` (tables come at call time), cached per circuit key."""
+    key = ("classmap", CODEGEN_VERSION, circuit.key)
+    k = _kernels.get(key)
+    if k is None:
+        classmap_kernel_source(circuit)  # NotImplementedError if not eligible
+        if not available():
+            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
+        k = ClassMapKernel(circuit)
+        with _lock:
+            k = _kernels.setdefault(key, k)
+    return k
