@@ -81,7 +81,7 @@ class Array:
         if node.depth > settings.max_depth or node.count > settings.max_nodes:
             self._materialize()
         else:
-            roots = {leaf.root for leaf in node.leaves}
+            roots = node.roots
             if roots:
                 aliasing.register(roots, self)
         return self
@@ -341,7 +341,7 @@ class Array:
         if self._node is not None:
             # Lazy: nobody can hold a view of memory that does not exist yet -- rebind.
             self._node = node
-            roots = {leaf.root for leaf in node.leaves}
+            roots = node.roots
             if roots:
                 aliasing.register(roots, self)
             if node.depth > settings.max_depth or node.count > settings.max_nodes:
@@ -611,6 +611,27 @@ def _binary_method(name: str, reflected: bool = False):
                 a._shape = r.shape
                 a._device = self._device
                 return a
+        # Recording fast path: a float scalar or a same-device Array operand (the common cases;
+        # everything else -- ints with their range checks, NumPy operands -- takes _op_node).
+        to = type(other)
+        if to is float or (to is Array and other._device is self._device):
+            sn = self._node
+            if sn is None:
+                sn = self._as_node()
+            if to is float:
+                on = Const(other)
+                shape = sn.shape
+                tokens = (float, sn.dtype) if reflected else (sn.dtype, float)
+            else:
+                on = other._node
+                if on is None:
+                    on = other._as_node()
+                shape = sn.shape
+                if on.shape != shape:
+                    shape = broadcast(shape, on.shape)
+                tokens = (on.dtype, sn.dtype) if reflected else (sn.dtype, on.dtype)
+            out = resolve(name, tokens)[1]
+            return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
         node = _op_node(name, (other, self) if reflected else (self, other), self._device)
         return NotImplemented if node is NotImplemented else apply_node(node, self._device)
     return method

@@ -11,7 +11,7 @@ Every node carries ``depth`` and ``count`` (an upper bound on the number of
 nodes below it) so that the recording layer can flush long chains before they
 grow without bound, and ``leaves`` (the distinct buffers it reads) so that an
 in-place write can find and protect every live expression that reads the
-buffer. An ``Op`` may hold a ``memo``: the buffer it was materialized into,
+buffer (``roots``: the ids of their memory, shared along a chain). An ``Op`` may hold a ``memo``: the buffer it was materialized into,
 reused by other expressions that share the node, and dropped the moment that
 buffer is written.
 """
@@ -50,6 +50,10 @@ class Leaf(Node):
     def leaves(self) -> tuple["Leaf", ...]:
         return (self,)
 
+    @property
+    def roots(self) -> frozenset:
+        return frozenset((self.root,))
+
     def __repr__(self) -> str:
         return f"Leaf({self.dtype}, {self.shape})"
 
@@ -59,6 +63,7 @@ class Const(Node):
 
     __slots__ = ("value",)
     leaves: tuple = ()
+    roots: frozenset = frozenset()
 
     def __init__(self, value: bool | int | float | complex):
         self.value = value
@@ -100,7 +105,7 @@ def _merge_leaves(args: tuple[Node, ...]) -> tuple[Leaf, ...]:
 class Op(Node):
     """One op-table operation. ``dtype`` is the result dtype; ``shape`` the broadcast shape."""
 
-    __slots__ = ("name", "args", "leaves", "memo")
+    __slots__ = ("name", "args", "leaves", "roots", "memo")
 
     def __init__(self, name: str, args: tuple[Node, ...], dtype: np.dtype, shape: tuple[int, ...]):
         self.name = name
@@ -112,6 +117,7 @@ class Op(Node):
             self.depth = a.depth + 1
             self.count = a.count + 1
             self.leaves = a.leaves
+            self.roots = a.roots
         else:
             depth = count = 0
             for a in args:
@@ -120,7 +126,13 @@ class Op(Node):
                 count += a.count
             self.depth = depth + 1
             self.count = count + 1
-            self.leaves = _merge_leaves(args)
+            lv = self.leaves = _merge_leaves(args)
+            for a in args:  # a chain shares its leaves, and so its roots, with an operand
+                if a.leaves is lv:
+                    self.roots = a.roots
+                    break
+            else:
+                self.roots = frozenset([leaf.root for leaf in lv])
         self.memo = None
 
     def __repr__(self) -> str:
