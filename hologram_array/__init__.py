@@ -48,3 +48,12 @@ pi = _math.pi
 inf = float("inf")
 nan = float("nan")
 newaxis = None
+
+
+def __getattr__(name: str):
+    # ``hologram_array.wasm``: the namespace on the wasm device (docs/wasm.md), imported on first use.
+    if name == "wasm":
+        import importlib
+
+        return importlib.import_module(".wasm", __name__)
+    raise AttributeError(f"module 'hologram_array' has no attribute {name!r}")

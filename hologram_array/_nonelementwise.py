@@ -94,7 +94,7 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
         where = None
     if not fused_reduce.supported(x._node, kind, where):
         return None
-    res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype))
+    res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype), threads=x.device != _devices.WASM)
     if res is None:
         return None
     res = np.asarray(res)

@@ -18,13 +18,15 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from ..compiler.circuit import Circuit
 from ..expr.ops import OPS
+
+if TYPE_CHECKING:  # imported where a pool is made: a WASM host has no threads to pool
+    from concurrent.futures import ThreadPoolExecutor
 
 #: Bytes of the widest register per block. Measured (docs/performance.md): 16K-element
 #: blocks spent most of their time in per-ufunc-call overhead (and in GIL hand-offs between the
@@ -42,7 +44,7 @@ def block_elements(dtypes: Sequence[Any]) -> int:
 THREAD_MIN = 1 << 17
 
 _HAS_THREADS = sys.platform not in ("emscripten", "wasi")
-_pool: ThreadPoolExecutor | None = None
+_pool: "ThreadPoolExecutor | None" = None
 _pool_lock = threading.Lock()
 
 
@@ -55,10 +57,12 @@ def n_threads() -> int:
     return _N_THREADS
 
 
-def _get_pool() -> ThreadPoolExecutor:
+def _get_pool() -> "ThreadPoolExecutor":
     global _pool
     with _pool_lock:
         if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             _pool = ThreadPoolExecutor(max_workers=n_threads(), thread_name_prefix="hologram")
         return _pool
 
@@ -194,7 +198,7 @@ class TablePlan:
                 out[...] = np.frombuffer(src.translate(table), dtype=out.dtype).reshape(out.shape)
             return
         if len(in_blocks) == 1:
-            idx = in_blocks[0].view(np.uint8)
+            idx = in_blocks[0].view(np.uint16 if self.sizes[0] == 65536 else np.uint8)
         else:
             idx = scratch[0]
             np.copyto(idx, in_blocks[0].view(np.uint8))

@@ -64,7 +64,8 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
         ready = slot is not None and "ready" in slot.variants.values()
         pick = jit.choose(probe.kernels) if ready else "numpy"
         lines.append("backend: " + ("compiled kernel (numba, all cores)" if pick == jit.NUMBA else numpy_line))
-    lines.append(jit.describe(probe.kernels))
+    lines.append(jit.describe(probe.kernels) if backend == "cpu"
+                 else f"compiled kernel: none on the {backend} device (NumPy only)")
     lines.append("cache: " + (f"hit (circuit used {entry.uses} time(s))" if entry is not None
                               else "miss (new circuit structure)"))
     return "\n".join(lines)

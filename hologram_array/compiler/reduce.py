@@ -62,14 +62,15 @@ def supported(root: Node, kind: str, axis: Any) -> bool:
     return axis is None
 
 
-def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None) -> np.ndarray:
+def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool = True) -> np.ndarray:
     """Reduce the value of ``root`` (see ``supported``); returns a NumPy array/scalar result.
 
     ``axis``: None (all axes) or "last". ``dtype``: the accumulator/result dtype of
-    ``sum``/``prod`` (None: NumPy's default for the input dtype).
+    ``sum``/``prod`` (None: NumPy's default for the input dtype). ``threads``: False keeps
+    the work on the calling thread (the wasm device).
     """
     if kind == "mean":
-        return _mean(root, axis)
+        return _mean(root, axis, threads)
     p = prepare([root])
     entry, _ = CACHE.get(p.circuit)
     shape = p.binding.shape
@@ -97,7 +98,7 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None) -> np.ndarray
             res.append(reducer(out.reshape(-1, shape[-1])) if last else reducer(out))
         return res
 
-    partials = numpy_exec.map_ranges(work, len(chunks))
+    partials = numpy_exec.map_ranges(work, len(chunks), threads)
     if last:
         res = np.concatenate([np.asarray(x).reshape(-1) for x in partials])
         return res.reshape(shape[:-1])
@@ -109,10 +110,10 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None) -> np.ndarray
     return _UFUNC[kind].reduce(arr)
 
 
-def _mean(root: Op, axis: Any) -> np.ndarray:
+def _mean(root: Op, axis: Any, threads: bool = True) -> np.ndarray:
     """NumPy's ``_mean``: sum (float64 for integers and bools), then one true division."""
     acc = np.dtype(np.float64) if root.dtype.kind in "biu" else None
-    total = reduce_expr(root, "sum", axis, acc)
+    total = reduce_expr(root, "sum", axis, acc, threads)
     if total is None:
         return None
     count = root.shape[-1] if axis == "last" else math.prod(root.shape)
