@@ -31,9 +31,32 @@ _HEAD = r"""
 #ifndef HX_CUDA_OPS_H
 #define HX_CUDA_OPS_H
 #include <cuda_fp16.h>
+#ifdef __CUDACC__
 #pragma nv_diag_suppress 177 /* helpers a kernel does not use: "declared but never referenced" */
-
 #define HX_DEV static __device__ __forceinline__
+#else
+/* Host emulation (tests only: a host C++ compiler, -ffp-contract=off): the device intrinsics
+   used below, with the same IEEE round-to-nearest meaning, and the C library's functions. */
+#include <math.h>
+#include <string.h>
+#include <cmath>
+using std::isnan; using std::isinf; using std::isfinite;
+#define HX_DEV static inline
+static inline float __fadd_rn(float a, float b) { return a + b; }
+static inline float __fsub_rn(float a, float b) { return a - b; }
+static inline float __fmul_rn(float a, float b) { return a * b; }
+static inline float __fdiv_rn(float a, float b) { return a / b; }
+static inline float __fsqrt_rn(float a) { return sqrtf(a); }
+static inline double __dadd_rn(double a, double b) { return a + b; }
+static inline double __dsub_rn(double a, double b) { return a - b; }
+static inline double __dmul_rn(double a, double b) { return a * b; }
+static inline double __ddiv_rn(double a, double b) { return a / b; }
+static inline double __dsqrt_rn(double a) { return sqrt(a); }
+static inline unsigned int __float_as_uint(float x) { unsigned int u; memcpy(&u, &x, 4); return u; }
+static inline float __uint_as_float(unsigned int u) { float x; memcpy(&x, &u, 4); return x; }
+static inline long long __double_as_longlong(double x) { long long u; memcpy(&u, &x, 8); return u; }
+static inline double __longlong_as_double(long long u) { double x; memcpy(&x, &u, 8); return x; }
+#endif
 
 struct __align__(8) hx_c64 { float re, im; };
 struct __align__(16) hx_c128 { double re, im; };

@@ -23,8 +23,9 @@ dtypes and ndim. Its arguments, in order::
     st_in{k}_{a}, st_out{j}_{a}   byte strides per buffer and axis; 0 on broadcast axes (the
                           inputs are passed as ``cupy.broadcast_to(buf, shape)`` views)
 
-Both paths are grid-stride loops around one ``__forceinline__`` element function: load the
-inputs (float16 -> float, bool bytes -> ``!= 0``), run the instructions, store the outputs.
+Both paths share one grid-stride loop and one inlined element function: byte offsets come from
+the flat index (``contig``) or from the coordinates and strides; then load the inputs (float16
+-> float, bool bytes -> ``!= 0``), run the instructions, store the outputs.
 Each instruction casts its operands to the loop dtypes NumPy's ufunc would use
 (``expr.infer.resolve``), applies the op's ``cuda`` template from the op table (``expr/ops.py``,
 ``_CUDA`` block) and casts the value to the instruction's dtype: integer arithmetic in unsigned
@@ -378,7 +379,10 @@ class _Gen:
         return self.param_arg(r, self.c.params[r - self.ni])
 
     # -- the kernel -------------------------------------------------------------------------
-    def source(self, name: str) -> str:
+    def source(self, name: str, host: bool = False) -> str:
+        """The element function and the kernel; ``host=True``: the element function and a serial
+        host loop ``{name}_host`` over contiguous buffers instead of the kernel (tests only: the
+        generated code's semantics checked with a host C++ compiler, see cuda_ops)."""
         c = self.c
         body = []
         for ins in c.instrs:
@@ -443,6 +447,14 @@ class _Gen:
             lines += [ind + store(j, out_ptr(j)) for j in range(len(out_dts))]
             return lines
 
+        if host:
+            h_args = [a for a in k_args if not a.startswith(("long long n", "int contig", "long long shape",
+                                                              "long long st_"))]
+            kern = [f'extern "C" void {name}_host(', "    " + ",\n    ".join(h_args + ["long long n"]) + ") {",
+                    "    for (long long i = 0; i < n; ++i) {"]
+            kern += call(lambda k: f"in{k}[i]", lambda j: f"out{j}[i]", "        ")
+            kern += ["    }", "}"]
+            return "\n".join(ef + [""] + kern) + "\n"
         kern = [f'extern "C" __global__ void {name}(', "    " + ",\n    ".join(k_args) + ") {",
                 "    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;",
                 "    const long long step = (long long)gridDim.x * blockDim.x;"]
@@ -451,11 +463,17 @@ class _Gen:
             kern += call(lambda k: f"in{k}[0]", lambda j: f"out{j}[0]", "        ")
             kern += ["    }", "}"]
         else:
-            kern += ["    if (contig) {", "        for (; i < n; i += step) {"]
-            kern += call(lambda k: f"in{k}[i]", lambda j: f"out{j}[i]", "            ")
-            kern += ["        }", "        return;", "    }", "    for (; i < n; i += step) {"]
-            kern += self._offsets("        ", [f"in{k}" for k in range(self.ni)]
-                                  + [f"out{j}" for j in range(len(out_dts))])
+            # one loop, one inlined element function: byte offsets from the flat index (contig)
+            # or from the coordinates and strides (broadcast/strided), then load/compute/store
+            bufs = [f"in{k}" for k in range(self.ni)] + [f"out{j}" for j in range(len(out_dts))]
+            sizes = [i.dtype.itemsize for i in c.inputs] + [d.itemsize for d in out_dts]
+            kern += ["    for (; i < n; i += step) {"]
+            kern += [f"        long long o_{b};" for b in bufs]
+            kern += ["        if (contig) {"]
+            kern += [f"            o_{b} = i * {sz};" for b, sz in zip(bufs, sizes)]
+            kern += ["        } else {"]
+            kern += self._offsets("            ", bufs)
+            kern += ["        }"]
             kern += call(
                 lambda k: f"*(const {_mem_ctype(c.inputs[k].dtype)}*)((const char*)in{k} + o_in{k})",
                 lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
@@ -463,16 +481,17 @@ class _Gen:
         return "\n".join(ef + [""] + kern) + "\n"
 
     def _offsets(self, ind: str, bufs: list[str]) -> list[str]:
+        """Byte offsets ``o_<buf>`` of flat index ``i`` (C order over the output shape)."""
         nd = self.c.out_ndim
         lines = [f"{ind}long long rem = i, c;"]
-        lines += [f"{ind}long long o_{b} = 0;" for b in bufs]
         for a in range(nd - 1, -1, -1):
             if a > 0:
                 lines.append(f"{ind}c = rem % shape{a}; rem /= shape{a};")
             else:
                 lines.append(f"{ind}c = rem;")
             for b in bufs:
-                lines.append(f"{ind}o_{b} += c * st_{b}_{a};")
+                op = "=" if a == nd - 1 else "+="
+                lines.append(f"{ind}o_{b} {op} c * st_{b}_{a};")
         return lines
 
     @staticmethod
@@ -496,10 +515,13 @@ def _header(c: Circuit, what: str) -> str:
     return "\n".join(lines) + "\n */\n"
 
 
-def kernel_source(circuit: Circuit, name: str | None = None, *, fma: bool | None = None) -> str:
-    """The kernel alone (its element function and ``__global__`` function), without helpers."""
+def kernel_source(circuit: Circuit, name: str | None = None, *, fma: bool | None = None,
+                  host: bool = False) -> str:
+    """The kernel alone (its element function and ``__global__`` function), without helpers.
+
+    ``host=True``: a host loop instead of the kernel (``_Gen.source``), for emulation tests."""
     g = _Gen(circuit, fma)
-    return _header(circuit, "direct") + g.source(name or kernel_name(circuit))
+    return _header(circuit, "direct") + g.source(name or kernel_name(circuit), host=host)
 
 
 def generate_cuda_source(circuit: Circuit, name: str | None = None) -> str:
@@ -573,7 +595,9 @@ def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
         lines += ["        }", "        return;", "    }", "    for (; i < n; i += step) {"]
         g = _Gen.__new__(_Gen)
         g.c = c
-        lines += g._offsets("        ", [f"in{k}" for k in range(ni)] + [f"out{j}" for j in range(no)])
+        bufs = [f"in{k}" for k in range(ni)] + [f"out{j}" for j in range(no)]
+        lines += [f"        long long o_{b};" for b in bufs]
+        lines += g._offsets("        ", bufs)
         lines += body(lambda k: f"in{k}[o_in{k}]",
                       lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
         lines += ["    }", "}"]
