@@ -46,6 +46,17 @@ PYTHON_SCALAR_DTYPES = {
 #: which NumPy reads as True -- the table, indexed by the raw byte, must too.
 EIGHT_BIT_DOMAIN = {np.dtype(np.uint8): 256, np.dtype(np.int8): 256, BOOL: 256}
 
+#: 16-bit dtypes whose one-input chains collapse into 65,536-entry tables (issue: NumPy computes
+#: float16 in software, one rounded op at a time). bfloat16 joins when ``ml_dtypes`` is installed.
+SIXTEEN_BIT_DOMAIN = {np.dtype(np.float16): 65536, np.dtype(np.int16): 65536, np.dtype(np.uint16): 65536}
+try:  # optional extra (pip install "hologram_array[bf16]")
+    import ml_dtypes as _ml_dtypes
+
+    BFLOAT16: np.dtype | None = np.dtype(_ml_dtypes.bfloat16)
+    SIXTEEN_BIT_DOMAIN[BFLOAT16] = 65536
+except ImportError:  # pragma: no cover - depends on the environment
+    BFLOAT16 = None
+
 _KIND_SETS = {
     "bool": lambda dt: dt == BOOL,
     "signed integer": lambda dt: dt.kind == "i",

@@ -43,6 +43,12 @@ def test_layout_dtype_and_shape():
     assert f.flags.f_contiguous and f.dtype == np.complex128 and f.shape == (1000, N // 1000)
     c = pool.empty((N // 1000, 1000), np.int32)
     assert c.flags.c_contiguous and c.flags.writeable and c.flags.aligned
+    try:
+        import ml_dtypes
+    except ImportError:
+        return
+    b = pool.empty((N,), ml_dtypes.bfloat16)
+    assert b.dtype == np.dtype(ml_dtypes.bfloat16)
 
 
 def test_idle_memory_is_bounded():

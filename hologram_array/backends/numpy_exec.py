@@ -174,9 +174,14 @@ class TablePlan:
     row-major over the inputs' domains (``sizes``), indexed by their bit patterns.
     """
 
-    def __init__(self, tables: Sequence[Any], sizes: Sequence[int]):
+    def __init__(self, tables: Sequence[Any], sizes: Sequence[int], watch: Any = None):
+        """``watch``: optional bool table over the same index -- entries whose inputs make
+        NumPy raise a floating-point error; ``self.watched`` becomes True when the data holds
+        one (checked in the same pass, block by block, while the block is in cache)."""
         self.tables = list(tables)
         self.sizes = tuple(sizes)
+        self.watch = watch
+        self.watched = False
         # One 8-bit input and 1-byte outputs: ``bytes.translate`` applies a
         # 256-byte table ~1.6x faster than ``np.take`` (measured, 16M uint8).
         self.byte_tables = ([t.tobytes() for t in self.tables]
@@ -192,6 +197,10 @@ class TablePlan:
         return [np.empty(shape, dtype=dt) for dt in self.slot_dtypes]
 
     def run_block(self, regs: list, in_blocks: Sequence[Any], out_blocks: Sequence[Any], scratch: list) -> None:
+        if self.watch is not None and not self.watched and len(in_blocks) == 1:
+            bits = in_blocks[0].view(np.uint16 if self.sizes[0] == 65536 else np.uint8)
+            if np.take(self.watch, bits).any():
+                self.watched = True
         if self.byte_tables is not None:
             src = in_blocks[0].tobytes()
             for table, out in zip(self.byte_tables, out_blocks):

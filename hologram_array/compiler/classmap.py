@@ -1,7 +1,8 @@
 """Class maps: an 8-bit chain, however long, becomes one lookup table.
 
 If every input of a circuit is 8-bit (uint8, int8 or bool) and there are at
-most two, the circuit has at most 256 x 256 distinct input combinations. We
+most two, the circuit has at most 256 x 256 distinct input combinations; a circuit whose only
+input is one 16-bit array (float16, int16, uint16, bfloat16) has 65,536. We
 evaluate it once over all of them -- with the very executor that would have
 run it, so the table is bit-identical to NumPy's evaluation -- and from then on
 each element costs one lookup, whatever the chain's length.
@@ -18,29 +19,49 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._dtypes import EIGHT_BIT_DOMAIN
+from .._dtypes import BFLOAT16, EIGHT_BIT_DOMAIN, SIXTEEN_BIT_DOMAIN
 from .circuit import Circuit
 from .program import scalar_key
 
 MAX_INPUTS = 2
+#: 16-bit tables record floating-point errors per run of this many entries (see ``build``).
+ENTRY_GROUP = 64
 
 
 def domain(dtype: np.dtype) -> np.ndarray:
-    """Every bit pattern of an 8-bit dtype, in order (so index == bits); bool: all 256 bytes."""
+    """Every bit pattern of an 8- or 16-bit dtype, in order (so index == bits); bool: all
+    256 bytes."""
+    if dtype in SIXTEEN_BIT_DOMAIN:
+        return np.arange(65536, dtype=np.uint32).astype(np.uint16).view(dtype)
     return np.arange(256, dtype=np.uint8).view(dtype)
 
 
+def index_dtype(dtype: np.dtype) -> np.dtype:
+    """The unsigned view that turns an input's bits into a table index."""
+    return np.dtype(np.uint16) if dtype in SIXTEEN_BIT_DOMAIN else np.dtype(np.uint8)
+
+
 def eligible(c: Circuit) -> bool:
-    """A table can stand for the circuit: 1-2 inputs, all 8-bit, at least one op."""
-    return (
-        0 < len(c.inputs) <= MAX_INPUTS
-        and all(i.dtype in EIGHT_BIT_DOMAIN for i in c.inputs)
-        and len(c.instrs) > 0
-    )
+    """A table can stand for the circuit: 1-2 inputs, all 8-bit -- or one 16-bit input --
+    and at least one op."""
+    if not c.instrs:
+        return False
+    if len(c.inputs) == 1 and c.inputs[0].dtype in SIXTEEN_BIT_DOMAIN:
+        return True
+    return 0 < len(c.inputs) <= MAX_INPUTS and all(i.dtype in EIGHT_BIT_DOMAIN for i in c.inputs)
+
+
+def is_sixteen_bit(c: Circuit) -> bool:
+    return len(c.inputs) == 1 and c.inputs[0].dtype in SIXTEEN_BIT_DOMAIN
+
+
+def software_float(c: Circuit) -> bool:
+    """One float16/bfloat16 input: NumPy runs such chains in software, op by op."""
+    return is_sixteen_bit(c) and c.inputs[0].dtype in (np.dtype(np.float16), BFLOAT16)
 
 
 def sizes(c: Circuit) -> tuple[int, ...]:
-    return tuple(EIGHT_BIT_DOMAIN[i.dtype] for i in c.inputs)
+    return tuple(EIGHT_BIT_DOMAIN.get(i.dtype) or SIXTEEN_BIT_DOMAIN[i.dtype] for i in c.inputs)
 
 
 def grid_inputs(c: Circuit) -> list[np.ndarray]:
@@ -100,11 +121,15 @@ def build(c: Circuit, run_program, values: Sequence[Any]) -> ClassMap | None:
         bits = _errors_of(run_program, ins, values, outs)
         per_entry = None
         if bits and len(ins) == 1:
+            # Which entries raise what: per entry for 256, per run of ENTRY_GROUP entries for
+            # 65,536 (a superset: the warning re-run evaluates the actual values again).
             dom = ins[0]
-            per_entry = np.zeros(dom.shape[0], dtype=np.uint8)
-            scratch = [np.empty(1, dtype=dt) for dt in c.output_dtypes]
-            for i in range(dom.shape[0]):
-                per_entry[i] = _errors_of(run_program, [dom[i:i + 1]], values, scratch)
+            n = dom.shape[0]
+            step = 1 if n <= 256 else ENTRY_GROUP
+            per_entry = np.zeros(n, dtype=np.uint8)
+            scratch = [np.empty(step, dtype=dt) for dt in c.output_dtypes]
+            for i in range(0, n, step):
+                per_entry[i:i + step] = _errors_of(run_program, [dom[i:i + step]], values, scratch)
     except (ArithmeticError, ValueError, TypeError):
         return None
     return ClassMap([o.reshape(-1) for o in outs], bits, per_entry)
@@ -120,7 +145,7 @@ def offending_values(cm: ClassMap, buf: np.ndarray, active: int) -> np.ndarray:
     bad = np.flatnonzero(cm.entry_errors & active)
     if bad.size == 0:
         return bad
-    bits = buf.view(np.uint8)
+    bits = buf.view(index_dtype(buf.dtype))
     hit = np.isin(bits, bad)
     if not hit.any():
         return bad[:0]

@@ -76,7 +76,7 @@ def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
     if mode == "never":
         return False, "disabled (config classmap='never')"
     if not classmap.eligible(c):
-        return False, "not eligible (needs 1-2 inputs, all 8-bit)"
+        return False, "not eligible (needs 1-2 inputs, all 8-bit, or one 16-bit input)"
     if any(v in ("raise", "call", "log") for v in np.geterr().values()):
         return False, "floating-point errors are set to raise: run directly so they do"
     if mode == "always":
@@ -90,7 +90,9 @@ def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
     cached, tables = CACHE.tables.get(CACHE.tables.key(c, binding.values))
     if cached:
         return (tables is not None), ("table cached" if tables is not None else "table impossible (cached)")
-    if len(c.instrs) < settings.classmap_min_ops:
+    # float16/bfloat16: NumPy computes every op in software, so even one op pays for a lookup
+    min_ops = 1 if classmap.software_float(c) else settings.classmap_min_ops
+    if len(c.instrs) < min_ops:
         return False, f"chain of {len(c.instrs)} op(s) is cheaper to compute directly"
     if size < table_size:
         return False, f"{size} elements < table of {table_size}: building it would cost more"
@@ -116,9 +118,10 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         cm = _tables(entry, binding)
         active = classmap.active_error_bits() & cm.error_bits if cm is not None else 0
         if cm is not None and (not active or cm.entry_errors is not None):
-            plan = numpy_exec.TablePlan(cm.tables, classmap.sizes(entry.circuit))
+            watch = (cm.entry_errors & active) != 0 if active else None
+            plan = numpy_exec.TablePlan(cm.tables, classmap.sizes(entry.circuit), watch)
             numpy_exec.run(plan, binding.buffers, (), outs, threads=threads)
-            if active:
+            if plan.watched:
                 _warn_like_numpy(entry, binding, cm, active)
             return
     size = _size(binding.shape)

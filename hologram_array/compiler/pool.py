@@ -36,10 +36,10 @@ class _Lease:
 
     __slots__ = ("__array_interface__", "__weakref__")
 
-    def __init__(self, raw: np.ndarray, n: int, dtype: np.dtype):
-        self.__array_interface__ = {"data": (raw.__array_interface__["data"][0], False), "shape": (n,),
-                                    "typestr": dtype.str, "descr": dtype.descr, "strides": None,
-                                    "version": 3}
+    def __init__(self, raw: np.ndarray):
+        # bytes: the interface cannot name every dtype (ml_dtypes' bfloat16 reads back as V2)
+        self.__array_interface__ = {"data": (raw.__array_interface__["data"][0], False),
+                                    "shape": (raw.nbytes,), "typestr": "|u1", "version": 3}
 
 
 class BufferPool:
@@ -70,9 +70,9 @@ class BufferPool:
                 self.misses += 1
         if raw is None:
             raw = np.empty(nbytes, dtype=np.uint8)
-        lease = _Lease(raw, math.prod(shape), dtype)
+        lease = _Lease(raw)
         weakref.finalize(lease, self._give_back, raw)
-        return np.asarray(lease).reshape(shape, order=order)
+        return np.asarray(lease).view(dtype).reshape(shape, order=order)
 
     def _give_back(self, raw: np.ndarray) -> None:
         n = raw.nbytes
