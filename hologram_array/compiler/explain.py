@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 from .._config import settings
 from ..backends import numpy_exec
 from ..expr.nodes import Node
@@ -44,7 +46,12 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
     use, why = use_classmap(probe, binding)
     if use:
         sizes = classmap.sizes(circuit)
-        lines.append(f"class map: yes -- {'x'.join(map(str, sizes))} table per output ({why})")
+        entries = 1
+        for n in sizes:
+            entries *= n
+        nbytes = sum(entries * np.dtype(dt).itemsize for dt in circuit.output_dtypes)
+        lines.append(f"class map: yes -- {'x'.join(map(str, sizes))} table per output, "
+                     f"{nbytes:,} bytes ({why})")
     else:
         lines.append(f"class map: no -- {why}")
     threads = 1 if backend == "wasm" else numpy_exec.n_threads()
