@@ -17,6 +17,20 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "jit: compiled kernels allowed (the test sets its compile mode)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory):
+    """Kernels and tables the tests build go to a temporary cache, not the user's."""
+    import os
+
+    old = os.environ.get("HOLOGRAM_CACHE_DIR")
+    os.environ["HOLOGRAM_CACHE_DIR"] = str(tmp_path_factory.mktemp("hologram_cache"))
+    yield
+    if old is None:
+        os.environ.pop("HOLOGRAM_CACHE_DIR", None)
+    else:
+        os.environ["HOLOGRAM_CACHE_DIR"] = old
+
+
 @pytest.fixture(autouse=True)
 def _no_compiles_unless_asked(request):
     """Compiled kernels only in tests that ask for them: a suite-wide background compiler

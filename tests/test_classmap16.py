@@ -148,3 +148,29 @@ def test_bfloat16_chains_against_ml_dtypes(chain, quiet_numpy):
     expr = CHAINS[chain](hx, hx.asarray(x))
     assert _uses_table(expr)
     same_bits(expr, CHAINS[chain](np, x), f"bfloat16 {chain}")
+
+
+def test_tables_persist_on_disk_and_bad_files_are_rebuilt(tmp_path, monkeypatch, quiet_numpy):
+    import os
+
+    from hologram_array.compiler import diskcache
+
+    monkeypatch.setenv("HOLOGRAM_CACHE_DIR", str(tmp_path))
+    x = every_pattern(np.float16)
+    f = lambda m, v: m.exp(v * 0.75) - v  # noqa: E731
+    ref = f(np, x)
+    hx.clear_cache()
+    same_bits(f(hx, hx.asarray(x)), ref, "built")
+    files = [os.path.join(r, n) for r, _, ns in os.walk(tmp_path) for n in ns if n.endswith(".npz")]
+    assert len(files) == 1
+    saved = []
+    monkeypatch.setattr(diskcache, "save", lambda *a: saved.append(a))
+    hx.clear_cache()
+    same_bits(f(hx, hx.asarray(x)), ref, "loaded from disk")
+    assert not saved  # loaded, not rebuilt
+    for damage in (b"", b"PK\x03\x04 not a zip", open(files[0], "rb").read()[:100]):
+        with open(files[0], "wb") as fh:
+            fh.write(damage)
+        hx.clear_cache()
+        same_bits(f(hx, hx.asarray(x)), ref, f"after damage {damage[:8]!r}")
+    assert len(saved) == 3  # each damaged file was rebuilt (and would be rewritten)

@@ -18,7 +18,7 @@ from .._config import settings
 from ..backends import numpy_exec
 from ..expr import aliasing
 from ..expr.nodes import Node, Op
-from . import classmap, jit
+from . import classmap, diskcache, jit
 from .cache import CACHE, Entry
 from .pool import POOL
 from .canonicalize import PeepholeBuilder, remove_dead_code
@@ -104,8 +104,16 @@ def _tables(entry: Entry, binding: Binding) -> "classmap.ClassMap | None":
     k = CACHE.tables.key(c, binding.values)
     found, tables = CACHE.tables.get(k)
     if not found:
-        tables = classmap.build(c, lambda ins, vals, outs: numpy_exec.run(entry.plan, ins, vals, outs, threads=False),
-                                binding.values)
+        on_disk = classmap.is_sixteen_bit(c)  # an 8-bit table is cheaper to build than to read
+        saved = diskcache.load(k) if on_disk else None
+        if saved is not None:
+            tables = classmap.ClassMap(*saved)
+        else:
+            tables = classmap.build(
+                c, lambda ins, vals, outs: numpy_exec.run(entry.plan, ins, vals, outs, threads=False),
+                binding.values)
+            if on_disk and tables is not None:
+                diskcache.save(k, tables.tables, tables.error_bits, tables.entry_errors)
         CACHE.tables.put(k, tables)
     return tables
 
