@@ -499,12 +499,36 @@ def apply(name: str, *args: Any) -> Array:
     """Record op ``name`` on ``args`` (Arrays, NumPy arrays or Python scalars) lazily."""
     ufunc = OPS[name].ufunc
     if ufunc is not None:
-        # Eager shortcut for small concrete operands (see config eager_below).
+        # Eager shortcut for small concrete operands (see config eager_below); the common
+        # cases inlined -- at 1K elements this Python costs as much as the ufunc call.
         x = args[0]
-        if len(args) == 1:
-            if type(x) is Array and x._data is not None and x._data.size <= settings.eager_below:
-                return Array._wrap(np.asarray(ufunc(x._data)), x._device)
-        elif len(args) == 2:
+        n = len(args)
+        if type(x) is Array:
+            d = x._data
+            if d is not None and d.size <= settings.eager_below:
+                r = None
+                if n == 1:
+                    r = ufunc(d)
+                elif n == 2:
+                    y = args[1]
+                    ty = type(y)
+                    if ty is float or ty is int or ty is bool or ty is complex:
+                        r = ufunc(d, y)
+                    elif ty is Array and y._device is x._device:
+                        e = y._data
+                        if e is not None and e.size <= settings.eager_below:
+                            r = ufunc(d, e)
+                if r is not None:
+                    a = object.__new__(Array)
+                    if type(r) is not np.ndarray:
+                        r = np.asarray(r)
+                    a._data = r
+                    a._node = a._leaf = None
+                    a._dtype = r.dtype
+                    a._shape = r.shape
+                    a._device = x._device
+                    return a
+        if n == 2:
             y = args[1]
             if _small(x) and _small(y):
                 dx = x._device if type(x) is Array else None
