@@ -195,6 +195,10 @@ def classmap_circuits():
             for nd in (0, 1, 2, 3) if k == 0 else (1,):
                 c = circuit(ins, spec, out_ndim=nd)
                 cases.append((f"classmap {ni} input(s) {dt} {nd}-d", c))
+    for dt in (np.dtype(np.float16), np.dtype(np.uint16), np.dtype(np.int16)):  # 16-bit class maps
+        c = circuit([dt], [("multiply", (0, 0)), ("astype", (0,), np.dtype(np.float32))], out_ndim=2)
+        if classmap.eligible(c):
+            cases.append((f"classmap 1 input(s) {dt} 2-d", c))
     return cases
 
 
@@ -827,7 +831,9 @@ def test_gpu_classmap_kernels_match_tables():
         assert cm is not None, label
         shape = {0: (), 1: (1000,), 2: (20, 50), 3: (4, 5, 50)}[c.out_ndim]
         rng = np.random.default_rng(1)
-        bufs = [rng.integers(0, 256, shape, dtype=np.uint8).view(i.dtype) for i in c.inputs]
+        bufs = [rng.integers(0, 1 << (8 * i.dtype.itemsize), shape,
+                             dtype=np.uint8 if i.dtype.itemsize == 1 else np.uint16).view(i.dtype)
+                for i in c.inputs]
         if c.out_ndim >= 2:  # a strided input
             bufs[0] = np.ascontiguousarray(np.swapaxes(bufs[0], 0, 1)).swapaxes(0, 1)
         ref = [np.empty(shape, d) for d in c.output_dtypes]

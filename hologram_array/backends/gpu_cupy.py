@@ -35,8 +35,8 @@ after every op; maximum/minimum/clip/fmax/fmin with NumPy's NaN and signed-zero 
 int casts as NumPy's on x86-64 (not CUDA's saturating conversion).
 
 ``generate_classmap_source(circuit)``: the class-map variant (``compiler/classmap.py``) -- a
-kernel that applies the circuit's tables (256 entries for one 8-bit input, 256x256 for two;
-one table per output, in the output's dtype, built on the host by ``classmap.build``) to the
+kernel that applies the circuit's tables (256 entries for one 8-bit input, 256x256 for two,
+65,536 for one 16-bit input; one table per output, in the output's dtype, built on the host by ``classmap.build``) to the
 input bytes. Arguments: ``in0 [, in1], tab0 .. tab{O-1}, out0 .., n, contig, use_shared,
 shape.., strides..``; with ``use_shared`` the block first copies the tables into dynamic shared
 memory (``shared_mem`` bytes = ``classmap_table_bytes(circuit)``), else it reads them from
@@ -536,9 +536,16 @@ def generate_cuda_source(circuit: Circuit, name: str | None = None) -> str:
 # class maps
 
 
+def _index_bytes(dt: np.dtype) -> int:
+    """Bytes of an input's bit pattern that index the table (1; 2 for 16-bit class maps)."""
+    return 2 if dt.itemsize == 2 else 1
+
+
 def classmap_table_bytes(circuit: Circuit) -> int:
-    """Bytes of all the circuit's tables (256**inputs entries per output)."""
-    entries = 256 ** circuit.n_inputs
+    """Bytes of all the circuit's tables (one entry per input bit-pattern combination)."""
+    entries = 1
+    for i in circuit.inputs:
+        entries *= 1 << (8 * _index_bytes(i.dtype))
     return sum(entries * d.itemsize for d in circuit.output_dtypes)
 
 
@@ -549,11 +556,16 @@ def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
     if not classmap.eligible(c):
         raise NotImplementedError("hologram_array gpu_cupy: circuit not eligible for a class map "
                                   "(needs 1-2 inputs, all 8-bit)")
+    for d in c.output_dtypes:
+        _check_dtype(d, "class-map output")
     name = name or kernel_name(c, "classmap")
     nd, ni, out_dts = c.out_ndim, c.n_inputs, c.output_dtypes
     no = len(out_dts)
-    entries = 256 ** ni
-    args = [f"const unsigned char* in{k}" for k in range(ni)]
+    wide = [_index_bytes(i.dtype) == 2 for i in c.inputs]  # 16-bit class maps: one input
+    entries = 1
+    for w in wide:
+        entries *= 65536 if w else 256
+    args = [f"const unsigned {'short' if w else 'char'}* in{k}" for k, w in enumerate(wide)]
     args += [f"const {_mem_ctype(d)}* tab{j}" for j, d in enumerate(out_dts)]
     args += [f"{_mem_ctype(d)}* out{j}" for j, d in enumerate(out_dts)]
     args += ["long long n", "int contig", "int use_shared"]
@@ -598,7 +610,7 @@ def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
         bufs = [f"in{k}" for k in range(ni)] + [f"out{j}" for j in range(no)]
         lines += [f"        long long o_{b};" for b in bufs]
         lines += g._offsets("        ", bufs)
-        lines += body(lambda k: f"in{k}[o_in{k}]",
+        lines += body(lambda k: f"*(const unsigned {'short' if wide[k] else 'char'}*)((const char*)in{k} + o_in{k})",
                       lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
         lines += ["    }", "}"]
     return "\n".join(lines) + "\n"
@@ -744,7 +756,9 @@ class ClassMapKernel:
         if n == 0:
             return None
         contig, ins, shp, strides = _layout(cp, buffers, outs, shape)
-        ins = [x.view(np.uint8) for x in ins]  # the bit patterns index the tables
+        # the bit patterns index the tables
+        ins = [x.view(np.uint16 if _index_bytes(i.dtype) == 2 else np.uint8)
+               for x, i in zip(ins, self.circuit.inputs)]
         tabs = [cp.ascontiguousarray(cp.asarray(t).reshape(-1).astype(d, copy=False))
                 for t, d in zip(tables, self.circuit.output_dtypes)]
         blocks, threads = _launch_dims(n)
