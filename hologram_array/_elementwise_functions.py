@@ -58,8 +58,9 @@ def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) ->
         x = x.to_device(_devices.as_device(device))
     if not copy and dt == x.dtype:
         return x
-    node = _operand(x, x.device)
-    return Array._lazy(Op("astype", (node,), dt, node.shape), x.device)
+    dev = _device_of((x,))
+    node = _operand(x, dev)
+    return Array._lazy(Op("astype", (node,), dt, node.shape), dev)
 
 
 def where(condition: Any, x1: Any, x2: Any, /) -> Array:
@@ -74,14 +75,29 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Array:
     for v in (a, b):
         if type(v) is Const and type(v.value) is int and dt.kind in "fc":
             float(v.value)  # OverflowError for ints beyond float64, as NumPy
-    if dt.kind in "iub":
-        # NumPy's where casts a Python int that does not fit the result dtype with wraparound.
-        a, b = (Const(int(np.array(v.value).astype(dt))) if type(v) is Const and type(v.value) is int
-                else v for v in (a, b))
+    if dt.kind in "iub" and (_is_int_const(a) or _is_int_const(b)):
+        a, b = _where_ints(a, b)
     shape = broadcast(c.shape, a.shape, b.shape)
     if type(c) is Const and type(a) is Const and type(b) is Const:
         return Array._wrap(np.asarray(a.value if c.value else b.value, dtype=dt), device)
     return Array._lazy(Op("where", (c, a, b), dt, shape), device)
+
+
+def _is_int_const(v: Any) -> bool:
+    return type(v) is Const and type(v.value) is int
+
+
+def _where_ints(a: Any, b: Any) -> tuple:
+    """Python int operands of an integer ``where`` as NumPy converts them -- asked of NumPy
+    itself on one element, since that differs by version and platform: NumPy 2.4 wraps an int
+    that does not fit the result dtype around, 2.5 raises OverflowError, and where C ``long``
+    is 32-bit (wasm32) a default-int result overflows beyond 2**31."""
+    ops = [v.value if type(v) is Const else np.zeros(1, dtype=v.dtype) for v in (a, b)]
+    out = [a, b]
+    for i, v in enumerate((a, b)):
+        if _is_int_const(v):
+            out[i] = Const(int(np.where(np.array([i == 0]), *ops)[0]))
+    return out[0], out[1]
 
 
 def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
@@ -97,7 +113,7 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     d = getattr(x, "_data", None)
     if (d is not None and d.size <= settings.eager_below and type(lo) in _SCALARS and type(hi) in _SCALARS):
         # small and concrete: NumPy's own clip now (it picks the same ufunc as below)
-        return Array._wrap(np.asarray(np.clip(d, lo, hi)), x.device)
+        return Array._wrap(np.asarray(np.clip(d, lo, hi)), _device_of((x,)))
     if hi is None:
         out = apply("maximum", x, lo)
     elif lo is None:
@@ -122,15 +138,17 @@ def _clamp(bound: Any, dt: np.dtype) -> Any:
 
 def real(x: Array, /) -> Array:
     if x.dtype.kind == "c":
-        node = _operand(x, x.device)
-        return Array._lazy(Op("real", (node,), np.dtype(x.dtype.char.lower()), x.shape), x.device)
+        dev = _device_of((x,))  # an ndarray's own ``.device`` is the string "cpu"
+        node = _operand(x, dev)
+        return Array._lazy(Op("real", (node,), np.dtype(x.dtype.char.lower()), x.shape), dev)
     return astype(x, x.dtype)
 
 
 def imag(x: Array, /) -> Array:
-    node = _operand(x, x.device)
+    dev = _device_of((x,))
+    node = _operand(x, dev)
     dt = np.dtype(x.dtype.char.lower()) if x.dtype.kind == "c" else x.dtype
-    return Array._lazy(Op("imag", (node,), dt, x.shape), x.device)
+    return Array._lazy(Op("imag", (node,), dt, x.shape), dev)
 
 
 def round(x: Array, /) -> Array:  # noqa: A001 - the standard's name

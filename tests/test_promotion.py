@@ -300,7 +300,7 @@ def test_weak_scalars_keep_the_array_dtype():
         (np.uint8, lambda x: x + 1, np.uint8), (np.int8, lambda x: x * 2, np.int8),
         (np.float32, lambda x: x * 0.1, np.float32), (np.float16, lambda x: x + 1e3, np.float16),
         (np.uint8, lambda x: x + 1.5, np.float64), (np.int16, lambda x: x / 2, np.float64),
-        (np.float32, lambda x: x + 1j, np.complex64), (np.bool_, lambda x: x + 1, np.int64),
+        (np.float32, lambda x: x + 1j, np.complex64), (np.bool_, lambda x: x + 1, np.intp),  # default int: int32 on wasm32
         (np.bool_, lambda x: x * 1.5, np.float64), (np.uint64, lambda x: x + 1, np.uint64),
         (np.int32, lambda x: x // 2, np.int32), (np.uint8, lambda x: x ** 2, np.uint8),
         (np.float16, lambda x: x ** 2, np.float16), (np.uint8, lambda x: x < 300, np.bool_),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import sys
 from typing import Any
 
 import numpy as np
@@ -21,10 +21,17 @@ import numpy as np
 from .. import _version
 
 
-def base_dir() -> str:
+#: A WASM host (Pyodide, WASI) has no lasting, writable cache folder of its own: there the disk
+#: cache is used only when ``$HOLOGRAM_CACHE_DIR`` names one (e.g. a folder granted to a WASI guest).
+_WASM_HOST = sys.platform in ("emscripten", "wasi")
+
+
+def base_dir() -> str | None:
     base = os.environ.get("HOLOGRAM_CACHE_DIR")
     if base:
         return base
+    if _WASM_HOST:
+        return None
     try:
         import platformdirs
         return platformdirs.user_cache_dir("hologram_array")
@@ -32,13 +39,18 @@ def base_dir() -> str:
         return os.path.join(os.path.expanduser("~"), ".cache", "hologram_array")
 
 
-def _tables_dir() -> str:
-    return os.path.join(base_dir(), f"tables-{_version.__version__}-np{np.__version__}")
+def _tables_dir() -> str | None:
+    base = base_dir()
+    return None if base is None else os.path.join(base, f"tables-{_version.__version__}-np{np.__version__}")
 
 
 def _path(key: tuple) -> tuple[str, str]:
+    """(file, key text); OSError when there is no cache folder (caught by the callers)."""
+    d = _tables_dir()
+    if d is None:
+        raise FileNotFoundError("no disk cache folder in this WASM host")
     text = repr(key)
-    return os.path.join(_tables_dir(), hashlib.sha256(text.encode()).hexdigest() + ".npz"), text
+    return os.path.join(d, hashlib.sha256(text.encode()).hexdigest() + ".npz"), text
 
 
 def load(key: tuple) -> tuple[list[np.ndarray], int, np.ndarray | None] | None:
@@ -62,6 +74,8 @@ def save(key: tuple, tables: list[np.ndarray], error_bits: int, entry_errors: An
         path, text = _path(key)
         d = os.path.dirname(path)
         os.makedirs(d, exist_ok=True)
+        import tempfile  # here, not at import: a WASM host may have no temporary folder
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".npz", dir=d)
         try:
             with os.fdopen(fd, "wb") as f:
