@@ -11,7 +11,10 @@ def arith10(xp, a):
     return xp.clip(xp.abs(a * 1.5 + 0.25) * a - 0.5, 0, 4) * 0.75 + a - 1
 
 
-arith10.numexpr = None  # numexpr has no clip
+# numexpr: a Python float constant (and minimum/maximum) computes in float64 in numexpr 2.14,
+# so the chains are written with float32 scalar variables (NUMEXPR_CONSTANTS) and where().
+_T = "(abs(a*c1+c2)*a-c3)"
+arith10.numexpr = f"where({_T} < z, z, where({_T} > c4, c4, {_T}))*c5 + a - one"
 
 
 def transc12(xp, a):
@@ -19,7 +22,10 @@ def transc12(xp, a):
     return xp.tanh(xp.maximum(a * 1.5 + 0.25, 0)) * xp.exp(-a * a) + xp.sqrt(xp.abs(a)) - 0.5
 
 
-transc12.numexpr = "tanh(where(a*1.5+0.25 > 0, a*1.5+0.25, 0))*exp(-a*a)+sqrt(abs(a))-0.5"
+transc12.numexpr = "where(a*c1+c2 > z, tanh(a*c1+c2), z)*exp(-a*a)+sqrt(abs(a))-c3"
+
+#: The float32 scalars the numexpr expressions name (c1=1.5, c2=0.25, c3=0.5, c4=4, c5=0.75).
+NUMEXPR_CONSTANTS = {"c1": 1.5, "c2": 0.25, "c3": 0.5, "c4": 4.0, "c5": 0.75, "z": 0.0, "one": 1.0}
 
 
 def poly20(xp, x):

@@ -1,53 +1,136 @@
 """One command, one run, ratios against the baselines measured in the same run.
 
-    python benchmarks/run.py            # everything (a few minutes on 2 cores)
-    python benchmarks/run.py --quick    # smaller sizes, fewer repeats
-    python benchmarks/run.py memory chains classmap   # chosen sections
+    python benchmarks/run.py            # everything (several minutes on 2 cores)
+    python benchmarks/run.py --quick    # smaller sizes, fewer repeats (~1 minute)
+    python benchmarks/run.py chains classmap --plot   # chosen sections, then the plot
 
-Ratios are ``baseline time / hologram time`` (> 1: hologram is faster) and
-``baseline peak memory / hologram peak memory``. numexpr, Numba and JAX rows
-appear when those packages are installed (``pip install -e ".[bench]"``).
-Absolute times vary between machines; compare ratios from one run.
+Sections: ``chains`` (float32 arith10/transc12 at 1K..16M vs NumPy, numexpr, a hand-written
+parallel Numba loop and JAX jit, plus the copy-bandwidth limit), ``classmap`` (uint8 chains of
+1..64 ops), ``reduction`` (``sum(a*b+c)``), ``latency`` (first result for a never-seen and a
+disk-cached chain, in fresh processes), ``import`` (import time, and that Numba is not
+imported), ``memory`` (peak traced memory of a 20-op chain).
+
+Ratios are ``NumPy time / row time`` (> 1: faster than NumPy) and ``NumPy peak memory /
+hologram peak memory``. numexpr, Numba and JAX columns appear when those packages are installed
+(``pip install -e ".[bench]"``). Times are medians of repeated calls; each row also measures
+the CPU time other processes used while it ran and flags rows where that exceeded 10% of the
+machine ("[load NN%]"): those rows are noisy. Absolute times vary between machines; compare
+ratios from one run.
+
+The results are also written as JSON (``benchmarks/results/latest.json``, or ``quick.json``
+with ``--quick``); ``benchmarks/plot.py`` draws ``docs/img/time_vs_size.png`` from it
+(``--plot`` does so at the end of the run).
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
+import platform
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
 import hologram_array as hx  # noqa: E402
 
 from chains import CHAINS  # noqa: E402
 
+#: Everything measured in this run, written to the JSON results file at the end.
+RESULTS: dict = {}
 
-def timeit(fn, repeat: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds."""
+
+# ---- timing ---------------------------------------------------------------------------------
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all processes), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return float("nan")
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+def loadavg() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (OSError, AttributeError):
+        return "?"
+
+
+@dataclass
+class T:
+    """One measurement: median and best seconds per call, and the other processes' load."""
+
+    med: float
+    best: float
+    load: float  # share of all cores used by other processes while this ran (0..1)
+
+
+def bench(fn, repeat: int, warmup: int = 1, min_time: float = 0.005) -> T:
+    """Median (and min) seconds per call of ``fn()``; each repeat runs it often enough to
+    last ``min_time`` (so microsecond calls are timed in loops)."""
     for _ in range(warmup):
         fn()
+    t0 = time.perf_counter()
+    fn()
+    one = time.perf_counter() - t0
+    number = max(1, min(100_000, int(min_time / max(one, 1e-9))))
+    b0, o0, w0 = _busy_seconds(), _own_seconds(), time.perf_counter()
     ts = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        for _ in range(number):
+            fn()
+        ts.append((time.perf_counter() - t0) / number)
+    wall = time.perf_counter() - w0
+    foreign = max(0.0, (_busy_seconds() - b0) - (_own_seconds() - o0)) / (wall * (os.cpu_count() or 1))
+    return T(statistics.median(ts), min(ts), foreign)
 
 
-def fmt_t(s: float) -> str:
+def timeit(fn, repeat: int, warmup: int = 1) -> float:
+    """Median wall time of ``fn()`` in seconds (kept for the other benchmark scripts)."""
+    return bench(fn, repeat, warmup, min_time=0.0).med
+
+
+def fmt_t(s: float | None) -> str:
+    if s is None:
+        return "-"
     if s < 1e-3:
-        return f"{s * 1e6:8.1f} us"
-    return f"{s * 1e3:8.2f} ms"
+        return f"{s * 1e6:.1f} us"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
 
 
-def row(label: str, t: float, base: float | None = None, note: str = "") -> None:
-    ratio = f"  x{base / t:6.2f} vs NumPy" if base else ""
-    print(f"  {label:44s} {fmt_t(t)}{ratio}{'  ' + note if note else ''}")
+def load_note(t: T) -> str:
+    return f" [load {t.load:.0%}]" if t.load > 0.10 else ""
+
+
+def row(label: str, t: T, base: float | None = None, note: str = "") -> None:
+    ratio = f"  x{base / t.med:6.2f} vs NumPy" if base else ""
+    print(f"  {label:46s} {fmt_t(t.med):>10s}{ratio}{'  ' + note if note else ''}{load_note(t)}",
+          flush=True)
 
 
 def peak_bytes(fn) -> int:
@@ -61,7 +144,400 @@ def peak_bytes(fn) -> int:
     return peak
 
 
-# ---- sections ---------------------------------------------------------------------
+def diff_note(got, ref) -> str:
+    got, ref = np.asarray(got), np.asarray(ref)
+    if got.shape != ref.shape:
+        return f"shape {got.shape} != {ref.shape}"
+    bad = ~((got == ref) | (np.isnan(got) & np.isnan(ref)))
+    if not bad.any():
+        return "bit-identical"
+    d = np.abs(got[bad].astype(np.float64) - ref[bad].astype(np.float64)).max()
+    return f"{int(bad.sum()):,} differ, max |diff| {d:.2g}"
+
+
+def hologram_path(expr) -> str:
+    """Which path materializing ``expr`` takes now, from ``explain()`` (nothing is run)."""
+    text = hx.explain(expr)
+    if "already materialized" in text:
+        return "eager NumPy"
+    for line in text.splitlines():
+        if line.startswith("backend:"):
+            b = line[len("backend:"):].strip()
+            if b.startswith("compiled kernel"):
+                return "compiled kernel"
+            if b.startswith("table lookup"):
+                return "class map"
+            return "NumPy executor"
+    return "?"
+
+
+class Settings:
+    """``with Settings(compile="sync"): ...`` -- hologram config for a block, restored after."""
+
+    def __init__(self, **kw):
+        self.kw = kw
+
+    def __enter__(self):
+        self.old = hx.config(**self.kw)
+
+    def __exit__(self, *exc):
+        hx.config(**self.old)
+
+
+# ---- sections -------------------------------------------------------------------------------
+
+
+def section_chains(quick: bool) -> None:
+    import peers
+
+    sizes = [1 << 10, 1 << 16, 1 << 20] + ([] if quick else [1 << 24])
+    from hologram_array._config import settings
+    print(f"\n== float32 chains: median time per call, x = NumPy time / this time (> 1: faster); "
+          f"loadavg {loadavg()}")
+    print("   NumPy: eager, allocating.  numexpr: evaluate(), allocating.  Numba: hand-written "
+          "njit(parallel=True) prange loop, preallocated out.")
+    print("   JAX: jax.jit, allocating, block_until_ready (in a process of its own: its thread pool "
+          "slows Numba here).")
+    print(f"   hologram: np.asarray(chain(hx, a)), record + run, result allocated; measured WARM: "
+          f"config(compile='sync') compiles the kernel")
+    print(f"   before timing, then 5 warm-up calls let the measured executor choice settle; other "
+          f"settings default (eager_below={settings.eager_below}, jit_min={settings.jit_min}).")
+    have = {"numexpr": peers.installed("numexpr"), "numba": peers.installed("numba"),
+            "jax": peers.installed("jax")}
+    missing = [k for k, v in have.items() if not v]
+    if missing:
+        print(f"   not installed (columns left out): {', '.join(missing)}")
+    cols = ["numpy"] + [k for k in ("numexpr", "numba", "jax") if have[k]] + ["hologram"]
+    names = {"numpy": "NumPy", "numexpr": "numexpr", "numba": "Numba loop", "jax": "JAX jit",
+             "hologram": "hologram (warm)"}
+    out = RESULTS.setdefault("chains", {})
+    # JAX runs in a process of its own: its XLA thread pool left alive in this one slows the
+    # Numba loops (and hologram's kernels) that share these 2 cores.
+    jax_times = _jax_child(sizes, quick) if have["jax"] else {}
+    for name in ("arith10", "transc12"):
+        chain = CHAINS[name]
+        print(f"\n -- {name}: {chain.__doc__.strip()}")
+        print("  " + f"{'n':>11s}" + "".join(f"{names[c]:>21s}" for c in cols) + "   hologram path; result vs NumPy")
+        ne_fn = peers.make_numexpr(name) if have["numexpr"] else None
+        nb_fn = peers.make_numba(name) if have["numba"] else None
+        rows = out.setdefault(name, {"expr": chain.__doc__.strip(), "rows": []})["rows"]
+        for n in sizes:
+            a = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+            ha = hx.asarray(a)
+            rep = (3 if quick else 7) if n >= 1 << 22 else (7 if quick else 15)
+            mt = 0.003 if quick else 0.02
+            ts: dict[str, T] = {}
+            ref = chain(np, a)
+            ts["numpy"] = bench(lambda: chain(np, a), rep, min_time=mt)
+            if ne_fn is not None:
+                ts["numexpr"] = bench(lambda: ne_fn(a), rep, min_time=mt)
+            if nb_fn is not None:
+                o = np.empty_like(a)
+                ts["numba"] = bench(lambda: nb_fn(a, o), rep, min_time=mt)
+            if name in jax_times and n in jax_times[name]:
+                ts["jax"] = T(*jax_times[name][n])
+            with Settings(compile="sync"):
+                ts["hologram"] = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=mt)
+                path = hologram_path(chain(hx, ha))
+                got = np.asarray(chain(hx, ha))
+            tn = ts["numpy"].med
+            cells = "".join(f"{fmt_t(ts[c].med) + ('' if c == 'numpy' else f' x{tn / ts[c].med:.2f}'):>21s}"
+                            for c in cols)
+            load = max(t.load for t in ts.values())
+            print(f"  {n:>11,d}{cells}   {path}; {diff_note(got, ref)}"
+                  + (f" [load up to {load:.0%}]" if load > 0.10 else ""), flush=True)
+            r = {"n": n, "path": path, "max_load": load}
+            r.update({c: ts[c].med for c in cols})
+            r.update({f"{c}_min": ts[c].best for c in cols})
+            if n == sizes[0]:
+                # default settings (compile="background"): small arrays compute eagerly
+                hb = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=3, min_time=mt)
+                with Settings(eager_below=0, jit_min=0, compile="sync"):
+                    hl = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=mt)
+                    lpath = hologram_path(chain(hx, ha))
+                print(f"  {'':>11s}  at {n:,}, hologram with DEFAULT settings (compile='background', "
+                      f"{hologram_path(chain(hx, ha))}): {fmt_t(hb.med)} x{tn / hb.med:.2f}{load_note(hb)};"
+                      f" forced lazy (eager_below=0, jit_min=0, {lpath}): {fmt_t(hl.med)} x{tn / hl.med:.2f}"
+                      f"{load_note(hl)}")
+                r["hologram_default"] = hb.med
+                r["hologram_forced_lazy"] = hl.med
+                r["forced_lazy_path"] = lpath
+            rows.append(r)
+            del a, ha, ref, got
+    _copy_limit(sizes[-1], quick)
+
+
+JAX_CHILD = r"""
+import json, sys
+import numpy as np
+from run import bench
+import peers
+sizes, quick = json.loads(sys.argv[2]), sys.argv[3] == "1"
+res = {}
+for name in ("arith10", "transc12"):
+    put, fn = peers.make_jax(name)
+    for n in sizes:
+        a = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+        ja = put(a)
+        rep = (3 if quick else 7) if n >= 1 << 22 else (7 if quick else 15)
+        t = bench(lambda: fn(ja), rep, warmup=2, min_time=0.003 if quick else 0.02)
+        res.setdefault(name, {})[n] = [t.med, t.best, t.load]
+print(json.dumps(res))
+"""
+
+
+def _jax_child(sizes: list[int], quick: bool) -> dict:
+    try:
+        got = _child(JAX_CHILD, [json.dumps(sizes), "1" if quick else "0"], {})
+    except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+        print(f"   JAX column left out: {str(e)[-300:]}")
+        return {}
+    return {name: {int(n): v for n, v in d.items()} for name, d in got.items()}
+
+
+def _copy_limit(n: int, quick: bool) -> None:
+    """Copy bandwidth (1 read + 1 write, like arith10) and hologram's fraction of it."""
+    import peers
+
+    a = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+    o = np.empty_like(a)
+    o.fill(0)
+    rep = 5 if quick else 15
+    print(f"\n -- copy bandwidth limit at {n:,} float32 (1 read + 1 write, the traffic of a fused "
+          f"arith10); loadavg {loadavg()}")
+    res = RESULTS.setdefault("copy", {"n": n})
+    tc = bench(lambda: np.copyto(o, a), rep, min_time=0.02)
+    res["np_copyto"] = tc.med
+    row("np.copyto(out, a)", tc, note=f"{2 * a.nbytes / tc.med / 1e9:6.1f} GB/s")
+    best = tc.med
+    nbc = peers.numba_copy()
+    if nbc is not None:
+        tnb = bench(lambda: nbc(a, o), rep, min_time=0.02)
+        res["numba_copy"] = tnb.med
+        row(f"Numba parallel copy ({peers.numba_threads()})", tnb, note=f"{2 * a.nbytes / tnb.med / 1e9:6.1f} GB/s")
+        best = min(best, tnb.med)
+    ha = hx.asarray(a)
+    chain = CHAINS["arith10"]
+    with Settings(compile="sync"):
+        th = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=0.02)
+        path = hologram_path(chain(hx, ha))
+    res["hologram_arith10"] = th.med
+    res["fraction_of_copy"] = best / th.med
+    row(f"hologram arith10 (warm, {path})", th, note=f"{2 * a.nbytes / th.med / 1e9:6.1f} GB/s")
+    print(f"  (Numba threading: {peers.numba_threads() if nbc is not None else '-'}, OMP_WAIT_POLICY="
+          f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}: with the default active wait, a parallel call on a "
+          f"core another process is using can stall ~8 ms)")
+    print(f"  => hologram arith10 at {n:,} runs at {best / th.med:.0%} of the copy bandwidth limit "
+          f"(fastest copy above; {tc.med / th.med:.0%} of np.copyto)")
+
+
+def section_classmap(quick: bool) -> None:
+    n = (1 << 22) if quick else (1 << 25)
+    x = np.random.default_rng(2).integers(0, 256, n, dtype=np.uint8)
+    hxa = hx.asarray(x)
+    chain = CHAINS["u8chain"]
+    print(f"\n== 8-bit chains, uint8, {n:,} elements ({chain.__doc__.strip()}); hologram warm "
+          f"(compile='sync'); loadavg {loadavg()}")
+    o = np.empty_like(x)
+    tcopy = bench(lambda: np.copyto(o, x), 5)
+    row("np.copyto (memory floor)", tcopy)
+    res = RESULTS.setdefault("classmap", {"n": n, "copy": tcopy.med, "rows": []})
+    hts = {}
+    for length in (1, 4, 10, 16, 64):
+        tn = bench(lambda: chain(np, x, length), 3)
+        with Settings(compile="sync"):
+            th = bench(lambda: np.asarray(chain(hx, hxa, length)), 5, warmup=5)
+            path = hologram_path(chain(hx, hxa, length))
+            same = np.array_equal(np.asarray(chain(hx, hxa, length)), chain(np, x, length))
+        hts[length] = th.med
+        row(f"{length:2d}-op chain: NumPy eager", tn)
+        row(f"{length:2d}-op chain: hologram", th, tn.med,
+            f"({th.med / tcopy.med:.1f}x copy; {path}{'' if same else '; RESULT DIFFERS'})")
+        res["rows"].append({"length": length, "numpy": tn.med, "hologram": th.med, "path": path,
+                            "equal": bool(same)})
+    lo, hi = min(hts.values()), max(hts.values())
+    print(f"  hologram over lengths 1..64: {fmt_t(lo)} .. {fmt_t(hi)} (max/min {hi / lo:.2f}; "
+          f"flat = close to 1); 10-op chain: x{res['rows'][2]['numpy'] / hts[10]:.2f} vs NumPy")
+
+
+def section_reduction(quick: bool) -> None:
+    n = (1 << 20) if quick else (1 << 24)
+    rng = np.random.default_rng(3)
+    a, b, c = (rng.standard_normal(n).astype(np.float32) for _ in range(3))
+    ha, hb, hc = hx.asarray(a), hx.asarray(b), hx.asarray(c)
+    print(f"\n== fused reduction sum(a*b+c), float32, {n:,} elements; hologram warm "
+          f"(compile='sync'), hx.sum(a*b+c) as the API is today; loadavg {loadavg()}")
+    rep = 5 if quick else 11
+    tn = bench(lambda: np.sum(a * b + c), rep)
+    with Settings(compile="sync"):
+        th = bench(lambda: float(hx.sum(ha * hb + hc)), rep, warmup=5)
+        got = float(hx.sum(ha * hb + hc))
+    ref = float(np.sum(a * b + c))
+    exact = float(np.sum(a.astype(np.float64) * b + c))
+    row("NumPy np.sum(a*b+c)", tn)
+    row("hologram hx.sum(a*b+c)", th, tn.med,
+        f"(result {got:.6g}; NumPy {ref:.6g}; float64 {exact:.6g})")
+    RESULTS["reduction"] = {"n": n, "numpy": tn.med, "hologram": th.med, "hologram_value": got,
+                            "numpy_value": ref, "float64_value": exact}
+
+
+# The child for first-result latency: a chain on n float32 elements, in a fresh process.
+LATENCY_CHILD = r"""
+import json, sys, time
+t_spawn = float(sys.argv[1]); name = sys.argv[2]; n = int(sys.argv[3])
+t0 = time.perf_counter()
+import numpy as np
+import hologram_array as hx
+from hologram_array.compiler.cache import CACHE
+from hologram_array.compiler import jit
+t_import = time.perf_counter() - t0
+from chains import CHAINS
+chain = CHAINS[name]
+
+def kernel_runs():
+    k = 0
+    for e in list(CACHE._d.values()):
+        s = e.kernels.get(jit.NUMBA)
+        if s is not None:
+            k += s.timing.runs.get(jit.NUMBA, 0)
+    return k
+
+a = np.random.default_rng(0).standard_normal(n).astype(np.float32)
+ha = hx.asarray(a)
+t = time.perf_counter(); ref = chain(np, a); np_first = time.perf_counter() - t
+ts = []
+for _ in range(3):
+    t = time.perf_counter(); chain(np, a); ts.append(time.perf_counter() - t)
+np_warm = sorted(ts)[1]
+wall_first_start = time.time()
+k0 = kernel_runs()
+t_first0 = time.perf_counter()
+got = np.asarray(chain(hx, ha))
+t_first = time.perf_counter() - t_first0
+first_kernel = kernel_runs() > k0
+calls, t_kernel_call, deadline = 1, None, time.perf_counter() + 300
+while not first_kernel and time.perf_counter() < deadline:
+    k = kernel_runs(); t = time.perf_counter()
+    np.asarray(chain(hx, ha)); calls += 1
+    if kernel_runs() > k:
+        t_kernel_call = time.perf_counter() - t
+        break
+t_until_kernel = time.perf_counter() - t_first0 if (first_kernel or t_kernel_call) else None
+slots = [e.kernels[jit.NUMBA] for e in list(CACHE._d.values()) if jit.NUMBA in e.kernels]
+compile_s = sum(sl.compile_seconds for sl in slots)
+try:
+    cache_hits = sum(sl.kernel.cache_hits() for sl in slots if sl.kernel is not None)
+except Exception:
+    cache_hits = None
+print(json.dumps(dict(import_s=t_import, numpy_first=np_first, numpy_warm=np_warm,
+                      first=t_first, first_used_kernel=first_kernel, calls=calls,
+                      until_kernel=t_until_kernel, kernel_call=t_kernel_call, compile_s=compile_s, cache_hits=cache_hits,
+                      spawn_to_first_result=wall_first_start + t_first - t_spawn,
+                      same=bool(np.array_equal(got, ref)))))
+"""
+
+
+def _child(code: str, args: list[str], env: dict) -> dict:
+    e = dict(os.environ)
+    e.update(env)
+    e["PYTHONPATH"] = os.pathsep.join([ROOT, HERE, e.get("PYTHONPATH", "")])
+    r = subprocess.run([sys.executable, "-c", code, str(time.time()), *args], capture_output=True,
+                       text=True, env=e, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"child failed ({r.returncode}): {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def section_latency(quick: bool) -> None:
+    from hologram_array.compiler import jit
+
+    n = (1 << 22) if quick else (1 << 24)
+    name = "arith10"
+    if not jit.numba_installed():
+        print("\n== first-result latency: skipped (numba is not installed: no compiled kernels)")
+        return
+    reps_cold, reps_warm = (1, 1) if quick else (3, 3)
+    print(f"\n== first-result latency: {name} on {n:,} float32, fresh processes, default settings "
+          f"(compile='background'); loadavg {loadavg()}")
+    print("   cold = empty HOLOGRAM_CACHE_DIR (never-seen chain); warm = a new process whose disk cache "
+          "holds the kernel. 'until kernel' = from the first call's start to the end of the first "
+          "call that ran the compiled kernel (calls repeated back to back).")
+    runs = {"cold": [], "warm": [], "warm_sync": []}
+    for i in range(reps_cold):
+        d = tempfile.mkdtemp(prefix="hx-bench-cache-")
+        env = {"HOLOGRAM_CACHE_DIR": d, "HOLOGRAM_COMPILE": "background"}
+        try:
+            runs["cold"].append(_child(LATENCY_CHILD, [name, str(n)], env))  # fills the cache
+            if i == 0:
+                runs["warm"] = [_child(LATENCY_CHILD, [name, str(n)], env) for _ in range(reps_warm)]
+                env["HOLOGRAM_COMPILE"] = "sync"
+                runs["warm_sync"] = [_child(LATENCY_CHILD, [name, str(n)], env) for _ in range(reps_warm)]
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def med(rs, k):
+        v = [r[k] for r in rs if r.get(k) is not None]
+        return statistics.median(v) if v else None
+
+    labels = {"cold": "cold: empty cache, compile='background' (default)",
+              "warm": "warm: disk cache filled by a cold process, compile='background' (default)",
+              "warm_sync": "for comparison, warm with compile='sync' (first call loads the kernel and runs it)"}
+    for key, rs in runs.items():
+        label = labels[key]
+        if not rs:
+            continue
+        print(f"  {label}, median of {len(rs)} process(es):")
+        print(f"    import numpy + hologram_array           {fmt_t(med(rs, 'import_s')):>10s}")
+        print(f"    NumPy eager: first call / warm call      {fmt_t(med(rs, 'numpy_first')):>10s} / "
+              f"{fmt_t(med(rs, 'numpy_warm'))}")
+        f = med(rs, "first")
+        print(f"    hologram first call (result)             {fmt_t(f):>10s}  x{med(rs, 'numpy_first') / f:.2f} "
+              f"vs NumPy's first call, x{med(rs, 'numpy_warm') / f:.2f} vs its warm call"
+              f"{'  (ran the kernel)' if any(r['first_used_kernel'] for r in rs) else '  (NumPy executor)'}")
+        uk = med(rs, "until_kernel")
+        print(f"    until the compiled kernel is used        {fmt_t(uk):>10s}  (after {med(rs, 'calls'):.0f} "
+              f"call(s); that call {fmt_t(med(rs, 'kernel_call'))})"
+              + ("" if uk is not None else "  -- kernel never used within 300 s"))
+        print(f"    of which compiling/loading the kernel   {fmt_t(med(rs, 'compile_s')):>10s}  (compile "
+              f"thread: worker process + loading the kernel here; kernels loaded from the disk cache: "
+              f"{med(rs, 'cache_hits')})")
+        print(f"    process start -> first result            {fmt_t(med(rs, 'spawn_to_first_result')):>10s}"
+              f"   results equal NumPy's: {all(r['same'] for r in rs)}")
+    RESULTS["latency"] = {"n": n, "chain": name, **runs}
+
+
+IMPORT_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import numpy
+t1 = time.perf_counter()
+import hologram_array
+t2 = time.perf_counter()
+print(json.dumps(dict(numpy=t1 - t0, hologram=t2 - t1,
+                      loaded=[m for m in ("numba", "llvmlite", "jax", "numexpr", "scipy") if m in sys.modules])))
+"""
+
+
+def section_import(quick: bool) -> None:
+    reps = 3 if quick else 7
+    print(f"\n== import time (fresh processes, best of {reps}); loadavg {loadavg()}")
+    _child("import numpy, hologram_array; print('{}')", [], {})  # warm the OS file cache
+    rs = [_child(IMPORT_CHILD, [], {}) for _ in range(reps)]
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+    bare = (time.perf_counter() - t0) / reps
+    tn = min(r["numpy"] for r in rs)
+    th = min(r["hologram"] for r in rs)
+    loaded = sorted({m for r in rs for m in r["loaded"]})
+    print(f"  import numpy                         {fmt_t(tn):>10s}")
+    print(f"  import hologram_array (numpy loaded) {fmt_t(th):>10s}  (x{th / tn:.2f} numpy's import; "
+          f"both together {fmt_t(tn + th)})")
+    print(f"  bare interpreter start+exit          {fmt_t(bare):>10s}")
+    print(f"  heavy modules imported by 'import hologram_array': {', '.join(loaded) or 'none'}"
+          f"  -> numba {'IS' if 'numba' in loaded else 'is not'} imported")
+    RESULTS["import"] = {"numpy": tn, "hologram": th, "bare_interpreter": bare, "loaded": loaded,
+                         "numba_imported": "numba" in loaded}
 
 
 def section_memory(quick: bool) -> None:
@@ -78,65 +554,66 @@ def section_memory(quick: bool) -> None:
           f"   -> NumPy/hologram = {pn / ph:.2f}")
     print(f"  extra beyond the output: NumPy {(pn - out_bytes) / 2**20:.1f} MiB, "
           f"hologram {(ph - out_bytes) / 2**20:.2f} MiB")
+    RESULTS["memory"] = {"n": n, "numpy_peak": pn, "hologram_peak": ph, "output_bytes": out_bytes}
 
 
-def section_chains(quick: bool) -> None:
-    sizes = [1 << 10, 1 << 16, 1 << 20] + ([] if quick else [1 << 24])
-    for name in ("arith10", "transc12"):
-        chain = CHAINS[name]
-        print(f"\n== {name}: {chain.__doc__.strip()}  (float32)")
-        for n in sizes:
-            a = np.random.default_rng(1).standard_normal(n).astype(np.float32)
-            ha = hx.asarray(a)
-            rep = 5 if n >= 1 << 22 else 20
-            tn = timeit(lambda: chain(np, a), rep)
-            th = timeit(lambda: np.asarray(chain(hx, ha)), rep)
-            print(f" n = {n:,}")
-            row("numpy eager", tn)
-            row("hologram (record + fused blocked run)", th, tn)
-            _optional_peers(name, a, rep, tn)
+SECTIONS = {"chains": section_chains, "classmap": section_classmap, "reduction": section_reduction,
+            "latency": section_latency, "import": section_import, "memory": section_memory}
 
 
-def _optional_peers(name: str, a: np.ndarray, rep: int, tn: float) -> None:
+def _environment() -> dict:
+    import peers
+
+    env = {"hologram_array": hx.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
+           "cpus": os.cpu_count(), "machine": platform.machine(), "processor": _cpu_name()}
+    for p in ("numexpr", "numba", "jax"):
+        env[p] = peers.version(p)
+    return env
+
+
+def _cpu_name() -> str:
     try:
-        import numexpr as ne
-    except ImportError:
-        return
-    expr = CHAINS[name].numexpr
-    if expr:
-        t = timeit(lambda: ne.evaluate(expr, local_dict={"a": a}), rep)
-        row("numexpr", t, tn)
-
-
-def section_classmap(quick: bool) -> None:
-    n = (1 << 22) if quick else (1 << 25)
-    x = np.random.default_rng(2).integers(0, 256, n, dtype=np.uint8)
-    hxa = hx.asarray(x)
-    print(f"\n== 8-bit chains, uint8, {n:,} elements (class map: one lookup per element)")
-    tcopy = timeit(lambda: x.copy(), 5)
-    row("copy (memory floor)", tcopy)
-    for length in (1, 4, 10, 16, 64):
-        chain = CHAINS["u8chain"]
-        tn = timeit(lambda: chain(np, x, length), 3)
-        th = timeit(lambda: np.asarray(chain(hx, hxa, length)), 5)
-        row(f"{length:2d}-op chain: numpy eager", tn)
-        row(f"{length:2d}-op chain: hologram", th, tn, f"({th / tcopy:.1f}x copy)")
-
-
-SECTIONS = {"memory": section_memory, "chains": section_chains, "classmap": section_classmap}
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sections", nargs="*", help=f"any of {list(SECTIONS)} (default: all)")
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    ap.add_argument("--json", help="results file (default benchmarks/results/latest.json, "
+                                   "or quick.json with --quick)")
+    ap.add_argument("--plot", action="store_true", help="draw docs/img/time_vs_size.png afterwards")
     args = ap.parse_args()
-    print(f"hologram_array {hx.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cpu(s)")
-    for s in args.sections or SECTIONS:
+    for s in args.sections:
         if s not in SECTIONS:
             ap.error(f"unknown section {s!r}; choose from {list(SECTIONS)}")
+    env = _environment()
+    RESULTS.update(meta={"environment": env, "quick": args.quick, "sections": args.sections or list(SECTIONS),
+                         "started": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": loadavg()})
+    print(", ".join(f"{k} {v}" for k, v in env.items() if v is not None)
+          + f"; loadavg {loadavg()}" + ("  [--quick]" if args.quick else ""))
+    t0 = time.perf_counter()
+    for s in args.sections or SECTIONS:
         SECTIONS[s](args.quick)
+    RESULTS["meta"]["seconds"] = time.perf_counter() - t0
+    RESULTS["meta"]["loadavg_end"] = loadavg()
+    path = args.json or os.path.join(HERE, "results", "quick.json" if args.quick else "latest.json")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(RESULTS, f, indent=1)
+    os.replace(tmp, path)
+    print(f"\nresults: {os.path.relpath(path)} ({RESULTS['meta']['seconds']:.0f} s; loadavg at the end "
+          f"{loadavg()})")
+    if args.plot:
+        import plot
+        print(f"plot: {os.path.relpath(plot.draw(path))}")
 
 
 if __name__ == "__main__":
