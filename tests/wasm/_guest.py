@@ -119,6 +119,7 @@ def do_tests(path, args):
             self.counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "xfailed": 0, "xpassed": 0}
             self.failures = []
             self.skips = []
+            self.passed_here = []  # tests/wasm/ tests that passed, by id
 
         def pytest_runtest_logreport(self, report):
             if hasattr(report, "wasxfail"):
@@ -131,6 +132,8 @@ def do_tests(path, args):
                 self.skips.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
             elif report.when == "call":
                 self.counts["passed"] += 1
+                if report.nodeid.startswith("tests/wasm/"):
+                    self.passed_here.append(report.nodeid)
 
         def pytest_collectreport(self, report):
             if report.failed:
@@ -167,7 +170,7 @@ def do_tests(path, args):
     t0 = time.perf_counter()
     rc = pytest.main(list(args), plugins=[rec, skips])
     _write(path, dict(_base(), pytest_exit_code=int(rc), counts=rec.counts, failures=rec.failures,
-                      skips=rec.skips, seconds=time.perf_counter() - t0,
+                      skips=rec.skips, passed_wasm_tests=rec.passed_here, seconds=time.perf_counter() - t0,
                       missing_capabilities=sorted(skips.missing),
                       unused_skips=sorted(set(skips.wanted) - skips.used)))
     return 0
