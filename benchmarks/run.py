@@ -240,9 +240,8 @@ def section_chains(quick: bool) -> None:
                 ts["hologram"] = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=mt)
                 path = hologram_path(chain(hx, ha))
                 got = np.asarray(chain(hx, ha))
+            cells = "".join(_cell(ts[c].med, ts["numpy"].med, c) for c in cols)
             tn = ts["numpy"].med
-            cells = "".join(f"{fmt_t(ts[c].med) + ('' if c == 'numpy' else f' x{tn / ts[c].med:.2f}'):>21s}"
-                            for c in cols)
             load = max(t.load for t in ts.values())
             print(f"  {n:>11,d}{cells}   {path}; {diff_note(got, ref)}"
                   + (f" [load up to {load:.0%}]" if load > 0.10 else ""), flush=True)
@@ -264,6 +263,9 @@ def section_chains(quick: bool) -> None:
                 r["forced_lazy_path"] = lpath
             rows.append(r)
             del a, ha, ref, got
+        print(f"  {'min':>11s}  (best of the repeats per call: less sensitive to other processes' load)")
+        for r in rows:
+            print(f"  {r['n']:>11,d}" + "".join(_cell(r[c + "_min"], r["numpy_min"], c) for c in cols))
     _copy_limit(sizes[-1], quick)
 
 
@@ -293,6 +295,11 @@ def _jax_child(sizes: list[int], quick: bool) -> dict:
         print(f"   JAX column left out: {str(e)[-300:]}")
         return {}
     return {name: {int(n): v for n, v in d.items()} for name, d in got.items()}
+
+
+def _cell(t: float, t_numpy: float, col: str) -> str:
+    text = fmt_t(t) + ("" if col == "numpy" else f" x{t_numpy / t:.2f}")
+    return f"{text:>21s}"
 
 
 def _copy_limit(n: int, quick: bool) -> None:
