@@ -11,7 +11,7 @@ code path (NumPy only, one thread) on this machine, which is not the same thing.
 Chains (``benchmarks/chains.py``): ``arith10`` -- the 10-op float32 chain
 ``clip(abs(a*1.5+0.25)*a-0.5, 0, 4)*0.75 + a - 1`` -- and ``u8chain`` of length 1, 16 and 64
 over uint8 (class maps: one table lookup per element). Ratio = NumPy time / hologram time
-(> 1: hologram faster); times are medians. The float chain's peak traced memory beyond its
+(> 1: hologram faster); times are medians of runs alternating between the two. The float chain's peak traced memory beyond its
 input shows the blocked executor's footprint (NumPy eager: one full-size temporary per op).
 """
 from __future__ import annotations
@@ -42,6 +42,22 @@ def timeit(fn, repeat: int, warmup: int = 1) -> float:
         fn()
         ts.append(time.perf_counter() - t0)
     return statistics.median(ts)
+
+
+def timepair(fa, fb, repeat: int) -> tuple[float, float]:
+    """Medians of ``fa`` and ``fb`` run alternately (a machine shared with other work slows
+    both alike, rather than whichever ran during a busy spell)."""
+    fa(), fb()
+    ta, tb = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fa()
+        t1 = time.perf_counter()
+        fb()
+        t2 = time.perf_counter()
+        ta.append(t1 - t0)
+        tb.append(t2 - t1)
+    return statistics.median(ta), statistics.median(tb)
 
 
 def peak_bytes(fn) -> int:
@@ -80,8 +96,7 @@ def main(argv: list[str] | None = None) -> dict:
     ref = arith(np, x)
     got = np.asarray(arith(hw, hx_x))
     assert np.array_equal(got, ref, equal_nan=True), "arith10: hologram differs from NumPy"
-    tn = timeit(lambda: arith(np, x), a.repeat)
-    th = timeit(lambda: np.asarray(arith(hw, hx_x)), a.repeat)
+    tn, th = timepair(lambda: arith(np, x), lambda: np.asarray(arith(hw, hx_x)), a.repeat)
     pn = peak_bytes(lambda: arith(np, x))
     ph = peak_bytes(lambda: np.asarray(arith(hw, hx_x)))
     print(f"== arith10 (10 ops) float32, {a.n:,} elements")
@@ -97,8 +112,7 @@ def main(argv: list[str] | None = None) -> dict:
         assert np.array_equal(np.asarray(chain(hw, hu, length)), ref), f"u8chain {length}: differs"
         plan = hw.explain(chain(hw, hu, length))
         table = "class map: yes" in plan
-        tn = timeit(lambda: chain(np, u, length), a.repeat)
-        th = timeit(lambda: np.asarray(chain(hw, hu, length)), a.repeat)
+        tn, th = timepair(lambda: chain(np, u, length), lambda: np.asarray(chain(hw, hu, length)), a.repeat)
         row(f"u8chain {length:2d} ops", tn, th, class_map=table)
     results["copy_u8_ms"] = tcopy * 1e3
     return results
