@@ -46,7 +46,7 @@ def draw(results_path: str = DEFAULT_IN, out_path: str = DEFAULT_OUT) -> str:
                 ax.plot(*zip(*pts), label=label, **style)
         copy = res.get("copy")
         if copy and copy.get("n") in ns:
-            t = min(v for k, v in copy.items() if k in ("np_copyto", "numba_copy"))
+            t = min(v for k, v in copy.items() if k in ("np_copyto", "numba_copy", "numba_copy_passive"))
             ax.plot([copy["n"]], [t], "k_", markersize=22, mew=2, label="copy limit (same traffic)")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")

@@ -160,15 +160,19 @@ def hologram_path(expr) -> str:
     text = hx.explain(expr)
     if "already materialized" in text:
         return "eager NumPy"
+    path, measured = "?", ""
     for line in text.splitlines():
         if line.startswith("backend:"):
             b = line[len("backend:"):].strip()
-            if b.startswith("compiled kernel"):
-                return "compiled kernel"
-            if b.startswith("table lookup"):
-                return "class map"
-            return "NumPy executor"
-    return "?"
+            path = ("compiled kernel" if b.startswith("compiled kernel") else
+                    "class map" if b.startswith("table lookup") else "NumPy executor")
+        elif line.startswith("compiled kernel") and "; measured " in line:
+            # the executor choice is measured: show the figures it was made from
+            measured = line.split("; measured ", 1)[1].replace(" ns/element", "")
+        elif line.startswith("compiled kernel") and " failed" in line:
+            measured = "kernel failed: " + line.split(" -- ", 1)[-1][:60]
+    return f"{path} ({measured} ns/elem)" if measured and "failed" not in measured else (
+        f"{path} ({measured})" if measured else path)
 
 
 class Settings:
@@ -200,8 +204,10 @@ def section_chains(quick: bool) -> None:
           "slows Numba here).")
     print(f"   hologram: np.asarray(chain(hx, a)), record + run, result allocated; measured WARM: "
           f"config(compile='sync') compiles the kernel")
-    print(f"   before timing, then 5 warm-up calls let the measured executor choice settle; other "
-          f"settings default (eager_below={settings.eager_below}, jit_min={settings.jit_min}).")
+    print(f"   before timing, then 5 warm-up calls let the measured executor choice settle (from a cleared "
+          f"circuit cache at each size); other")
+    print(f"   settings default (eager_below={settings.eager_below}, jit_min={settings.jit_min}). The path "
+          f"column shows the executor used and the ns/element figures its choice was made from.")
     have = {"numexpr": peers.installed("numexpr"), "numba": peers.installed("numba"),
             "jax": peers.installed("jax")}
     missing = [k for k, v in have.items() if not v]
@@ -237,6 +243,7 @@ def section_chains(quick: bool) -> None:
             if name in jax_times and n in jax_times[name]:
                 ts["jax"] = T(*jax_times[name][n])
             with Settings(compile="sync"):
+                hx.clear_cache()  # the executor choice is measured per circuit: make it at this size
                 ts["hologram"] = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=mt)
                 path = hologram_path(chain(hx, ha))
                 got = np.asarray(chain(hx, ha))
@@ -252,6 +259,7 @@ def section_chains(quick: bool) -> None:
                 # default settings (compile="background"): small arrays compute eagerly
                 hb = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=3, min_time=mt)
                 with Settings(eager_below=0, jit_min=0, compile="sync"):
+                    hx.clear_cache()
                     hl = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=mt)
                     lpath = hologram_path(chain(hx, ha))
                 print(f"  {'':>11s}  at {n:,}, hologram with DEFAULT settings (compile='background', "
@@ -261,6 +269,7 @@ def section_chains(quick: bool) -> None:
                 r["hologram_default"] = hb.med
                 r["hologram_forced_lazy"] = hl.med
                 r["forced_lazy_path"] = lpath
+                hx.clear_cache()  # its 1K timings must not steer the executor choice at larger sizes
             rows.append(r)
             del a, ha, ref, got
         print(f"  {'min':>11s}  (best of the repeats per call: less sensitive to other processes' load)")
@@ -302,6 +311,21 @@ def _cell(t: float, t_numpy: float, col: str) -> str:
     return f"{text:>21s}"
 
 
+PASSIVE_COPY_CHILD = r"""
+import json, sys
+import numpy as np
+from run import bench
+import peers
+n, quick = int(sys.argv[2]), sys.argv[3] == "1"
+a = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+o = np.empty_like(a)
+o.fill(0)
+c = peers.numba_copy()
+t = bench(lambda: c(a, o), 5 if quick else 15, min_time=0.02)
+print(json.dumps(dict(med=t.med, best=t.best, load=t.load)))
+"""
+
+
 def _copy_limit(n: int, quick: bool) -> None:
     """Copy bandwidth (1 read + 1 write, like arith10) and hologram's fraction of it."""
     import peers
@@ -323,9 +347,19 @@ def _copy_limit(n: int, quick: bool) -> None:
         res["numba_copy"] = tnb.med
         row(f"Numba parallel copy ({peers.numba_threads()})", tnb, note=f"{2 * a.nbytes / tnb.med / 1e9:6.1f} GB/s")
         best = min(best, tnb.med)
+        # the same copy in a process whose OpenMP threads sleep instead of spinning while waiting
+        try:
+            got = _child(PASSIVE_COPY_CHILD, [str(n), "1" if quick else "0"], {"OMP_WAIT_POLICY": "PASSIVE"})
+            res["numba_copy_passive"] = got["med"]
+            best = min(best, got["med"])
+            row("  same, OMP_WAIT_POLICY=PASSIVE (own process)", T(got["med"], got["best"], got["load"]),
+                note=f"{2 * a.nbytes / got['med'] / 1e9:6.1f} GB/s")
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
+            print(f"  (OMP_WAIT_POLICY=PASSIVE copy failed: {str(e)[-200:]})")
     ha = hx.asarray(a)
     chain = CHAINS["arith10"]
     with Settings(compile="sync"):
+        hx.clear_cache()
         th = bench(lambda: np.asarray(chain(hx, ha)), rep, warmup=5, min_time=0.02)
         path = hologram_path(chain(hx, ha))
     res["hologram_arith10"] = th.med
@@ -353,6 +387,7 @@ def section_classmap(quick: bool) -> None:
     for length in (1, 4, 10, 16, 64):
         tn = bench(lambda: chain(np, x, length), 3)
         with Settings(compile="sync"):
+            hx.clear_cache()
             th = bench(lambda: np.asarray(chain(hx, hxa, length)), 5, warmup=5)
             path = hologram_path(chain(hx, hxa, length))
             same = np.array_equal(np.asarray(chain(hx, hxa, length)), chain(np, x, length))
@@ -377,6 +412,7 @@ def section_reduction(quick: bool) -> None:
     rep = 5 if quick else 11
     tn = bench(lambda: np.sum(a * b + c), rep)
     with Settings(compile="sync"):
+        hx.clear_cache()
         th = bench(lambda: float(hx.sum(ha * hb + hc)), rep, warmup=5)
         got = float(hx.sum(ha * hb + hc))
     ref = float(np.sum(a * b + c))
