@@ -10,6 +10,22 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any
 
+def _env_int(name: str, default: int) -> int:
+    """An int from the environment; a malformed value warns and keeps the default."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+        if value < 0:
+            raise ValueError
+        return value
+    except ValueError:
+        import warnings
+        warnings.warn(f"{name}={raw!r} is not an int >= 0; using {default}", RuntimeWarning, stacklevel=3)
+        return default
+
+
 _CLASSMAP_MODES = ("auto", "always", "never")
 _COMPILE_MODES = ("background", "sync", "never")
 
@@ -26,14 +42,14 @@ class Settings:
     classmap_min_ops: int = 6  # measured crossover vs the blocked NumPy path (docs/performance.md)
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
     #: operands are concrete: recording and compiling cost more than the work itself there.
-    eager_below: int = int(os.environ.get("HOLOGRAM_EAGER_BELOW", 32768))
+    eager_below: int = _env_int("HOLOGRAM_EAGER_BELOW", 32768)
     #: Compiled (Numba) kernels: "background" -- a circuit's first runs use the NumPy
     #: executor while a thread compiles it; "sync" -- compile before the first run;
     #: "never" -- NumPy executor only. Without Numba installed, always "never".
     compile: str = os.environ.get("HOLOGRAM_COMPILE", "background")
     #: Circuits over fewer elements than this run on the NumPy executor (and are not
     #: compiled for): a kernel call's fixed cost outweighs its gain below (docs/performance.md).
-    jit_min: int = int(os.environ.get("HOLOGRAM_JIT_MIN", 32768))
+    jit_min: int = _env_int("HOLOGRAM_JIT_MIN", 32768)
 
     def __post_init__(self) -> None:
         # A mistyped environment variable warns and keeps the default: failing the import

@@ -187,3 +187,14 @@ def test_config_validates_the_compile_mode():
         hx.config(compile="eventually")
     with pytest.raises(ValueError, match="jit_min"):
         hx.config(jit_min=-1)
+
+
+def test_malformed_environment_warns_and_keeps_defaults():
+    code = ("import warnings, hologram_array as hx; s = hx._config.settings; "
+            "print(s.eager_below, s.jit_min, s.compile)")
+    env = dict(__import__("os").environ, HOLOGRAM_EAGER_BELOW="lots", HOLOGRAM_JIT_MIN="-3",
+               HOLOGRAM_COMPILE="later")
+    out = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.split() == ["32768", "32768", "background"]
+    assert out.stderr.count("RuntimeWarning") == 3
