@@ -18,6 +18,7 @@ from ._creation_functions import (
     zeros, zeros_like,
 )
 from ._utility import cache_info, clear_cache, explain, materialize
+from .compiler.trace import CompiledCircuit, TraceError, compile, load_circuit  # noqa: A004
 
 # --- non-element-wise namespace (chapters of the standard) -----------------------------------
 from ._creation_functions import from_dlpack, meshgrid, tril, triu

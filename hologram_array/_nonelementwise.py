@@ -71,9 +71,18 @@ def arrays_arg(arrays: Any, func: str) -> list:
     return bufs(arrays, func)
 
 
+#: Set by ``compiler/trace.py`` (``@hologram_array.compile``): records a reduction of a traced
+#: Array instead of computing it; returns None for any other Array.
+TRACE_HOOK = None
+
+
 def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: bool = False) -> Array | None:
     """``kind`` of a lazy element-wise Array without materializing it (``compiler/reduce.py``),
     or None when that case is not fused (the caller then reduces the materialized buffer)."""
+    if TRACE_HOOK is not None:
+        traced = TRACE_HOOK(x, kind, axis, dtype, keepdims)
+        if traced is not None:
+            return traced
     if not isinstance(x, Array) or not x.is_lazy:
         return None
     nd = len(x.shape)

@@ -73,11 +73,22 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool
         return _mean(root, axis, threads)
     p = prepare([root])
     entry, _ = CACHE.get(p.circuit)
-    shape = p.binding.shape
-    out_dt = p.circuit.output_dtypes[0]
+    return reduce_bound(entry, p.binding, kind, axis, dtype, threads)
+
+
+def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
+                 threads: bool = True) -> np.ndarray:
+    """``reduce_expr`` for a circuit already bound to its buffers (a cache ``Entry`` and a
+    ``Binding``: compiled functions, ``compiler/trace.py``). ``mean`` included."""
+    if kind == "mean":
+        acc = np.dtype(np.float64) if entry.circuit.output_dtypes[0].kind in "biu" else None
+        total = reduce_bound(entry, binding, "sum", axis, acc, threads)
+        return _divide(total, binding.shape, axis)
+    shape = binding.shape
+    out_dt = entry.circuit.output_dtypes[0]
     last = axis == "last"
     reducer = _chunk_reducer(kind, dtype, -1 if last else None)
-    chunks = _chunks(p.binding.buffers, shape, last)
+    chunks = _chunks(binding.buffers, shape, last)
     if chunks is None:
         return None
     plan = entry.plan
@@ -85,7 +96,7 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool
 
     def work(k0: int, k1: int) -> list:
         # one thread's run of chunks: registers, scratch and the output block allocated once
-        regs = plan.new_regs(p.binding.values)
+        regs = plan.new_regs(binding.values)
         full_scratch = plan.scratch(biggest, regs)
         full_out = np.empty(biggest, dtype=out_dt)
         res = []
@@ -114,9 +125,13 @@ def _mean(root: Op, axis: Any, threads: bool = True) -> np.ndarray:
     """NumPy's ``_mean``: sum (float64 for integers and bools), then one true division."""
     acc = np.dtype(np.float64) if root.dtype.kind in "biu" else None
     total = reduce_expr(root, "sum", axis, acc, threads)
+    return _divide(total, root.shape, axis)
+
+
+def _divide(total: Any, shape: tuple, axis: Any) -> Any:
     if total is None:
         return None
-    count = root.shape[-1] if axis == "last" else math.prod(root.shape)
+    count = shape[-1] if axis == "last" else math.prod(shape)
     if isinstance(total, np.ndarray) and total.ndim:
         return np.true_divide(total, count, out=total, casting="unsafe")
     total = np.asarray(total)
