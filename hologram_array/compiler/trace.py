@@ -134,8 +134,9 @@ def _needs_values(what: str) -> TraceError:
             f"the traced expression grew beyond config(max_depth=..., max_nodes=...) (at {site}); "
             f"raise those limits while compiling")
     name = entry or what
+    detail = f"; {what}" if not entry else ""
     return TraceError(
-        f"{name} needs the values of a traced array (at {site}; {what}). A compiled function is "
+        f"{name} needs the values of a traced array (at {site}{detail}). A compiled function is "
         f"traced once per dtype/ndim signature with symbolic arrays that have no values: it may "
         f"use {_ALLOWED}, but no indexing, reshapes, other axes, conversions to Python or NumPy "
         f"values or value-dependent Python control flow")
@@ -213,8 +214,10 @@ class SymBuf:
 
 
 def _placeholder(sym: SymBuf, device: _devices.Device) -> Array:
-    """A lazy Array over ``sym``: an identity cast, so no eager shortcut ever computes it."""
-    node = Op("astype", (Leaf(sym),), sym.dtype, sym.shape)
+    """A lazy Array over ``sym``: two identity casts (canonicalization removes them), so that
+    no eager shortcut ever computes it -- the recording layer computes small results at once
+    only when every operand of the op is concrete, and a transpose rebuilds the inner cast."""
+    node = Op("astype", (Op("astype", (Leaf(sym),), sym.dtype, sym.shape),), sym.dtype, sym.shape)
     a = object.__new__(Array)
     a._data = None
     a._node = node
@@ -227,12 +230,10 @@ def _placeholder(sym: SymBuf, device: _devices.Device) -> Array:
 
 def _sym_of(node: Node) -> SymBuf | None:
     """The SymBuf a node is (a placeholder: its leaf, or the identity cast of it)."""
+    while type(node) is Op and node.name == "astype" and node.memo is None and node.dtype == node.args[0].dtype:
+        node = node.args[0]
     if type(node) is Leaf and type(node.data) is SymBuf:
         return node.data
-    if (type(node) is Op and node.name == "astype" and len(node.args) == 1
-            and type(node.args[0]) is Leaf and type(node.args[0].data) is SymBuf
-            and node.dtype == node.args[0].data.dtype):
-        return node.args[0].data
     return None
 
 
@@ -465,6 +466,13 @@ def _trace_once(fn: Callable, sig: tuple, extent: int, device: _devices.Device) 
     _state.trace = tr
     try:
         result = fn(*args)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise
+        raise TraceError(
+            f"broadcasting failed while tracing ({e}): traced arrays have symbolic sizes, so the "
+            f"function combines them with an array of fixed shape (a captured constant?) -- pass "
+            f"that array as an argument") from e
     finally:
         _state.trace = prev
     if tr.violation:
