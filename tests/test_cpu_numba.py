@@ -538,3 +538,270 @@ def test_disk_cache_survives_corrupt_files_and_unwritable_dirs(tmp_path, monkeyp
     check(k)
     assert not k.disk_cached
     cpu_numba._kernels.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# floating-point error flags: ``Kernel.__call__`` returns the bits NumPy's ufuncs would raise
+
+
+def np_flags(fn) -> int:
+    """NumPy's floating-point error bits raised while running ``fn`` (errstate callback)."""
+    got = [0]
+
+    def note(kind, flag):
+        got[0] |= int(flag)
+
+    with np.errstate(all="call", call=note):
+        fn()
+    return got[0]
+
+
+_BENIGN = [1, 2, 3, 0.5, 0, True]
+
+
+def _nan_any(v) -> bool:
+    v = np.asarray(v)
+    return bool(np.isnan(v.real).any() or (v.dtype.kind == "c" and np.isnan(v.imag).any()))
+
+
+def _flag_allowed(op: str, out_dt, vals, ref: int, got: int) -> bool:
+    """Documented supersets (module doc of cpu_numba): "invalid" where an operand is NaN
+    (vectorized ordered comparisons signal it; NumPy's are quiet or clear the flag), float ->
+    uint32 out of range (NumPy's own flag depends on the element's position) and complex abs of
+    huge values (NumPy clears the flags its SIMD loop raises)."""
+    extra = got & ~ref
+    if any(_nan_any(v) for v in vals):
+        extra &= ~8
+    if op == "astype" and out_dt == np.uint32:
+        extra &= ~8
+    if op == "abs" and any(np.asarray(v).dtype.kind == "c" for v in vals):
+        extra &= ~6
+    return extra == 0
+
+
+def flag_check(ops_spec, in_dts, values, rep: int):
+    """Every op of ``ops_spec`` in one circuit, each on inputs of its own holding ``values`` in
+    its own segment and a value NumPy does not flag elsewhere; each value repeated ``rep``
+    times and run as one block of ``rep`` elements (``rep=1``: the loops' scalar code,
+    ``rep=64``: their vectorized code), so each block's flags are one op's on one value.
+    Compared with NumPy's flags for that op and value: none missed, no unexplained extra."""
+    ar, m, K = len(in_dts), len(values[0]), len(ops_spec)
+    ni = K * ar
+    instrs, plans, benign = [], [], []
+    for j, (op, dt) in enumerate(ops_spec):
+        d = np.dtype(dt if dt is not None else resolve(op, tuple(in_dts))[1])
+        instrs.append(Instr(op, ni + j, tuple(range(j * ar, j * ar + ar)), d))
+        one = Circuit(tuple(InputSig(np.dtype(x), 1, (False,)) for x in in_dts), (),
+                      (Instr(op, ar, tuple(range(ar)), d),), (ar,), 1)
+        plans.append(numpy_exec.Plan(one))
+        for b in _BENIGN:
+            bv = [np.array([b]).astype(x) for x in in_dts]
+            try:
+                if np_flags(lambda: numpy_exec.run(plans[-1], bv, (), [np.empty(1, d)])) == 0:
+                    benign.append(bv)
+                    break
+            except ValueError:
+                pass
+        else:
+            raise AssertionError(f"no unflagged value for {op}")
+    c = Circuit(tuple(InputSig(np.dtype(in_dts[k % ar]), 1, (False,)) for k in range(ni)), (),
+                tuple(instrs), tuple(range(ni, ni + K)), 1)
+    bufs = []
+    for j in range(K):
+        for p in range(ar):
+            a = np.full(K * m, benign[j][p][0], dtype=in_dts[p])
+            a[j * m:(j + 1) * m] = values[p]
+            bufs.append(np.repeat(a, rep))
+    kernel = cpu_numba.compile_circuit(c, parallel=False)
+    outs = [np.empty(K * m * rep, d) for d in c.output_dtypes]
+    res = kernel.run(bufs, (), outs, block=rep)
+    assert res.block == rep and res.block_flags.shape == (K * m,)
+    assert res.flags == int(np.bitwise_or.reduce(res.block_flags))
+    bad = []
+    for j in range(K):
+        d = instrs[j].dtype
+        for i in range(m):
+            vals = [values[p][i:i + 1] for p in range(ar)]
+            try:
+                ref = np_flags(lambda: numpy_exec.run(plans[j], vals, (), [np.empty(1, d)]))
+            except ValueError:
+                ref = 0
+            got = int(res.block_flags[j * m + i])
+            if ref & ~got or not _flag_allowed(ops_spec[j][0], d, vals, ref, got):
+                bad.append(f"{ops_spec[j][0]}->{d} on {[v[0] for v in vals]}: NumPy {ref}, kernel {got}")
+    assert not bad, f"{len(bad)} flag mismatches, e.g.\n" + "\n".join(bad[:12])
+
+
+FLAG_DTYPES = [np.dtype(t) for t in (np.bool_, np.int8, np.int64, np.uint16, np.uint64, np.float16,
+                                     np.float32, np.float64, np.complex64)]
+
+
+@pytest.mark.parametrize("rep", [1, 64])
+@pytest.mark.parametrize("dt", FLAG_DTYPES, ids=str)
+def test_fp_flags_unary_ops_and_casts(dt, rep):
+    names = [n for n in UNARY if supported(n, (dt,))]
+    spec = [(n, None) for n in names] + [("astype", d) for d in DTYPES]
+    flag_check(spec, [dt], [edge_values(dt)], rep)
+
+
+@pytest.mark.parametrize("dt", FLAG_DTYPES, ids=str)
+def test_fp_flags_binary_ops(dt):
+    a, b = grid(edge_values(dt), edge_values(dt), 100000)
+    sel = np.random.default_rng(1).permutation(len(a))[:500]
+    a, b = a[sel], b[sel]
+    spec = [(n, None) for n in BINARY if supported(n, (dt, dt)) and not (n == "pow" and dt.kind in "iu")]
+    flag_check(spec, [dt, dt], [a, b], 64)
+
+
+def _chain_flags(fn, xs, values=()):
+    """(kernel flags, NumPy's flags) of the lazy chain ``fn`` on ``xs`` (C-contiguous or not)."""
+    hx.config(eager_below=0)
+    node = fn(*[hx.asarray(x) for x in xs])._node
+    p = prepare([node])
+    c, b = p.circuit, p.binding
+    kernel = cpu_numba.compile_circuit(c)
+    outs = [np.empty(b.shape, d) for d in c.output_dtypes]
+    got = kernel(b.buffers, b.values, outs)
+    ref_outs = [np.empty(b.shape, d) for d in c.output_dtypes]
+    ref = np_flags(lambda: numpy_exec.run(numpy_exec.Plan(c), b.buffers, b.values, ref_outs, threads=False))
+    for g, r in zip(outs, ref_outs):
+        assert_same(g, r, "flags run")
+    return got, ref
+
+
+def test_fp_flags_chains_whole_arrays():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-3, 3, 300_001).astype(np.float32)
+    big = x * np.float32(1e37)
+    zeros = np.where(rng.random(x.size) < 0.001, 0, x).astype(np.float32)
+    ints = rng.integers(-5, 5, x.size).astype(np.int32)
+    chains = [
+        (lambda a: hx.clip(abs(a * 1.5 + 0.25) * a - 0.5, 0, 4) * 0.75 + a - 1, [x], 0),
+        (lambda a: hx.tanh(hx.maximum(a * 1.5 + 0.25, 0)) * hx.exp(-a * a) + hx.sqrt(abs(a)) - 0.5, [x], 0),
+        (lambda a: hx.sqrt(a) + 1, [x], 8),                  # invalid
+        (lambda a: hx.exp(a * 40), [x], 6),                   # overflow (and underflow)
+        (lambda a: 1 / a + a, [zeros], 1),                    # divide by zero
+        (lambda a: hx.log(a * a), [zeros], 1),                # log(0): NumPy's own flag
+        (lambda a: a * a * 100, [big], 2),                    # overflow in a multiply
+        (lambda a, b: a // b + a % b, [ints, ints[::-1].copy()], 1),  # integer division by zero
+        (lambda a: hx.astype(a * 1e5, hx.float16), [x], 2),     # float16 rounding overflow
+        (lambda a: hx.astype(a * 1e3, hx.int8) + 1, [big], 8),  # float -> int cast of out-of-range
+        (lambda a: a + 1, [x.astype(np.float16)], 0),
+    ]
+    for fn, xs, expect in chains:
+        got, ref = _chain_flags(fn, xs)
+        assert ref & expect == expect and (expect or not ref), (ref, expect)
+        assert got == ref, (got, ref)
+    # no data flagged: a chain of float16 in strided layout
+    s = x[:300_000].astype(np.float16).reshape(3, -1)[:, ::2]
+    got, ref = _chain_flags(lambda a: a * 2 - 1, [s])
+    assert got == ref == 0
+    # parameter conversions: a weak 1e10 overflows float16 (NumPy flags it once per call)
+    h = np.ones(100_000, np.float16)
+    got, ref = _chain_flags(lambda a: a * 1e10, [h])
+    assert ref == 2 and got == 2
+
+
+def test_fp_flags_per_block():
+    c = circuit([np.dtype(np.float64), np.dtype(np.float64)], [("divide", (0, 1))])
+    kernel = cpu_numba.compile_circuit(c)
+    a = np.ones(100_000)
+    b = np.ones(100_000)
+    b[12_345] = 0.0
+    out = [np.empty(100_000)]
+    res = kernel.run([a, b], (), out, block=1000)
+    assert res.variant == "contig" and res.block == 1000 and res.flags == 1
+    assert np.flatnonzero(res.block_flags).tolist() == [12]
+    assert kernel([a, b], (), out) == 1
+    b[12_345] = 2.0
+    assert kernel([a, b], (), out) == 0
+    # strided: blocks are ranges of axis 0
+    c2 = Circuit(tuple(InputSig(np.dtype(np.float64), 2, (False, False)) for _ in range(2)), (),
+                 (Instr("divide", 2, (0, 1), np.dtype(np.float64)),), (2,), 2)
+    kernel2 = cpu_numba.compile_circuit(c2)
+    A = np.ones((300, 200)).T
+    B = np.ones((300, 200)).T
+    B[150, 7] = 0.0
+    o = [np.empty((200, 300))]
+    res = kernel2.run([A, B], (), o, block=3000)   # 10 rows of 300 per block
+    assert res.variant == "strided" and res.block == 10 and res.flags == 1
+    assert np.flatnonzero(res.block_flags).tolist() == [15]
+
+
+# ---------------------------------------------------------------------------------------------
+# class-map gathers
+
+
+def _gather_ref(table, xs, shape):
+    idx = np.asarray(xs[0]).view(np.uint8).astype(np.intp)
+    if len(xs) == 2:
+        idx = (idx << 8) | np.asarray(xs[1]).view(np.uint8)
+    return table[np.broadcast_to(idx, shape)]
+
+
+def _same_bits(a, b):
+    return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == np.ascontiguousarray(b).tobytes()
+
+
+GATHER_METHODS = ["scalar"] + (["pshufb"] if cpu_numba.pshufb_available() else [])
+
+
+@pytest.mark.parametrize("method", GATHER_METHODS)
+@pytest.mark.parametrize("in_dt", [np.uint8, np.int8, np.bool_], ids=lambda d: np.dtype(d).name)
+def test_gather_one_input(method, in_dt):
+    rng = np.random.default_rng(3)
+    for out_dt in (np.uint8, np.int8, np.bool_, np.float16, np.int32, np.float64, np.complex128):
+        raw = rng.integers(0, 256, 256 * np.dtype(out_dt).itemsize, dtype=np.uint8)
+        table = raw.view(out_dt).copy()  # arbitrary bits: NaN payloads, non-0/1 bools
+        if out_dt == np.bool_:
+            table = rng.integers(0, 2, 256).astype(bool)
+        for n in (0, 1, 31, 32, 33, 1000, 200_003):
+            bits = rng.integers(0, 256, n, dtype=np.uint8)
+            x = bits.view(in_dt)
+            out = np.empty(n, out_dt)
+            cpu_numba.gather(table, [x], out, method=method)
+            assert _same_bits(out, _gather_ref(table, [x], out.shape)), (out_dt, n)
+    # layouts: strided input, 2-D broadcast, Fortran output, 3-D, 0-d
+    table = rng.integers(0, 256, 256).astype(np.uint8)
+    bits = rng.integers(0, 256, (64, 300), dtype=np.uint8)
+    x = bits.view(in_dt)
+    for xin, shape, order in ((x[:, ::3], (64, 100), "C"), (x[:1, :], (64, 300), "C"),
+                              (x, (64, 300), "F"), (x[:, :1], (64, 300), "C"),
+                              (x.reshape(4, 16, 300)[:, ::2], (4, 8, 300), "C"),
+                              (x.reshape(4, 16, 300), (4, 16, 300), "F"), (x[0, 0], (), "C")):
+        out = np.empty(shape, np.uint8, order=order)
+        cpu_numba.gather(table, [xin], out, method=method)
+        assert _same_bits(out, _gather_ref(table, [xin], shape)), (shape, order)
+
+
+def test_gather_two_inputs_broadcast_and_strided():
+    rng = np.random.default_rng(4)
+    for out_dt in (np.uint8, np.float32, np.int64, np.bool_):
+        table = rng.integers(0, 256, 65536 * np.dtype(out_dt).itemsize, dtype=np.uint8).view(out_dt)
+        if out_dt == np.bool_:
+            table = rng.integers(0, 2, 65536).astype(bool)
+        a = rng.integers(0, 256, (300, 1), dtype=np.uint8)
+        b = rng.integers(0, 256, (1, 257), dtype=np.uint8).view(np.int8)
+        out = np.empty((300, 257), out_dt)
+        cpu_numba.gather(table, [a, b], out)
+        assert _same_bits(out, _gather_ref(table, [a, b], out.shape))
+        n = 100_001
+        x = rng.integers(0, 256, n, dtype=np.uint8).view(np.bool_)
+        y = rng.integers(0, 256, 2 * n, dtype=np.uint8)[::2]
+        out = np.empty(n, out_dt)
+        cpu_numba.gather(table, [x, y], out)
+        assert _same_bits(out, _gather_ref(table, [x, y], out.shape))
+        yc = np.ascontiguousarray(y)
+        cpu_numba.gather(table, [x, yc], out)
+        assert _same_bits(out, _gather_ref(table, [x, yc], out.shape))
+
+
+def test_gather_rejects_bad_arguments():
+    with pytest.raises(ValueError):
+        cpu_numba.gather(np.zeros(255, np.uint8), [np.zeros(3, np.uint8)], np.empty(3, np.uint8))
+    with pytest.raises(TypeError):
+        cpu_numba.gather(np.zeros(256, np.uint8), [np.zeros(3, np.uint8)], np.empty(3, np.int16))
+    with pytest.raises(TypeError):
+        cpu_numba.gather(np.zeros(256, np.uint8), [np.zeros(3, np.int16)], np.empty(3, np.uint8))
+    with pytest.raises(ValueError):
+        cpu_numba.gather_kernel(3)

@@ -17,12 +17,45 @@ op, as NumPy's half loops do. Scalar parameters are kernel arguments, one per (p
 dtype) use, converted by the wrapper with NumPy's own scalar conversion (``dtype.type(v)``
 for weak Python scalars, ``astype`` for strong ones), so their conversion is NumPy's exactly.
 
-``compile_circuit(circuit)`` returns a ``Kernel``: ``kernel(buffers, values, outs)`` has the
-contract of ``numpy_exec.run(plan, buffers, values, outs)``. Kernels are compiled with
+``compile_circuit(circuit)`` returns a ``Kernel``: ``kernel(buffers, values, outs) -> int`` has
+the contract of ``numpy_exec.run(plan, buffers, values, outs)`` and returns NumPy's
+floating-point error bits (below); ``kernel.run(buffers, values, outs, block=None) ->
+RunResult(flags, block_flags, block, variant)`` also gives them per block. Kernels are compiled with
 ``numba.njit(parallel=True, nogil=True, cache=True, error_model='numpy')`` (no fastmath).
 The source is written to ``hologram_<sha256>.py`` in the disk cache (``cache_dir()``) and
 imported from there, so that Numba's own cache makes a second process load the machine code
 instead of compiling it.
+
+Floating-point errors. NumPy checks the FPU status after each ufunc and warns or raises per
+``np.errstate``; a fused loop has no "after each op". Kernels therefore iterate in blocks
+(``BLOCK`` elements, or whole rows of axis 0 for ``kernel_strided``; ``prange`` over blocks, an
+inner serial loop that still vectorizes), clear the x86 MXCSR exception bits at the start of each
+block and read them at its end (``numba_ops.fpe_clear`` / ``fpe_read``, ``llvm.x86.sse.stmxcsr``
+/ ``ldmxcsr``), mapped to NumPy's bits (``FPE_DIVIDEBYZERO`` 1 <- ZE, ``FPE_OVERFLOW`` 2 <- OE,
+``FPE_UNDERFLOW`` 4 <- UE, ``FPE_INVALID`` 8 <- IE; DE and PE ignored), ORed with the flags
+NumPy raises in software, which generated code computes (``sw |= fl_*(...)``): integer
+division / remainder / fmod / divmod by zero (divide), ``MIN // -1`` (overflow), float16
+rounding (overflow, underflow: ``FromFloatBits``), float -> int casts of NaN / out-of-range
+values (invalid, with NumPy's ranges per target type), its SIMD exp (overflow / underflow for
+finite x out of range) and log (divide for 0, invalid for x < 0), half spacing / nextafter,
+``logaddexp`` and complex ``reciprocal`` / ``divide`` / ``power`` (C's signaling comparisons on
+NaN parts), and the parameters' conversions (a weak ``1e10`` to float16 overflows). The kernel's
+value is the OR over blocks. tests/test_cpu_numba.py compares the bits of every op on every edge
+value (scalar and vectorized code paths) with NumPy's (``np.errstate(all='call')``): no flag is
+missed; the known supersets (reported where NumPy reports nothing) are
+
+* "invalid" when an operand is NaN for ordered comparisons, maximum / minimum / fmax / fmin /
+  clip, float floor_divide / remainder and the scalar tails of the ports: vector ``cmpps`` with
+  LT/LE predicates and ``maxps`` signal on quiet NaNs, where NumPy uses quiet comparisons or
+  clears the flag after its loop. Avoiding it costs integer comparisons per op; the driver
+  re-runs NumPy on flagged data only when the caller's errstate does not ignore "invalid";
+* float -> uint32 out of range (NumPy's own flag depends on the element's position), complex
+  ``abs`` of huge values (NumPy clears what its SIMD loop raises).
+
+Measured cost of the bookkeeping (benchmarks/bench_numba_kernels.py, 16M float32): within noise
+(see docs/performance.md). Without MXCSR (not x86) kernels report every category the circuit's
+floating-point arithmetic could raise (``_hw_possible``: 15 if any register is a float), plus
+the exact software flags, so the driver falls back to NumPy for the warnings.
 
 Results are NumPy's bit for bit (tests/test_cpu_numba.py checks every op-table row on every
 dtype against ``numpy_exec``), with these exceptions:
@@ -51,7 +84,7 @@ import os
 import sys
 import tempfile
 import threading
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
@@ -60,7 +93,10 @@ from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
 #: Bump when the generated code's meaning changes without its text changing.
-CODEGEN_VERSION = 1
+CODEGEN_VERSION = 2
+#: Elements per block (``Kernel.run``): the unit of the floating-point flag bookkeeping (the
+#: MXCSR is cleared and read once per block) and of the parallel schedule.
+BLOCK = 8192
 
 _NEG_POW_MSG = "Integers to negative integer powers are not allowed."
 
@@ -123,8 +159,27 @@ def _check_dtype(dt: Any, what: str) -> np.dtype:
     return dt
 
 
-def _cast(expr: str, src: np.dtype, dst: np.dtype) -> str:
-    """Expression converting ``expr`` (a value of dtype ``src``) to ``dst`` as NumPy casts."""
+class _Emit:
+    """Statements a cast needs before the line using it: a temporary holding the value to
+    convert, and the software floating-point flags NumPy's conversion raises (``sw |= ...``)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.n = 0
+
+    def flagged(self, expr: str, flag_fn: str) -> str:
+        name = f"t{self.n}"
+        self.n += 1
+        self.lines.append(f"{name} = {expr}")
+        self.lines.append(f"sw |= {flag_fn}({name})")
+        return name
+
+
+def _cast(expr: str, src: np.dtype, dst: np.dtype, emit: _Emit | None = None) -> str:
+    """Expression converting ``expr`` (a value of dtype ``src``) to ``dst`` as NumPy casts.
+
+    With ``emit``, conversions NumPy flags in software (float -> int invalid, float16 rounding
+    overflow/underflow) also record those flags (statements appended to ``emit``)."""
     if src == dst:
         return expr
     sk, dk = src.kind, dst.kind
@@ -139,23 +194,68 @@ def _cast(expr: str, src: np.dtype, dst: np.dtype) -> str:
     if dk in "iu":
         if sk == "f":  # float16 registers are float32 values
             if src == _F16 and dst == np.dtype(np.uint32):
-                return f"f2i_uint32_scalar({expr})"  # NumPy's half -> uint32 cast is scalar
-            return f"f2i_{dst.name}({expr})"
+                helper, fl = "f2i_uint32_scalar", "fl_f2i_uint32_scalar"  # NumPy's half -> uint32 is scalar
+            else:
+                helper = f"f2i_{dst.name}"
+                fl = {"int64": "fl_f2i_int64", "uint32": "fl_f2i_uint32",
+                      "uint64": "fl_f2i_uint64"}.get(dst.name, "fl_f2i_small")
+            if emit is not None:
+                expr = emit.flagged(expr, fl)
+            return f"{helper}({expr})"
         return f"np.{dst.name}({expr})"
     if dst == _F16:
         if src == np.dtype(np.float64):
+            if emit is not None:
+                expr = emit.flagged(expr, "fl_d2h")
             return f"hr64({expr})"
         if sk in "iu" and src.itemsize == 8:
             # int64 -> float16 in one rounding: via float64 (exact below 2**53, else inf anyway)
-            return f"hr64(np.float64({expr}))"
-        return f"hr(np.float32({expr}))"
+            inner = f"np.float64({expr})"
+            if emit is not None:
+                inner = emit.flagged(inner, "fl_d2h")
+            return f"hr64({inner})"
+        inner = f"np.float32({expr})"
+        if emit is not None:
+            inner = emit.flagged(inner, "fl_f2h")
+        return f"hr({inner})"
     if dk == "f":
         return f"np.{dst.name}({expr})"
     # complex destination
     if sk == "c":
         return f"np.{dst.name}({expr})"
     part = "np.float32" if dst.itemsize == 8 else "np.float64"
-    return f"cpack({_cast(expr, src, np.dtype(part[3:]))}, {part}(0.0))"
+    return f"cpack({_cast(expr, src, np.dtype(part[3:]), emit)}, {part}(0.0))"
+
+
+#: Software flags: (op, template kind) -> expression of the operands ``{0}`` ``{1}`` (as
+#: passed to the template) giving the floating-point flags NumPy's loop sets itself for them.
+_SW_FLAGS = {
+    ("floor_divide", "i"): "fl_fdiv_i(np.int64({0}), np.int64({1}), {bits})",
+    ("floor_divide", "u"): "fl_div0({1})",
+    ("remainder", "i"): "fl_div0({1})",
+    ("remainder", "u"): "fl_div0({1})",
+    ("fmod", "i"): "fl_div0({1})",
+    ("fmod", "u"): "fl_div0({1})",
+    ("divmod", "i"): "fl_div0({1})",
+    ("divmod", "u"): "fl_div0({1})",
+    ("reciprocal", "i"): "fl_recip_i({0})",
+    ("reciprocal", "u"): "fl_recip_i({0})",
+    ("spacing", "f"): "fl_spacing_{s}({0})",
+    ("spacing", "e"): "fl_spacing_h({0})",
+    ("reciprocal", "c"): "fl_cnan({0})",
+    ("divide", "c"): "fl_cnan({1})",
+    ("pow", "c"): "fl_cpow({0}, {1})",
+    ("float_power", "c"): "fl_cpow({0}, {1})",
+    ("logaddexp", "f"): "fl_nan2({0}, {1})",
+    ("logaddexp", "e"): "fl_nan2({0}, {1})",
+    ("logaddexp2", "f"): "fl_nan2({0}, {1})",
+    ("logaddexp2", "e"): "fl_nan2({0}, {1})",
+    ("nextafter", "e"): "fl_nextafter_h({0}, {1}, nextafter_h({0}, {1}))",
+}
+#: Templates replacing the op table's where its helper raises flags NumPy does not.
+_TEMPLATE_OVERRIDES = {("isfinite", "f"): "isfinite_{s}({0})", ("isfinite", "e"): "isfinite_f32({0})"}
+#: ... and for NumPy's SIMD algorithms ported to numba_ops (keyed by the port's name).
+_SW_FLAGS_PORT = {"exp_simd_f32": "fl_exp_f32({0})", "log_simd_f32": "fl_log_f32({0})"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +418,8 @@ class _Gen:
         self.uses: dict[tuple[int, str, bool], str] = {}  # (param, dtype str, flagged) -> arg name
         self.use_list: list[tuple[int, np.dtype, bool]] = []
         self.needs_clibm = False
+        self.n_temps = 0
+        self.sw_flags = False  # some instruction ORs software flags into ``sw``
         self.fma = "_fma" if complex_mul_is_fused() else ""
 
     # names
@@ -351,11 +453,11 @@ class _Gen:
             self.use_list.append((k, dt, flagged))
         return name
 
-    def operand(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
+    def operand(self, r: int, dt: np.dtype, emit: _Emit | None = None) -> str:
         """Register ``r`` as a value of loop dtype ``dt``."""
         if self.ni <= r < self.first:
-            return self.param_arg(r, dt, flagged)
-        return _cast(self.reg(r), self.c.reg_dtype(r), dt)
+            return self.param_arg(r, dt)
+        return _cast(self.reg(r), self.c.reg_dtype(r), dt, emit)
 
     def instr_lines(self, ins) -> list[str]:
         c = self.c
@@ -363,6 +465,7 @@ class _Gen:
         for d in loop:
             _check_dtype(d, f"op {ins.op!r} loop")
         t, clibm = _template(ins.op, loop)
+        t = _TEMPLATE_OVERRIDES.get((ins.op, _kind(loop[0])), t)
         port = simd_port(ins.op, loop[0]) if len(loop) == 1 else None
         if port is not None:
             t = port + "({0})"
@@ -385,7 +488,9 @@ class _Gen:
             for j, (s, tok) in enumerate(zip(ins.srcs, toks)):
                 if tok is int and self.ni <= s < self.first:
                     flag_side = j
-        ops = [self.operand(s, d) for s, d in zip(ins.srcs, loop)]
+        emit = _Emit()
+        emit.n = self.n_temps
+        ops = [self.operand(s, d, emit) for s, d in zip(ins.srcs, loop)]
         fields = dict(T=_ctor(loop[0]), s="f32" if loop[0] == _F16 else _sfx(loop[0]),
                       bits=loop[0].itemsize * 8, fma=self.fma,
                       F2I=f"f2i_{loop[0].name}" if loop[0].kind in "iu" else "")
@@ -397,6 +502,10 @@ class _Gen:
             else:
                 fields["cmp"] = f"(-cmp_su(np.int64({ops[1]}), np.uint64({ops[0]})))"
         expr = t.format(*ops, **fields)
+        kind = _kind(loop[0])
+        sw = _SW_FLAGS_PORT.get(port) if port is not None else _SW_FLAGS.get((ins.op, kind))
+        if sw is not None:
+            emit.lines.append("sw |= " + sw.format(*ops, **fields))
         if flag_side is not None:
             flag = self.param_arg(ins.srcs[flag_side], loop[flag_side], flagged=True)
             const_ops = ["np.int64(0)"] * len(ops)
@@ -405,13 +514,16 @@ class _Gen:
             expr = f"({const}) if {flag} != 0 else ({expr})"
         # the template's value -> the instruction's dtype
         if out_dt != ins.dtype:
-            value = _cast(f"({expr})", out_dt, ins.dtype)
+            value = _cast(f"({expr})", out_dt, ins.dtype, emit)
         elif ins.op in ("astype", "where", "real", "imag"):
             value = f"{_ctor(ins.dtype)}({expr})"  # operands already exact in the dtype
         elif ins.dtype == _F16:
-            value = f"hr({expr})"
+            value = f"hr({emit.flagged(expr, 'fl_f2h')})"
         else:
             value = f"{_ctor(ins.dtype)}({expr})"
+        lines += emit.lines
+        self.n_temps = emit.n
+        self.sw_flags = self.sw_flags or any(line.startswith("sw |=") for line in emit.lines)
         lines.append(f"{self.reg(ins.dst)} = {value}")
         return lines
 
@@ -437,7 +549,7 @@ class _Gen:
         in_args = [f"in{k}" for k in range(self.ni)]
         out_args = [f"out{j}" for j in range(len(c.outputs))]
         p_args = [self.uses[(k, dt.str, fl)] for k, dt, fl in self.use_list]
-        args = ", ".join(in_args + p_args + out_args + ["err"])
+        args = ", ".join(in_args + p_args + out_args + ["err", "blk", "fl"])
         used_inputs = sorted({s for ins in c.instrs for s in ins.srcs if s < self.ni}
                              | {o for o in c.outputs if o < self.ni})
 
@@ -467,7 +579,9 @@ class _Gen:
             f"# kernel args: {args}",
             "#   in*: input arrays (float16 as uint16 bits), p*_<dtype>: parameters converted to",
             "#   the loop dtype of their use, out*: outputs, err: error flags (1: integer power",
-            "#   with a negative exponent).",
+            "#   with a negative exponent), blk: elements (contig) or rows (strided) per block,",
+            "#   fl: per block, NumPy's floating-point error bits raised there (1 divide-by-zero,",
+            "#   2 overflow, 4 underflow, 8 invalid): hardware (MXCSR) | software (sw).",
             "import numpy as np",
             "import numba",
             "from hologram_array.backends.numba_ops import *  # noqa: F401,F403",
@@ -478,20 +592,32 @@ class _Gen:
             "@numba.njit(**_JIT)",
             f"def kernel_contig({args}):",
             "    n = out0.shape[0]",
-            "    for i in numba.prange(n):",
-            *loop_body("i", "        "),
+            "    for b in numba.prange(fl.shape[0]):",
+            "        lo = b * blk",
+            "        hi = min(lo + blk, n)",
+            "        fpe_clear()",
+            "        sw = 0",
+            "        for i in range(lo, hi):",
+            *loop_body("i", "            "),
+            "        fl[b] = np.uint8(fpe_read() | sw)",
         ]
         nd = c.out_ndim
         if nd >= 1:
             idx = ", ".join(f"i{a}" for a in range(nd))
             hdr += ["", "", "@numba.njit(**_JIT)", f"def kernel_strided({args}):"]
             hdr += [f"    n{a} = out0.shape[{a}]" for a in range(nd)]
-            hdr.append("    for i0 in numba.prange(n0):")
-            indent = "        "
+            hdr += ["    for b in numba.prange(fl.shape[0]):",
+                    "        lo = b * blk",
+                    "        hi = min(lo + blk, n0)",
+                    "        fpe_clear()",
+                    "        sw = 0",
+                    "        for i0 in range(lo, hi):"]
+            indent = "            "
             for a in range(1, nd):
                 hdr.append(f"{indent}for i{a} in range(n{a}):")
                 indent += "    "
             hdr += loop_body(idx, indent)
+            hdr.append("        fl[b] = np.uint8(fpe_read() | sw)")
         return "\n".join(hdr) + "\n"
 
 
@@ -639,6 +765,22 @@ def _arr_dtype(dt: np.dtype) -> np.dtype:
     return np.dtype(np.uint16) if dt == _F16 else dt
 
 
+def _fpe_hw() -> bool:
+    """Whether kernels read the hardware's floating-point flags (x86's MXCSR)."""
+    import platform
+    return platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+
+
+def _hw_possible(c: Circuit) -> int:
+    """The flag bits hardware arithmetic of this circuit could raise: all four if any register
+    is floating-point (or complex), else none (integer ops flag in software only)."""
+    dts = [i.dtype for i in c.inputs] + [i.dtype for i in c.instrs]
+    dts += [p for p in c.params if isinstance(p, np.dtype)]
+    if any(d.kind in "fc" for d in dts) or any(p in (float, complex) for p in c.params):
+        return 15
+    return 0
+
+
 class Kernel:
     """A compiled circuit. ``kernel(buffers, values, outs)``: ``numpy_exec.run``'s contract."""
 
@@ -654,6 +796,8 @@ class Kernel:
         self._out_dtypes = [_arr_dtype(d) for d in circuit.output_dtypes]
         self._f16_in = [i.dtype == _F16 for i in circuit.inputs]
         self._f16_out = [d == _F16 for d in circuit.output_dtypes]
+        # without MXCSR (not x86): every hardware category may have been raised
+        self._unknown_bits = 0 if _fpe_hw() else _hw_possible(circuit)
 
     # -- compiling ------------------------------------------------------------------------
     def _signature(self, variant: str):
@@ -670,7 +814,9 @@ class Kernel:
             else:
                 sig.append(from_dtype(dt))
         sig += [types.Array(from_dtype(dt), nd, layout) for dt in self._out_dtypes]
-        sig.append(types.Array(types.uint8, 1, "C"))
+        sig.append(types.Array(types.uint8, 1, "C"))  # err
+        sig.append(types.int64)                       # blk
+        sig.append(types.Array(types.uint8, 1, "C"))  # fl
         return tuple(sig)
 
     def dispatcher(self, variant: str):
@@ -723,8 +869,18 @@ class Kernel:
     # -- running --------------------------------------------------------------------------
     def bind(self, values: Sequence[Any]) -> list:
         """Parameter arguments: each value converted to the loop dtype of its use, as NumPy."""
+        return self.bind_flags(values)[0]
+
+    def bind_flags(self, values: Sequence[Any]) -> tuple[list, int]:
+        """(``bind(values)``, NumPy's floating-point error bits of those conversions: a weak
+        ``1e10`` converted to float16 overflows, as in NumPy's ufunc call)."""
         c = self.circuit
         out = []
+        raised = [0]
+
+        def note(kind, flag):
+            raised[0] |= int(flag)
+
         for k, dt, flagged in self.uses:
             v = values[k]
             tok = c.params[k]
@@ -733,46 +889,87 @@ class Kernel:
                 lo, hi = (int(info.min), int(info.max)) if info else (0, 1)
                 out.append(np.int64(1 if v > hi else (-1 if v < lo else 0)))
                 continue
-            if isinstance(tok, np.dtype):
-                x = np.asarray(v, dtype=tok).astype(dt)[()]
-            else:
-                try:
-                    with np.errstate(all="ignore"):
+            with np.errstate(all="call", call=note):
+                if isinstance(tok, np.dtype):
+                    x = np.asarray(v, dtype=tok).astype(dt)[()]
+                else:
+                    try:
                         x = dt.type(v)
-                except OverflowError:
-                    # only reachable for comparisons (flagged): the value is unused there
-                    x = dt.type(0)
+                    except OverflowError:
+                        # only reachable for comparisons (flagged): the value is unused there
+                        x = dt.type(0)
             if dt == _F16:
                 x = np.float32(x)
             out.append(x)
-        return out
+        return out, raised[0]
 
-    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> int:
+        """Run the circuit into ``outs`` (``numpy_exec.run``'s contract).
+
+        Returns NumPy's floating-point error bits (``FPE_DIVIDEBYZERO`` 1, ``FPE_OVERFLOW`` 2,
+        ``FPE_UNDERFLOW`` 4, ``FPE_INVALID`` 8) for every category NumPy's ufuncs would have
+        flagged on this data -- possibly more (see the module doc), never fewer -- 0 if none.
+        Raises ``ValueError`` for an integer power with a negative exponent, as NumPy.
+        """
+        return self.run(buffers, values, outs).flags
+
+    def run(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any],
+            block: int | None = None) -> "RunResult":
+        """``__call__`` with the per-block flags: a ``RunResult(flags, block_flags, block,
+        variant)``. ``block``: elements per block (default ``BLOCK``; for the strided variant
+        rounded to whole rows of axis 0, see ``RunResult``)."""
         if not outs:
-            return
+            return RunResult(0, np.zeros(0, np.uint8), 0, "")
         shape = tuple(outs[0].shape)
         if outs[0].size == 0:
-            return
+            return RunResult(0, np.zeros(0, np.uint8), 0, "")
         c = self.circuit
-        params = self.bind(values)
+        params, pflags = self.bind_flags(values)
         bufs = [np.asarray(b) for b in buffers]
         flat = c.out_ndim == 0 or (
             all(b.shape == shape and b.flags.c_contiguous for b in bufs)
             and all(o.flags.c_contiguous for o in outs))
+        want = max(1, int(block) if block is not None else BLOCK)
         if flat:
             ins = [b.reshape(-1) for b in bufs] if c.out_ndim else [b.reshape(1) for b in bufs]
             os_ = [o.reshape(-1) for o in outs]
             variant = "contig"
+            n, blk = os_[0].shape[0], want
         else:
             ins = [np.broadcast_to(b, shape) for b in bufs]
             os_ = list(outs)
             variant = "strided"
+            inner = outs[0].size // shape[0]
+            n, blk = shape[0], max(1, want // inner)
         ins = [x.view(np.uint16) if f else x for x, f in zip(ins, self._f16_in)]
         os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
         err = np.zeros(1, np.uint8)
-        self.dispatcher(variant)(*ins, *params, *os_, err)
+        fl = np.empty(-(-n // blk), np.uint8)
+        self.dispatcher(variant)(*ins, *params, *os_, err, blk, fl)
         if err[0]:
             raise ValueError(_NEG_POW_MSG)
+        flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown_bits
+        if self._unknown_bits:
+            fl |= np.uint8(self._unknown_bits)
+        return RunResult(flags, fl, blk, variant)
+
+
+class RunResult(NamedTuple):
+    """What ``Kernel.run`` reports.
+
+    ``flags``: NumPy's floating-point error bits for the whole run (``Kernel.__call__``'s value).
+    ``block_flags``: uint8 per block, the bits raised in that block (parameter conversions, which
+    NumPy flags once per call, are only in ``flags``). ``block``: the block's extent -- for the
+    ``"contig"`` variant, elements of the flattened (C-order) arrays: block ``k`` covers
+    ``[k*block, (k+1)*block)``; for ``"strided"``, indices along axis 0 of the output: block
+    ``k`` covers ``out[k*block:(k+1)*block]``. So a driver can re-run NumPy on the flagged
+    blocks only to produce its warnings or errors.
+    """
+
+    flags: int
+    block_flags: np.ndarray
+    block: int
+    variant: str
 
 
 _kernels: dict[str, Kernel] = {}
@@ -807,3 +1004,139 @@ def compile_circuit(circuit: Circuit, *, parallel: bool = True, disk_cache: bool
 def run(kernel: Kernel, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
     """``numpy_exec.run``'s contract, for a compiled kernel."""
     kernel(buffers, values, outs)
+
+
+# ---------------------------------------------------------------------------------------------
+# class-map gathers
+
+
+_GATHER_METHODS = ("auto", "pshufb", "scalar")
+
+
+def pshufb_available() -> bool:
+    """Whether the AVX2 ``vpshufb`` lookup (256-entry byte tables) runs here."""
+    from . import numba_ops
+    return bool(numba_ops.HAS_AVX2)
+
+
+def _bits_view(a: np.ndarray) -> np.ndarray:
+    """``a`` reinterpreted as unsigned integers of its item size (a gather copies bits)."""
+    return a.view({1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}[a.dtype.itemsize])
+
+
+class GatherKernel:
+    """``kernel(table, inputs, out) -> None``: ``out[...] = table[index]`` in parallel, where
+    ``index`` is the byte of ``inputs[0]`` (one input, a 256-entry table) or
+    ``inputs[0] * 256 + inputs[1]`` (two inputs, 65536 entries) -- a class map's lookup.
+
+    * ``table``: 1-D, ``256 ** n_inputs`` entries of any dtype; ``out.dtype`` must equal it
+      (bits are copied, so the result is ``table[index]`` bit for bit, NaN payloads included).
+    * ``inputs``: arrays (or scalars) of 1-byte dtypes (uint8, int8, bool: their bit patterns
+      are the index, as ``classmap``), broadcastable to ``out.shape``; any strides.
+    * ``out``: the preallocated result, any layout (written in place).
+
+    ``method``: ``"pshufb"`` (one input, 1-byte table, C-contiguous same-shape operands, AVX2:
+    32 bytes per 16 ``vpshufb`` + compare + blend; other cases use the scalar loop), ``"scalar"``
+    (one load per element), ``"auto"`` (pshufb where it applies and AVX2 exists).
+    """
+
+    def __init__(self, n_inputs: int, method: str = "auto"):
+        if n_inputs not in (1, 2):
+            raise ValueError("gather_kernel: 1 or 2 inputs")
+        if method not in _GATHER_METHODS:
+            raise ValueError(f"gather_kernel: method must be one of {_GATHER_METHODS}")
+        if method == "pshufb" and (n_inputs != 1 or not pshufb_available()):
+            raise NotImplementedError("gather_kernel: pshufb needs one input and AVX2")
+        if not available():
+            raise ImportError("hologram_array cpu_numba: numba is not installed")
+        self.n_inputs = n_inputs
+        self.method = method
+        self._tabs: tuple[int, np.ndarray] | None = None  # (id of table bytes, pshufb rows)
+
+    def _pshufb_rows(self, table: np.ndarray) -> np.ndarray:
+        key = table.tobytes()
+        if self._tabs is None or self._tabs[0] != key:
+            rows = np.empty((16, 32), np.uint8)
+            t = table.view(np.uint8).reshape(16, 16)
+            rows[:, :16] = t
+            rows[:, 16:] = t
+            self._tabs = (key, rows.reshape(-1))
+        return self._tabs[1]
+
+    def __call__(self, table: Any, inputs: Sequence[Any], out: np.ndarray) -> None:
+        from . import numba_ops as ops
+
+        table = np.ascontiguousarray(table)
+        if table.ndim != 1 or table.shape[0] != 256 ** self.n_inputs:
+            raise ValueError(f"gather: table must be 1-D with {256 ** self.n_inputs} entries")
+        if out.dtype != table.dtype:
+            raise TypeError(f"gather: out dtype {out.dtype} != table dtype {table.dtype}")
+        if len(inputs) != self.n_inputs:
+            raise ValueError(f"gather: {self.n_inputs} input(s) expected")
+        xs = [np.asarray(x) for x in inputs]
+        for x in xs:
+            if x.dtype.itemsize != 1:
+                raise TypeError(f"gather: inputs must have 1-byte dtypes, not {x.dtype}")
+        if out.size == 0:
+            np.broadcast_shapes(out.shape, *[x.shape for x in xs])
+            return
+        if table.dtype.itemsize not in (1, 2, 4, 8):
+            idx = xs[0].view(np.uint8).astype(np.intp)
+            if self.n_inputs == 2:
+                idx = (idx << 8) | xs[1].view(np.uint8)
+            np.take(table, np.broadcast_to(idx, out.shape), out=out)
+            return
+        tb = _bits_view(table)
+        shape = out.shape
+        flat = all(x.shape == shape and x.flags.c_contiguous for x in xs) and out.flags.c_contiguous
+        if flat:
+            ins = [x.reshape(-1).view(np.uint8) for x in xs]
+            o = _bits_view(out.reshape(-1))
+            use_pshufb = (self.n_inputs == 1 and table.dtype.itemsize == 1
+                          and self.method in ("auto", "pshufb") and pshufb_available())
+            if use_pshufb:
+                ops.gather1_pshufb(self._pshufb_rows(table), tb, ins[0], o)
+            elif self.n_inputs == 1:
+                ops.gather1_contig(tb, ins[0], o)
+            else:
+                ops.gather2_contig(tb, ins[0], ins[1], o)
+            return
+        # general layout: operands as 2-D (rows, last axis), inputs broadcast (stride 0)
+        ins = [np.broadcast_to(x.view(np.uint8), shape) for x in xs]
+        if out.ndim <= 2:
+            o2 = out.reshape((1,) * (2 - out.ndim) + shape)  # a view: adds unit axes only
+            ins2 = [x.reshape(o2.shape) for x in ins]
+            target = None
+        else:
+            rows = (-1, shape[-1])
+            try:
+                o2 = out.reshape(rows, copy=False)
+                target = None
+            except (ValueError, TypeError):
+                o2 = np.empty(shape, out.dtype).reshape(rows)
+                target = out
+            ins2 = [x.reshape(rows) for x in ins]  # copies where the view cannot be reshaped
+        ob = _bits_view(o2)
+        if self.n_inputs == 1:
+            ops.gather1_2d(tb, ins2[0], ob)
+        else:
+            ops.gather2_2d(tb, ins2[0], ins2[1], ob)
+        if target is not None:
+            target[...] = o2.reshape(shape)
+
+
+_gather_kernels: dict[tuple[int, str], GatherKernel] = {}
+
+
+def gather_kernel(n_inputs: int, *, method: str = "auto") -> GatherKernel:
+    """The (shared) ``GatherKernel`` for ``n_inputs`` 1-byte inputs; compiles on first call."""
+    key = (n_inputs, method)
+    k = _gather_kernels.get(key)
+    if k is None:
+        k = _gather_kernels.setdefault(key, GatherKernel(n_inputs, method))
+    return k
+
+
+def gather(table: Any, inputs: Sequence[Any], out: np.ndarray, *, method: str = "auto") -> None:
+    """``out[...] = table[index]`` (see ``GatherKernel``)."""
+    gather_kernel(len(inputs), method=method)(table, inputs, out)

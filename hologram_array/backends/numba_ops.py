@@ -29,7 +29,7 @@ import sys
 import numpy as np
 from llvmlite import ir
 import llvmlite.binding as _llvm
-from numba import njit, types
+from numba import njit, prange as numba_prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -575,6 +575,7 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
     sign_mask = uint(1 << (nbits - 1))
     mag_mask = uint((1 << (nbits - 1)) - 1)
     exp_all = uint(0x7F800000) if nbits == 32 else uint(0x7FF0000000000000)
+    min_normal = uint(0x00800000) if nbits == 32 else uint(0x0010000000000000)
     one_u = uint(1)
 
     @njit(**_OPTS)
@@ -732,11 +733,22 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
         t = x if ((x != x) | (x > lo)) else lo
         return t if ((t != t) | (t < hi)) else hi
 
+    @njit(**_OPTS)
+    def isfinite(x):
+        # on the bits: Numba's ``x - x == 0`` raises "invalid" for infinities
+        return (bits_of(x) & exp_all) != exp_all
+
+    @njit(**_OPTS)
+    def spacing_flags(x):
+        # NumPy's _next raises underflow (x*x) when the neighbour is subnormal
+        m = bits_of(x) & mag_mask
+        return np.int64(4) if (m != uint(0) and m < min_normal) else np.int64(0)
+
     out = dict(divmod=divmod_, floor_divide=floor_divide, remainder=remainder, maximum=maximum,
                minimum=minimum, fmax=fmax, fmin=fmin, sign=sign, heaviside=heaviside,
                logaddexp=logaddexp, logaddexp2=logaddexp2, spacing=spacing, signbit=signbit,
                neg=neg, fabs=fabs, deg2rad=d2r, rad2deg=r2d, recip=recip, ldexp=ldexp,
-               clip_const=clip_const, clip=clip)
+               clip_const=clip_const, clip=clip, isfinite=isfinite, fl_spacing=spacing_flags)
     return {f"{k}_{sfx}": v for k, v in out.items()}
 
 
@@ -843,6 +855,7 @@ def sign_h(a):
 
 
 def _complex_helpers(T, sfx):
+    isfinite_r = globals()["isfinite_" + ("f32" if T is np.float32 else "f64")]
     zero, one, two = T(0.0), T(1.0), T(2.0)
     nan, inf = T(np.nan), T(np.inf)
     loge2, log2e, log10e = T(_LOGE2), T(_LOG2E), T(_LOG10E)
@@ -1014,7 +1027,7 @@ def _complex_helpers(T, sfx):
 
     @njit(**_OPTS)
     def isfinite(a):
-        return np.isfinite(a.real) & np.isfinite(a.imag)
+        return isfinite_r(a.real) & isfinite_r(a.imag)
 
     @njit(**_OPTS)
     def neg(a):
@@ -1167,14 +1180,34 @@ _F_2P100 = _F(2.0 ** 100)
 
 
 # The ports are written without early returns (selects instead): LLVM then vectorizes the loops
-# that call them, as NumPy's own SIMD code is vectorized.
+# that call them, as NumPy's own SIMD code is vectorized. Their range tests compare the bits
+# as integers (``_mag``): a vectorized ordered float comparison (``cmpps``) of a NaN raises
+# "invalid", which NumPy's quiet comparisons do not -- and LLVM sees through a float select
+# that would hide the NaN from it.
+
+_U_INF = np.uint32(0x7F800000)
+
+
+@njit(**_OPTS)
+def _mag(x):
+    """|x|'s bits (uint32): ordered like |x| for non-NaN x; NaN above ``_U_INF``."""
+    return f32_bits(x) & np.uint32(0x7FFFFFFF)
+
+
+@njit(**_OPTS)
+def _is_neg(x):
+    """x < 0 (not -0.0, not NaN), without a float comparison."""
+    m = _mag(x)
+    return (f32_bits(x) >= np.uint32(0x80000000)) & (m != np.uint32(0)) & (m <= _U_INF)
 
 @njit(**_OPTS)
 def exp_simd_f32(x):
     """simd_exp_FLOAT (AVX2/FMA3, AVX-512F): Cody-Waite reduction, rational minimax, 2^k."""
     nan = x != x
-    hi = x >= _F(88.72283935546875)
-    lo = x <= _F(-103.97208404541015625)
+    m = _mag(x)
+    neg = f32_bits(x) >= np.uint32(0x80000000)
+    hi = (~neg) & (m >= f32_bits(_F(88.72283935546875))) & (m <= _U_INF)       # x >= 88.72...
+    lo = neg & (m >= f32_bits(_F(103.97208404541015625))) & (m <= _U_INF)      # x <= -103.97...
     xs = _F_ZERO if (nan or hi or lo) else x
     q = xs * _F_LOG2E
     q = (q + _F_MAGIC) - _F_MAGIC
@@ -1195,7 +1228,9 @@ def exp_simd_f32(x):
     kk = max(k, np.int32(-125))
     scaled = bits_f32(np.uint32(np.int32(f32_bits(poly)) + (kk << 23)))
     d = max(min(np.int32(-125) - k, np.int32(30)), np.int32(0))
-    res = scaled / _F(np.int32(1) << d) if k <= -125 else scaled
+    # 2^d built from its bits (an int -> float conversion would not vectorize with AVX2)
+    p2 = bits_f32(np.uint32((d + np.int32(127)) << np.int32(23)))
+    res = scaled / p2 if k <= -125 else scaled
     res = _F_NAN if nan else res
     res = _F_INF if hi else res
     return _F_ZERO if lo else res
@@ -1204,8 +1239,12 @@ def exp_simd_f32(x):
 @njit(**_OPTS)
 def log_simd_f32(x):
     """simd_log_FLOAT (AVX2/FMA3, AVX-512F): mantissa/exponent split, rational minimax."""
-    sub = x < _F_MIN  # subnormal (or zero, negative): scale by 2^100 (exact)
-    xs = x * _F_2P100 if sub else x
+    neg = _is_neg(x)
+    # 0 <= x < FLT_MIN: scale by 2^100 (exact); negative x give NaN whatever the scaling
+    sub = f32_bits(x) < f32_bits(_F_MIN)
+    # not x*2^100 on every lane (what LLVM makes of a select of products): it would overflow;
+    # fma(x, s, +0.0) is x*s exactly here (+-0 and negative x give -inf / NaN regardless)
+    xs = fma(x, _F_2P100 if sub else _F_ONE, _F_ZERO)
     b = np.int32(f32_bits(xs))
     e = _F((b >> 23) - np.int32(126))
     e = e - _F(100.0) if sub else e
@@ -1226,7 +1265,7 @@ def log_simd_f32(x):
     den = fma(den, m, _LQ0)
     res = fma(e, _F_LOGE2, num / den)
     res = _F_NAN if x != x else res
-    res = -_F_NAN if x < _F_ZERO else res
+    res = -_F_NAN if neg else res
     res = -_F_INF if x == _F_ZERO else res
     return _F_INF if x == _F_INF else res
 
@@ -1255,7 +1294,8 @@ def _make_sincos(is_cos):
     @njit(**_OPTS)
     def sincos(x):
         nan = x != x
-        big = np.abs(x) > max_cody
+        m = _mag(x)
+        big = (m > f32_bits(max_cody)) & (m <= _U_INF)
         xs = _F_ZERO if (nan or big) else x
         # NumPy's build contracts x*(2/pi) + magic into one FMA
         q = fma(xs, _TWO_OVER_PI, _F_MAGIC) - _F_MAGIC
@@ -1405,6 +1445,7 @@ def tanh_simd_f32(x):
     idx = min(max(nd - np.int32(0x3D400000), np.int32(0)), np.int32(0x3E00000)) >> 21
     t = _TANH_F32_LUT
     y = np.abs(x) - t[0, idx]
+    y = _F_ZERO if nd > np.int32(0x7F000000) else y  # inf, NaN: no 0*inf ("invalid")
     r = fma(t[7, idx], y, t[6, idx])
     r = fma(r, y, t[5, idx])
     r = fma(r, y, t[4, idx])
@@ -1423,6 +1464,7 @@ def tanh_simd_f64(x):
     idx = min(max(nd - 0x3FC00000, 0), 0x780000) >> 19
     t = _TANH_F64_LUT
     y = np.abs(x) - t[0, idx]
+    y = np.float64(0.0) if nd > 0x7FE00000 else y  # inf, NaN: no 0*inf ("invalid")
     r = fma(t[17, idx], y, t[16, idx])
     r = fma(r, y, t[15, idx])
     r = fma(r, y, t[14, idx])
@@ -1442,6 +1484,344 @@ def tanh_simd_f64(x):
     r = np.float64(1.0) if nd > 0x7FE00000 else r
     r = bits_f64(f64_bits(r) | (b & np.uint64(0x8000000000000000)))
     return np.float64(np.nan) if x != x else r
+
+
+# ---------------------------------------------------------------------------------------------
+# floating-point error flags (NumPy's bits: 1 divide-by-zero, 2 overflow, 4 underflow, 8 invalid)
+#
+# Generated kernels clear the x86 MXCSR exception bits at the start of each block of elements
+# and read them at its end (``fpe_clear`` / ``fpe_read``: what the hardware raised), and OR in
+# the flags NumPy raises in software (``fl_*``: integer division by zero, float16 rounding,
+# its SIMD exp/log, float -> int casts), so that a fused kernel reports what NumPy's ufuncs
+# would have. Elsewhere (no MXCSR) ``FPE_HW`` is False and the backend reports a conservative
+# answer.
+
+FPE_HW = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+_MXCSR_FLAGS = 0x3F
+
+
+def _mxcsr_fns(builder):
+    i8p = ir.IntType(8).as_pointer()
+    fnty = ir.FunctionType(ir.VoidType(), [i8p])
+    st = builder.module.declare_intrinsic("llvm.x86.sse.stmxcsr", (), fnty)
+    ld = builder.module.declare_intrinsic("llvm.x86.sse.ldmxcsr", (), fnty)
+    return st, ld, i8p
+
+
+@intrinsic
+def fpe_clear(typingctx):
+    """Clear the MXCSR exception flags of this thread (masks and rounding mode kept)."""
+    def codegen(context, builder, sig, args):
+        if FPE_HW:
+            i32 = ir.IntType(32)
+            st, ld, i8p = _mxcsr_fns(builder)
+            slot = cgutils.alloca_once(builder, i32)
+            p = builder.bitcast(slot, i8p)
+            builder.call(st, [p])
+            builder.store(builder.and_(builder.load(slot), ir.Constant(i32, ~_MXCSR_FLAGS & 0xFFFFFFFF)), slot)
+            builder.call(ld, [p])
+        return ir.Constant(ir.IntType(64), 0)
+
+    return types.int64(), codegen
+
+
+@intrinsic
+def fpe_read(typingctx):
+    """The MXCSR exception flags raised since ``fpe_clear``, as NumPy's bits (0 without MXCSR)."""
+    def codegen(context, builder, sig, args):
+        i64 = ir.IntType(64)
+        if not FPE_HW:
+            return ir.Constant(i64, 0)
+        i32 = ir.IntType(32)
+        st, _, i8p = _mxcsr_fns(builder)
+        slot = cgutils.alloca_once(builder, i32)
+        builder.call(st, [builder.bitcast(slot, i8p)])
+        m = builder.zext(builder.load(slot), i64)
+        one = ir.Constant(i64, 1)
+        ie = builder.shl(builder.and_(m, one), ir.Constant(i64, 3))       # IE -> 8 invalid
+        rest = builder.and_(builder.lshr(m, ir.Constant(i64, 2)), ir.Constant(i64, 7))
+        return builder.or_(ie, rest)                                       # ZE 1, OE 2, UE 4
+
+    return types.int64(), codegen
+
+
+@njit(**_OPTS)
+def fl_div0(b):
+    """Integer division / remainder by zero: NumPy sets divide-by-zero."""
+    return np.int64(1) if b == 0 else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_fdiv_i(a, b, bits):
+    """Signed floor_divide: divide-by-zero for b == 0, overflow for MIN // -1."""
+    if b == 0:
+        return np.int64(1)
+    if b == -1 and a == -(np.int64(1) << (bits - 1)):
+        return np.int64(2)
+    return np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_recip_i(a):
+    """Integer reciprocal of 0: 1/0.0 (divide-by-zero), then inf cast to an integer (invalid)."""
+    return np.int64(9) if a == 0 else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_cvt32(d):
+    """``cvt32``'s input (float64) out of int32 range or NaN: invalid."""
+    return np.int64(0) if (d > -2147483649.0 and d < 2147483648.0) else np.int64(8)
+
+
+@njit(**_OPTS)
+def fl_cvt64(d):
+    return np.int64(0) if (d >= -9223372036854775808.0 and d < 9223372036854775808.0) else np.int64(8)
+
+
+@njit(**_OPTS)
+def fl_f2i_small(x):
+    """float -> int8/16/32, uint8/16 (a 32-bit conversion, as NumPy's casts)."""
+    return fl_cvt32(np.float64(x))
+
+
+@njit(**_OPTS)
+def fl_f2i_int64(x):
+    return fl_cvt64(np.float64(x))
+
+
+@njit(**_OPTS)
+def fl_f2i_uint32(x):
+    d = np.float64(x)
+    if d >= 2147483648.0:
+        return fl_cvt32(d - 2147483648.0)
+    return fl_cvt32(d)
+
+
+@njit(**_OPTS)
+def fl_f2i_uint32_scalar(x):
+    return fl_cvt64(np.float64(x))
+
+
+@njit(**_OPTS)
+def fl_f2i_uint64(x):
+    d = np.float64(x)
+    if d >= 9223372036854775808.0:
+        return fl_cvt64(d - 9223372036854775808.0)
+    return fl_cvt64(d)
+
+
+@njit(**_OPTS)
+def fl_f2h(x):
+    """The flags NumPy's float32 -> float16 rounding raises (``FromFloatBits``): overflow when
+    a finite value rounds to infinity, underflow when a nonzero one is inexact below 2^-14."""
+    f = np.int64(f32_bits(x))
+    f_exp = f & 0x7F800000
+    if f_exp == 0x7F800000:
+        return np.int64(0)
+    if (np.int64(f2h(x)) & 0x7FFF) == 0x7C00:
+        return np.int64(2)
+    if f_exp <= 0x38000000:
+        if f_exp < 0x33000000:
+            return np.int64(4) if (f & 0x7FFFFFFF) != 0 else np.int64(0)
+        e = f_exp >> 23
+        f_sig = 0x00800000 + (f & 0x007FFFFF)
+        return np.int64(4) if (f_sig & ((np.int64(1) << (126 - e)) - 1)) != 0 else np.int64(0)
+    return np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_d2h(x):
+    """The flags NumPy's float64 -> float16 rounding raises (``FromDoubleBits``)."""
+    d = f64_bits(x)
+    d_exp = np.int64(d >> np.uint64(52)) & 0x7FF
+    if d_exp == 0x7FF:
+        return np.int64(0)
+    if (np.int64(d2h(x)) & 0x7FFF) == 0x7C00:
+        return np.int64(2)
+    if d_exp <= 0x3F0:
+        if d_exp < 0x3E6:
+            return np.int64(4) if (d & np.uint64(0x7FFFFFFFFFFFFFFF)) != np.uint64(0) else np.int64(0)
+        sig = np.uint64(0x0010000000000000) + (d & np.uint64(0x000FFFFFFFFFFFFF))
+        mask = (np.uint64(1) << np.uint64(1051 - d_exp)) - np.uint64(1)
+        return np.int64(4) if (sig & mask) != np.uint64(0) else np.int64(0)
+    return np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_spacing_h(x):
+    """NumPy's half spacing: invalid for inf/NaN, overflow for the largest finite half."""
+    h = np.int64(f2h(x))
+    if (h & 0x7C00) == 0x7C00:
+        return np.int64(8)
+    return np.int64(2) if h == 0x7BFF else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_nextafter_h(x, y, r):
+    """NumPy's half nextafter: overflow when the result is infinite and x finite."""
+    rr = np.int64(f2h(r)) & 0x7FFF
+    xx = np.int64(f2h(x)) & 0x7FFF
+    return np.int64(2) if (rr == 0x7C00 and xx < 0x7C00) else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_cpow(a, b):
+    """npy_cpow raises invalid for 0 ** b (b not > 0, its NaN result), and compares ``b.real``
+    with C's signaling ``>`` when ``b.imag == 0`` (invalid for a NaN)."""
+    br = np.float64(b.real)
+    if a.real == 0 and a.imag == 0 and not (b.real == 0 and b.imag == 0) and not (br > 0.0):
+        return np.int64(8)
+    if b.imag == 0 and br != br:
+        return np.int64(8)  # ``br > -100`` with C's signaling comparison
+    if (b.imag == 0 and br < 0.0 and br > -100.0 and np.float64(np.int64(br)) == br
+            and (a.real != a.real or a.imag != a.imag)):
+        return np.int64(8)  # a negative integer power ends with 1 / a**n: C's signaling compares
+    return np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_nan2(x, y):
+    """NumPy's logaddexp compares ``x - y > 0`` with C's signaling ``>``: invalid for a NaN."""
+    return np.int64(8) if (x != x or y != y) else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_cnan(a):
+    """NumPy's complex reciprocal compares the parts with C's ``<=``: invalid for a NaN part."""
+    return np.int64(8) if (a.real != a.real or a.imag != a.imag) else np.int64(0)
+
+
+@njit(**_OPTS)
+def fl_exp_f32(x):
+    """NumPy's SIMD exp sets overflow / underflow itself for finite x beyond its range."""
+    m = _mag(x)
+    neg = f32_bits(x) >= np.uint32(0x80000000)
+    r = np.int64(0)
+    if (not neg) and m >= f32_bits(_F(88.72283935546875)) and m < _U_INF:
+        r = np.int64(2)
+    if neg and m >= f32_bits(_F(103.97208404541015625)) and m < _U_INF:
+        r = np.int64(4)
+    return r
+
+
+@njit(**_OPTS)
+def fl_log_f32(x):
+    """NumPy's SIMD log sets divide-by-zero for +-0 and invalid for x < 0 itself."""
+    r = np.int64(0)
+    if _mag(x) == np.uint32(0):
+        r = np.int64(1)
+    if _is_neg(x):
+        r = np.int64(8)
+    return r
+
+
+# ---------------------------------------------------------------------------------------------
+# class-map gathers: ``out[i] = table[idx(i)]`` with idx = a byte (256-entry table) or
+# a*256 + b (65536 entries); used by ``cpu_numba.gather_kernel``.
+
+GATHER_BLOCK = 1 << 16  # elements per parallel block
+
+
+def _host_features() -> set:
+    try:
+        return {f[1:] for f in _llvm.get_host_cpu_features().flatten().split(",") if f.startswith("+")}
+    except Exception:  # pragma: no cover
+        return set()
+
+
+#: Whether AVX2's ``vpshufb`` lookup can be compiled and run here.
+HAS_AVX2 = FPE_HW and "avx2" in _host_features()
+
+
+@intrinsic
+def pshufb_lut32(typingctx, tabs, src, dst, i):
+    """32 bytes ``dst[i:i+32] = T[src[i:i+32]]`` for a 256-byte table T given as ``tabs``:
+    16 rows of 32 bytes, row k = T[16k:16k+16] twice (one copy per 128-bit lane). Per row:
+    ``vpshufb`` by the low nibble, kept where the high nibble is k (``vpcmpeqb`` + blend)."""
+    if not (isinstance(tabs, types.Array) and isinstance(src, types.Array)
+            and isinstance(dst, types.Array) and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        tabs_v, src_v, dst_v, iv = args
+        i8 = ir.IntType(8)
+        v32 = ir.VectorType(i8, 32)
+        v32p = v32.as_pointer()
+        ta = context.make_array(sig.args[0])(context, builder, tabs_v)
+        sa = context.make_array(sig.args[1])(context, builder, src_v)
+        da = context.make_array(sig.args[2])(context, builder, dst_v)
+        sp = builder.bitcast(builder.gep(builder.bitcast(sa.data, i8.as_pointer()), [iv]), v32p)
+        dp = builder.bitcast(builder.gep(builder.bitcast(da.data, i8.as_pointer()), [iv]), v32p)
+        x = builder.load(sp, align=1)
+        lo = builder.and_(x, ir.Constant(v32, [0x0F] * 32))
+        hi = builder.lshr(x, ir.Constant(v32, [4] * 32))
+        fn = builder.module.declare_intrinsic("llvm.x86.avx2.pshuf.b", (), ir.FunctionType(v32, [v32, v32]))
+        res = ir.Constant(v32, [0] * 32)
+        tp = builder.bitcast(ta.data, v32p)
+        for k in range(16):
+            t = builder.load(builder.gep(tp, [ir.Constant(ir.IntType(64), k)]), align=1)
+            sh = builder.call(fn, [t, lo])
+            m = builder.icmp_unsigned("==", hi, ir.Constant(v32, [k] * 32))
+            res = builder.select(m, sh, res)
+        builder.store(res, dp, align=1)
+        return context.get_dummy_value()
+
+    return types.void(tabs, src, dst, i), codegen
+
+
+_GOPTS = dict(parallel=True, nogil=True, cache=True, error_model="numpy", boundscheck=False)
+
+
+@njit(**_GOPTS)
+def gather1_contig(table, x, out):
+    n = out.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        for i in range(lo, hi):
+            out[i] = table[x[i]]
+
+
+@njit(**_GOPTS)
+def gather2_contig(table, x, y, out):
+    n = out.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        for i in range(lo, hi):
+            out[i] = table[(np.intp(x[i]) << 8) | np.intp(y[i])]
+
+
+@njit(**_GOPTS)
+def gather1_pshufb(tabs, table, x, out):
+    n = out.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        i = lo
+        while i + 32 <= hi:
+            pshufb_lut32(tabs, x, out, i)
+            i += 32
+        while i < hi:
+            out[i] = table[x[i]]
+            i += 1
+
+
+@njit(**_GOPTS)
+def gather1_2d(table, x, out):
+    for r in numba_prange(out.shape[0]):
+        for c in range(out.shape[1]):
+            out[r, c] = table[x[r, c]]
+
+
+@njit(**_GOPTS)
+def gather2_2d(table, x, y, out):
+    for r in numba_prange(out.shape[0]):
+        for c in range(out.shape[1]):
+            out[r, c] = table[(np.intp(x[r, c]) << 8) | np.intp(y[r, c])]
 
 
 # ---------------------------------------------------------------------------------------------
