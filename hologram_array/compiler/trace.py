@@ -651,6 +651,11 @@ class CompiledCircuit:
             if b is None:
                 continue
             c = b.step.circuit
+            if classmap.eligible(c) and not any(type(p) is _Runtime for p in b.step.params):
+                found, cm = CACHE.tables.get(CACHE.tables.key(c, b.step.params))
+                if found and cm is not None:
+                    report[k] = "class map (no kernel needed)"  # a cached table always wins
+                    continue
             entry = b.entry_for(tuple(i.stretched for i in c.inputs))
             variants = ["contig"] + (["strided"] if any(any(i.stretched) for i in c.inputs) else [])
             for v in variants:
