@@ -491,3 +491,13 @@ def test_warnings_match_numpy():
         want = np.log(x) + 1
     same(r, want)
     assert sorted(str(a.message) for a in w) == sorted(str(a.message) for a in w2)
+
+
+def test_zero_d_array_arguments_are_run_time_parameters():
+    f = hx.compile(lambda x, s: x * s + s * 2)
+    x = np.arange(5, dtype=np.float32)
+    for v in (3.0, 4.0, -0.5):
+        same(f(x, np.array(v)), x * np.array(v) + np.array(v) * 2)  # strong 0-d: float64 result
+    assert f.traces == 1
+    cc = fileformat.loads(fileformat.dumps(f.circuit_for(x, np.array(1.0))), prebuild="none")
+    same(cc(x, np.array(5.0)), x * np.array(5.0) + np.array(5.0) * 2)
