@@ -198,3 +198,49 @@ def test_malformed_environment_warns_and_keeps_defaults():
                          env=env, check=True)
     assert out.stdout.split() == ["32768", "32768", "background"]
     assert out.stderr.count("RuntimeWarning") == 3
+
+
+def _u8_chain(m, a, n=8):
+    for k in range(n):
+        a = (a * 3 + k) if k % 2 == 0 else (a ^ (k & 255))
+    return a
+
+
+def test_class_maps_use_the_compiled_gather_once_ready():
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 256, N, dtype=np.uint8)
+    b = rng.integers(0, 256, N, dtype=np.uint8)
+    x, y = hx.asarray(a), hx.asarray(b)
+    np.testing.assert_array_equal(np.asarray(_u8_chain(hx, x)), _u8_chain(np, a))
+    assert jit.gather_state(1, np.dtype(np.uint8)) == "ready"
+    assert "compiled parallel gather" in hx.explain(_u8_chain(hx, x))
+    two = lambda m, p, q: _u8_chain(m, p * 5 + q, 6) - q  # noqa: E731
+    np.testing.assert_array_equal(np.asarray(two(hx, x, y)), two(np, a, b))
+    wide = lambda m, p: m.sqrt(m.astype(_u8_chain(m, p), m.float32)) * 0.5  # noqa: E731
+    np.testing.assert_array_equal(np.asarray(wide(hx, x)), wide(np, a))
+    strided = a.reshape(200, 200)[:, ::2]
+    np.testing.assert_array_equal(np.asarray(_u8_chain(hx, hx.asarray(strided))), _u8_chain(np, strided))
+
+
+def test_compiled_gather_keeps_numpy_warnings():
+    a = np.arange(N, dtype=np.int64).astype(np.uint8)
+    x = hx.asarray(a)
+    f = lambda m, v: m.log(m.astype(v, m.float32) * 0.5 + 0.0) * 2 - 1 + v * 0  # noqa: E731
+    with np.errstate(all="ignore"):
+        np.asarray(f(hx, x))  # table + kernel ready
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        np.asarray(f(hx, x))  # a zero is present: log(0)
+    ones = hx.asarray(np.ones(N, np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.asarray(f(hx, ones))  # no offending value: silent
+
+
+def test_background_gather_compiles_then_is_used():
+    hx.config(compile="background")
+    a = np.random.default_rng(4).integers(0, 256, N, dtype=np.uint8).astype(np.int8)
+    x = hx.asarray(a)
+    np.testing.assert_array_equal(np.asarray(_u8_chain(hx, x, 9)), _u8_chain(np, a, 9))
+    assert jit.wait_for_kernels(timeout=300)
+    assert jit.gather_state(1, np.dtype(np.int8)) == "ready"
+    np.testing.assert_array_equal(np.asarray(_u8_chain(hx, x, 9)), _u8_chain(np, a, 9))

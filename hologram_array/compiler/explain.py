@@ -61,7 +61,13 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
     for n in shape:
         size *= n
     if use:
-        lines.append("backend: table lookup (numpy executor)")
+        sizes = classmap.sizes(circuit)
+        states = {jit.gather_state(len(sizes), dt) for dt in circuit.output_dtypes}
+        if (backend == "cpu" and sizes in ((256,), (256, 256)) and size >= settings.jit_min
+                and states == {"ready"}):
+            lines.append("backend: table lookup (compiled parallel gather, AVX2 byte shuffles for byte tables)")
+        else:
+            lines.append("backend: table lookup (numpy executor)")
     elif backend != "cpu":
         lines.append(f"backend: {numpy_line}")
     elif size < settings.jit_min:

@@ -113,9 +113,14 @@ def _compile(slot: KernelSlot, circuit: Circuit, variant: str, in_child: bool = 
             if reply is not None and reply[0] == "error" and reply[1].startswith("NotImplementedError"):
                 raise NotImplementedError(reply[1].split(": ", 1)[1])
         from ..backends import cpu_numba
-        if slot.kernel is None:
-            slot.kernel = cpu_numba.compile_circuit(circuit)
-        slot.kernel.dispatcher(variant)
+        if variant == "gather":  # ``circuit`` is (n_inputs, table dtype): see gather_for
+            from ..backends.compile_worker import warm_gather
+            warm_gather(*circuit)
+            slot.kernel = cpu_numba.gather
+        else:
+            if slot.kernel is None:
+                slot.kernel = cpu_numba.compile_circuit(circuit)
+            slot.kernel.dispatcher(variant)
         slot.variants[variant] = "ready"
     except Exception as e:  # unsupported op/dtype, or a Numba failure: run on NumPy instead
         slot.error = f"{type(e).__name__}: {e}"
@@ -205,6 +210,43 @@ def request(kernels: dict, circuit: Circuit, variant: str) -> None:
         slot = slot_of(kernels)
         if slot.variants.get(variant) is None:
             _submit(slot, circuit, variant)
+
+
+_gather_slots: dict[tuple, KernelSlot] = {}
+
+
+def gather_for(n_inputs: int, dtype: Any) -> Any:
+    """The compiled class-map lookup (``cpu_numba.gather``) for ``n_inputs`` byte inputs and
+    tables of ``dtype`` when it is ready, else None -- compiled by the same policy as circuits
+    (one kernel per input count and table item type, shared by every class map)."""
+    mode = settings.compile
+    if mode == "never" or not numba_installed():
+        return None
+    key = (n_inputs, str(dtype))
+    slot = _gather_slots.get(key)
+    if slot is None:
+        with _slots_lock:
+            slot = _gather_slots.setdefault(key, KernelSlot())
+    state = slot.variants.get("gather")
+    if state == "ready":
+        return slot.kernel
+    if state is None:
+        if mode == "sync":
+            with _pending_cv:
+                first = slot.variants.get("gather") is None
+                if first:
+                    slot.variants["gather"] = "pending"
+            if first:
+                _compile(slot, key, "gather")
+            return slot.kernel if slot.variants.get("gather") == "ready" else None
+        _submit(slot, key, "gather")
+    return None
+
+
+def gather_state(n_inputs: int, dtype: Any) -> str | None:
+    """The compiled lookup's state for explain(): "ready", "pending", "failed" or None."""
+    slot = _gather_slots.get((n_inputs, str(dtype)))
+    return None if slot is None else slot.variants.get("gather")
 
 
 def choose(kernels: dict) -> str:

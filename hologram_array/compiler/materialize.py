@@ -126,6 +126,8 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         cm = _tables(entry, binding)
         active = classmap.active_error_bits() & cm.error_bits if cm is not None else 0
         if cm is not None and (not active or cm.entry_errors is not None):
+            if _gather_compiled(entry, binding, cm, outs, active, backend):
+                return
             watch = (cm.entry_errors & active) != 0 if active else None
             plan = numpy_exec.TablePlan(cm.tables, classmap.sizes(entry.circuit), watch)
             numpy_exec.run(plan, binding.buffers, (), outs, threads=threads)
@@ -153,6 +155,26 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         jit.request(entry.kernels, entry.circuit, variant)
         return
     numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+
+
+def _gather_compiled(entry: Entry, binding: Binding, cm: "classmap.ClassMap", outs: Sequence[Any],
+                     active: int, backend: str) -> bool:
+    """Apply an 8-bit class map with the compiled parallel lookup (AVX2 byte shuffles for
+    byte tables) when it is ready; False to fall back to the NumPy executor's lookup."""
+    sizes = classmap.sizes(entry.circuit)
+    if backend != "cpu" or sizes not in ((256,), (256, 256)) or _size(binding.shape) < settings.jit_min:
+        return False
+    kernels = [jit.gather_for(len(sizes), t.dtype) for t in cm.tables]
+    if any(k is None for k in kernels):
+        return False
+    with jit.RUN_LOCK:
+        for k, table, out in zip(kernels, cm.tables, outs):
+            k(table, binding.buffers, out)
+    if active and len(sizes) == 1:
+        watch = (cm.entry_errors & active) != 0
+        if np.take(watch, binding.buffers[0].view(np.uint8)).any():
+            _warn_like_numpy(entry, binding, cm, active)
+    return True
 
 
 def _size(shape: Sequence[int]) -> int:
