@@ -76,8 +76,8 @@ def hand_written():
 def without_flags(kernel):
     """The same generated kernel with the floating-point flag bookkeeping removed (the MXCSR
     clear/read per block and the software flags), compiled in memory: what the flags cost."""
-    src = kernel.source.replace("fpe_clear()", "pass").replace("fpe_read() | sw", "0")
-    src = "\n".join(line for line in src.splitlines() if not line.strip().startswith("sw |="))
+    src = kernel.source.replace("fpe_clear()", "pass").replace("fpe_read() | sw_bits(sw1, sw2, sw4, sw8)", "0")
+    src = "\n".join(line for line in src.splitlines() if not line.strip().startswith(("sw1 |=", "sw2 |=", "sw4 |=", "sw8 |=")))
     mod = cpu_numba._module_in_memory(src, "noflags")
     return cpu_numba.Kernel(kernel.circuit, src, kernel.uses, mod, False)
 
@@ -102,15 +102,19 @@ def main() -> None:
     ap.add_argument("--chains", nargs="*", default=["arith10", "transc12"])
     ap.add_argument("--gather", type=int, default=32 * 2**20, metavar="N",
                     help="elements of the class-map gather benchmark (0: skip)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="Numba threads (default: all); 1 is steadier on a shared machine")
     args = ap.parse_args()
     if not cpu_numba.available():
         sys.exit("numba is not installed: pip install -e '.[cpu]'")
     import numba
+    if args.threads:
+        numba.set_num_threads(args.threads)
 
     n = args.n
     x = np.random.default_rng(0).uniform(-3, 3, n).astype(np.float32)
     print(f"{n:,} float32 elements; {os.cpu_count()} CPUs, numba {numba.__version__} "
-          f"({numba.config.NUMBA_NUM_THREADS} threads, layer {numba.config.THREADING_LAYER}), "
+          f"({numba.get_num_threads()} threads, layer {numba.config.THREADING_LAYER}), "
           f"numpy {np.__version__}, numpy_exec threads {numpy_exec.n_threads()}; "
           f"minimum of {args.repeat} interleaved rounds")
     hx.config(eager_below=0)

@@ -93,7 +93,7 @@ from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
 #: Bump when the generated code's meaning changes without its text changing.
-CODEGEN_VERSION = 2
+CODEGEN_VERSION = 3
 #: Elements per block (``Kernel.run``): the unit of the floating-point flag bookkeeping (the
 #: MXCSR is cleared and read once per block) and of the parallel schedule.
 BLOCK = 8192
@@ -167,11 +167,17 @@ class _Emit:
         self.lines: list[str] = []
         self.n = 0
 
-    def flagged(self, expr: str, flag_fn: str) -> str:
+    # One boolean accumulator per flag bit (``sw1 sw2 sw4 sw8``): an OR-reduction of compare
+    # masks costs little in the vectorized loop (an int64 ``sw |= bits`` cost 3x as much).
+    def flag(self, bit: int, cond: str) -> None:
+        self.lines.append(f"sw{bit} |= {cond}")
+
+    def flagged(self, expr: str, *flags: tuple[int, str]) -> str:
         name = f"t{self.n}"
         self.n += 1
         self.lines.append(f"{name} = {expr}")
-        self.lines.append(f"sw |= {flag_fn}({name})")
+        for bit, fn in flags:
+            self.flag(bit, f"{fn}({name})")
         return name
 
 
@@ -200,23 +206,23 @@ def _cast(expr: str, src: np.dtype, dst: np.dtype, emit: _Emit | None = None) ->
                 fl = {"int64": "fl_f2i_int64", "uint32": "fl_f2i_uint32",
                       "uint64": "fl_f2i_uint64"}.get(dst.name, "fl_f2i_small")
             if emit is not None:
-                expr = emit.flagged(expr, fl)
+                expr = emit.flagged(expr, (8, fl))
             return f"{helper}({expr})"
         return f"np.{dst.name}({expr})"
     if dst == _F16:
         if src == np.dtype(np.float64):
             if emit is not None:
-                expr = emit.flagged(expr, "fl_d2h")
+                expr = emit.flagged(expr, *_D2H)
             return f"hr64({expr})"
         if sk in "iu" and src.itemsize == 8:
             # int64 -> float16 in one rounding: via float64 (exact below 2**53, else inf anyway)
             inner = f"np.float64({expr})"
             if emit is not None:
-                inner = emit.flagged(inner, "fl_d2h")
+                inner = emit.flagged(inner, *_D2H)
             return f"hr64({inner})"
         inner = f"np.float32({expr})"
         if emit is not None:
-            inner = emit.flagged(inner, "fl_f2h")
+            inner = emit.flagged(inner, *_F2H)
         return f"hr({inner})"
     if dk == "f":
         return f"np.{dst.name}({expr})"
@@ -227,35 +233,39 @@ def _cast(expr: str, src: np.dtype, dst: np.dtype, emit: _Emit | None = None) ->
     return f"cpack({_cast(expr, src, np.dtype(part[3:]), emit)}, {part}(0.0))"
 
 
-#: Software flags: (op, template kind) -> expression of the operands ``{0}`` ``{1}`` (as
-#: passed to the template) giving the floating-point flags NumPy's loop sets itself for them.
+_F2H = ((2, "fl_f2h_over"), (4, "fl_f2h_under"))
+_D2H = ((2, "fl_d2h_over"), (4, "fl_d2h_under"))
+_DIV0 = ((1, "fl_div0({1})"),)
+#: Software flags: (op, template kind) -> [(NumPy flag bit, boolean expression of the operands
+#: ``{0}`` ``{1}`` as passed to the template)]: the flags NumPy's loop sets itself.
 _SW_FLAGS = {
-    ("floor_divide", "i"): "fl_fdiv_i(np.int64({0}), np.int64({1}), {bits})",
-    ("floor_divide", "u"): "fl_div0({1})",
-    ("remainder", "i"): "fl_div0({1})",
-    ("remainder", "u"): "fl_div0({1})",
-    ("fmod", "i"): "fl_div0({1})",
-    ("fmod", "u"): "fl_div0({1})",
-    ("divmod", "i"): "fl_div0({1})",
-    ("divmod", "u"): "fl_div0({1})",
-    ("reciprocal", "i"): "fl_recip_i({0})",
-    ("reciprocal", "u"): "fl_recip_i({0})",
-    ("spacing", "f"): "fl_spacing_{s}({0})",
-    ("spacing", "e"): "fl_spacing_h({0})",
-    ("reciprocal", "c"): "fl_cnan({0})",
-    ("divide", "c"): "fl_cnan({1})",
-    ("pow", "c"): "fl_cpow({0}, {1})",
-    ("float_power", "c"): "fl_cpow({0}, {1})",
-    ("logaddexp", "f"): "fl_nan2({0}, {1})",
-    ("logaddexp", "e"): "fl_nan2({0}, {1})",
-    ("logaddexp2", "f"): "fl_nan2({0}, {1})",
-    ("logaddexp2", "e"): "fl_nan2({0}, {1})",
-    ("nextafter", "e"): "fl_nextafter_h({0}, {1}, nextafter_h({0}, {1}))",
+    ("floor_divide", "i"): _DIV0 + ((2, "fl_fdiv_ovf(np.int64({0}), np.int64({1}), {bits})"),),
+    ("floor_divide", "u"): _DIV0,
+    ("remainder", "i"): _DIV0,
+    ("remainder", "u"): _DIV0,
+    ("fmod", "i"): _DIV0,
+    ("fmod", "u"): _DIV0,
+    ("divmod", "i"): _DIV0,
+    ("divmod", "u"): _DIV0,
+    ("reciprocal", "i"): ((1, "({0} == 0)"), (8, "({0} == 0)")),  # 1/0.0, then inf -> int
+    ("reciprocal", "u"): ((1, "({0} == 0)"), (8, "({0} == 0)")),
+    ("spacing", "f"): ((4, "fl_spacing_{s}({0})"),),
+    ("spacing", "e"): ((8, "fl_spacing_h_invalid({0})"), (2, "fl_spacing_h_over({0})")),
+    ("reciprocal", "c"): ((8, "fl_cnan({0})"),),
+    ("divide", "c"): ((8, "fl_cnan({1})"),),
+    ("pow", "c"): ((8, "fl_cpow({0}, {1})"),),
+    ("float_power", "c"): ((8, "fl_cpow({0}, {1})"),),
+    ("logaddexp", "f"): ((8, "fl_nan2({0}, {1})"),),
+    ("logaddexp", "e"): ((8, "fl_nan2({0}, {1})"),),
+    ("logaddexp2", "f"): ((8, "fl_nan2({0}, {1})"),),
+    ("logaddexp2", "e"): ((8, "fl_nan2({0}, {1})"),),
+    ("nextafter", "e"): ((2, "fl_nextafter_h({0}, {1})"),),
 }
 #: Templates replacing the op table's where its helper raises flags NumPy does not.
 _TEMPLATE_OVERRIDES = {("isfinite", "f"): "isfinite_{s}({0})", ("isfinite", "e"): "isfinite_f32({0})"}
 #: ... and for NumPy's SIMD algorithms ported to numba_ops (keyed by the port's name).
-_SW_FLAGS_PORT = {"exp_simd_f32": "fl_exp_f32({0})", "log_simd_f32": "fl_log_f32({0})"}
+_SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_under_f32({0})")),
+                  "log_simd_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,8 +514,8 @@ class _Gen:
         expr = t.format(*ops, **fields)
         kind = _kind(loop[0])
         sw = _SW_FLAGS_PORT.get(port) if port is not None else _SW_FLAGS.get((ins.op, kind))
-        if sw is not None:
-            emit.lines.append("sw |= " + sw.format(*ops, **fields))
+        for bit, cond in sw or ():
+            emit.flag(bit, cond.format(*ops, **fields))
         if flag_side is not None:
             flag = self.param_arg(ins.srcs[flag_side], loop[flag_side], flagged=True)
             const_ops = ["np.int64(0)"] * len(ops)
@@ -518,12 +528,12 @@ class _Gen:
         elif ins.op in ("astype", "where", "real", "imag"):
             value = f"{_ctor(ins.dtype)}({expr})"  # operands already exact in the dtype
         elif ins.dtype == _F16:
-            value = f"hr({emit.flagged(expr, 'fl_f2h')})"
+            value = f"hr({emit.flagged(expr, *_F2H)})"
         else:
             value = f"{_ctor(ins.dtype)}({expr})"
         lines += emit.lines
         self.n_temps = emit.n
-        self.sw_flags = self.sw_flags or any(line.startswith("sw |=") for line in emit.lines)
+        self.sw_flags = self.sw_flags or any(line.startswith("sw") for line in emit.lines)
         lines.append(f"{self.reg(ins.dst)} = {value}")
         return lines
 
@@ -581,7 +591,7 @@ class _Gen:
             "#   the loop dtype of their use, out*: outputs, err: error flags (1: integer power",
             "#   with a negative exponent), blk: elements (contig) or rows (strided) per block,",
             "#   fl: per block, NumPy's floating-point error bits raised there (1 divide-by-zero,",
-            "#   2 overflow, 4 underflow, 8 invalid): hardware (MXCSR) | software (sw).",
+            "#   2 overflow, 4 underflow, 8 invalid): hardware (MXCSR) | software (sw1 ... sw8).",
             "import numpy as np",
             "import numba",
             "from hologram_array.backends.numba_ops import *  # noqa: F401,F403",
@@ -596,10 +606,12 @@ class _Gen:
             "        lo = b * blk",
             "        hi = min(lo + blk, n)",
             "        fpe_clear()",
-            "        sw = 0",
-            "        for i in range(lo, hi):",
+            "        sw1 = sw2 = sw4 = sw8 = False",
+            # unsigned indices: no negative-index wraparound test per access (which would
+            # keep LLVM from vectorizing the loads)
+            "        for i in range(np.uint64(lo), np.uint64(hi)):",
             *loop_body("i", "            "),
-            "        fl[b] = np.uint8(fpe_read() | sw)",
+            "        fl[b] = np.uint8(fpe_read() | sw_bits(sw1, sw2, sw4, sw8))",
         ]
         nd = c.out_ndim
         if nd >= 1:
@@ -610,14 +622,14 @@ class _Gen:
                     "        lo = b * blk",
                     "        hi = min(lo + blk, n0)",
                     "        fpe_clear()",
-                    "        sw = 0",
-                    "        for i0 in range(lo, hi):"]
+                    "        sw1 = sw2 = sw4 = sw8 = False",
+                    "        for i0 in range(np.uint64(lo), np.uint64(hi)):"]
             indent = "            "
             for a in range(1, nd):
-                hdr.append(f"{indent}for i{a} in range(n{a}):")
+                hdr.append(f"{indent}for i{a} in range(np.uint64(n{a})):")
                 indent += "    "
             hdr += loop_body(idx, indent)
-            hdr.append("        fl[b] = np.uint8(fpe_read() | sw)")
+            hdr.append("        fl[b] = np.uint8(fpe_read() | sw_bits(sw1, sw2, sw4, sw8))")
         return "\n".join(hdr) + "\n"
 
 

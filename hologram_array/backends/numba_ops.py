@@ -742,7 +742,7 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
     def spacing_flags(x):
         # NumPy's _next raises underflow (x*x) when the neighbour is subnormal
         m = bits_of(x) & mag_mask
-        return np.int64(4) if (m != uint(0) and m < min_normal) else np.int64(0)
+        return (m != uint(0)) & (m < min_normal)
 
     out = dict(divmod=divmod_, floor_divide=floor_divide, remainder=remainder, maximum=maximum,
                minimum=minimum, fmax=fmax, fmin=fmin, sign=sign, heaviside=heaviside,
@@ -1546,41 +1546,41 @@ def fpe_read(typingctx):
 
 
 @njit(**_OPTS)
+def sw_bits(sw1, sw2, sw4, sw8):
+    """NumPy's flag bits from the four boolean accumulators of generated kernels."""
+    return (np.int64(1) if sw1 else np.int64(0)) | (np.int64(2) if sw2 else np.int64(0)) | \
+        (np.int64(4) if sw4 else np.int64(0)) | (np.int64(8) if sw8 else np.int64(0))
+
+
+# Each ``fl_*`` predicate says whether NumPy raises one flag for one element; generated code
+# ORs it into a boolean accumulator per flag bit (``swN |= ...``), which vectorizes cheaply.
+
+@njit(**_OPTS)
 def fl_div0(b):
-    """Integer division / remainder by zero: NumPy sets divide-by-zero."""
-    return np.int64(1) if b == 0 else np.int64(0)
+    """Integer division / remainder by zero: NumPy sets divide-by-zero (1)."""
+    return b == 0
 
 
 @njit(**_OPTS)
-def fl_fdiv_i(a, b, bits):
-    """Signed floor_divide: divide-by-zero for b == 0, overflow for MIN // -1."""
-    if b == 0:
-        return np.int64(1)
-    if b == -1 and a == -(np.int64(1) << (bits - 1)):
-        return np.int64(2)
-    return np.int64(0)
-
-
-@njit(**_OPTS)
-def fl_recip_i(a):
-    """Integer reciprocal of 0: 1/0.0 (divide-by-zero), then inf cast to an integer (invalid)."""
-    return np.int64(9) if a == 0 else np.int64(0)
+def fl_fdiv_ovf(a, b, bits):
+    """Signed floor_divide ``MIN // -1``: NumPy sets overflow (2)."""
+    return (b == -1) & (a == -(np.int64(1) << (bits - 1)))
 
 
 @njit(**_OPTS)
 def fl_cvt32(d):
-    """``cvt32``'s input (float64) out of int32 range or NaN: invalid."""
-    return np.int64(0) if (d > -2147483649.0 and d < 2147483648.0) else np.int64(8)
+    """``cvt32``'s input (float64) out of int32 range or NaN: invalid (8)."""
+    return not (d > -2147483649.0 and d < 2147483648.0)
 
 
 @njit(**_OPTS)
 def fl_cvt64(d):
-    return np.int64(0) if (d >= -9223372036854775808.0 and d < 9223372036854775808.0) else np.int64(8)
+    return not (d >= -9223372036854775808.0 and d < 9223372036854775808.0)
 
 
 @njit(**_OPTS)
 def fl_f2i_small(x):
-    """float -> int8/16/32, uint8/16 (a 32-bit conversion, as NumPy's casts)."""
+    """float -> int8/16/32, uint8/16 (a 32-bit conversion, as NumPy's casts): invalid (8)."""
     return fl_cvt32(np.float64(x))
 
 
@@ -1592,9 +1592,7 @@ def fl_f2i_int64(x):
 @njit(**_OPTS)
 def fl_f2i_uint32(x):
     d = np.float64(x)
-    if d >= 2147483648.0:
-        return fl_cvt32(d - 2147483648.0)
-    return fl_cvt32(d)
+    return fl_cvt32(d - 2147483648.0) if d >= 2147483648.0 else fl_cvt32(d)
 
 
 @njit(**_OPTS)
@@ -1605,63 +1603,68 @@ def fl_f2i_uint32_scalar(x):
 @njit(**_OPTS)
 def fl_f2i_uint64(x):
     d = np.float64(x)
-    if d >= 9223372036854775808.0:
-        return fl_cvt64(d - 9223372036854775808.0)
-    return fl_cvt64(d)
+    return fl_cvt64(d - 9223372036854775808.0) if d >= 9223372036854775808.0 else fl_cvt64(d)
 
 
 @njit(**_OPTS)
-def fl_f2h(x):
-    """The flags NumPy's float32 -> float16 rounding raises (``FromFloatBits``): overflow when
-    a finite value rounds to infinity, underflow when a nonzero one is inexact below 2^-14."""
+def fl_f2h_over(x):
+    """NumPy's float32 -> float16 rounding (``FromFloatBits``): a finite value rounds to inf."""
+    return ((f32_bits(x) & np.uint32(0x7F800000)) != np.uint32(0x7F800000)) & \
+        ((np.int64(f2h(x)) & 0x7FFF) == 0x7C00)
+
+
+@njit(**_OPTS)
+def fl_f2h_under(x):
+    """... a nonzero value is inexact below 2^-14 (underflow)."""
     f = np.int64(f32_bits(x))
     f_exp = f & 0x7F800000
-    if f_exp == 0x7F800000:
-        return np.int64(0)
-    if (np.int64(f2h(x)) & 0x7FFF) == 0x7C00:
-        return np.int64(2)
-    if f_exp <= 0x38000000:
-        if f_exp < 0x33000000:
-            return np.int64(4) if (f & 0x7FFFFFFF) != 0 else np.int64(0)
-        e = f_exp >> 23
-        f_sig = 0x00800000 + (f & 0x007FFFFF)
-        return np.int64(4) if (f_sig & ((np.int64(1) << (126 - e)) - 1)) != 0 else np.int64(0)
-    return np.int64(0)
+    if f_exp > 0x38000000:
+        return False
+    if f_exp < 0x33000000:
+        return (f & 0x7FFFFFFF) != 0
+    e = f_exp >> 23
+    f_sig = 0x00800000 + (f & 0x007FFFFF)
+    return (f_sig & ((np.int64(1) << (126 - e)) - 1)) != 0
 
 
 @njit(**_OPTS)
-def fl_d2h(x):
-    """The flags NumPy's float64 -> float16 rounding raises (``FromDoubleBits``)."""
+def fl_d2h_over(x):
+    """NumPy's float64 -> float16 rounding (``FromDoubleBits``): a finite value rounds to inf."""
+    return ((f64_bits(x) & np.uint64(0x7FF0000000000000)) != np.uint64(0x7FF0000000000000)) & \
+        ((np.int64(d2h(x)) & 0x7FFF) == 0x7C00)
+
+
+@njit(**_OPTS)
+def fl_d2h_under(x):
     d = f64_bits(x)
     d_exp = np.int64(d >> np.uint64(52)) & 0x7FF
-    if d_exp == 0x7FF:
-        return np.int64(0)
-    if (np.int64(d2h(x)) & 0x7FFF) == 0x7C00:
-        return np.int64(2)
-    if d_exp <= 0x3F0:
-        if d_exp < 0x3E6:
-            return np.int64(4) if (d & np.uint64(0x7FFFFFFFFFFFFFFF)) != np.uint64(0) else np.int64(0)
-        sig = np.uint64(0x0010000000000000) + (d & np.uint64(0x000FFFFFFFFFFFFF))
-        mask = (np.uint64(1) << np.uint64(1051 - d_exp)) - np.uint64(1)
-        return np.int64(4) if (sig & mask) != np.uint64(0) else np.int64(0)
-    return np.int64(0)
+    if d_exp > 0x3F0:
+        return False
+    if d_exp < 0x3E6:
+        return (d & np.uint64(0x7FFFFFFFFFFFFFFF)) != np.uint64(0)
+    sig = np.uint64(0x0010000000000000) + (d & np.uint64(0x000FFFFFFFFFFFFF))
+    mask = (np.uint64(1) << np.uint64(1051 - d_exp)) - np.uint64(1)
+    return (sig & mask) != np.uint64(0)
 
 
 @njit(**_OPTS)
-def fl_spacing_h(x):
-    """NumPy's half spacing: invalid for inf/NaN, overflow for the largest finite half."""
-    h = np.int64(f2h(x))
-    if (h & 0x7C00) == 0x7C00:
-        return np.int64(8)
-    return np.int64(2) if h == 0x7BFF else np.int64(0)
+def fl_spacing_h_invalid(x):
+    """NumPy's half spacing: invalid for inf/NaN ..."""
+    return (np.int64(f2h(x)) & 0x7C00) == 0x7C00
 
 
 @njit(**_OPTS)
-def fl_nextafter_h(x, y, r):
+def fl_spacing_h_over(x):
+    """... overflow for the largest finite half."""
+    return np.int64(f2h(x)) == 0x7BFF
+
+
+@njit(**_OPTS)
+def fl_nextafter_h(x, y):
     """NumPy's half nextafter: overflow when the result is infinite and x finite."""
-    rr = np.int64(f2h(r)) & 0x7FFF
+    rr = np.int64(f2h(nextafter_h(x, y))) & 0x7FFF
     xx = np.int64(f2h(x)) & 0x7FFF
-    return np.int64(2) if (rr == 0x7C00 and xx < 0x7C00) else np.int64(0)
+    return (rr == 0x7C00) & (xx < 0x7C00)
 
 
 @njit(**_OPTS)
@@ -1670,49 +1673,50 @@ def fl_cpow(a, b):
     with C's signaling ``>`` when ``b.imag == 0`` (invalid for a NaN)."""
     br = np.float64(b.real)
     if a.real == 0 and a.imag == 0 and not (b.real == 0 and b.imag == 0) and not (br > 0.0):
-        return np.int64(8)
+        return True
     if b.imag == 0 and br != br:
-        return np.int64(8)  # ``br > -100`` with C's signaling comparison
-    if (b.imag == 0 and br < 0.0 and br > -100.0 and np.float64(np.int64(br)) == br
-            and (a.real != a.real or a.imag != a.imag)):
-        return np.int64(8)  # a negative integer power ends with 1 / a**n: C's signaling compares
-    return np.int64(0)
+        return True  # ``br > -100`` with C's signaling comparison
+    # a negative integer power ends with 1 / a**n: C's signaling compares on a NaN part
+    return (b.imag == 0 and br < 0.0 and br > -100.0 and np.float64(np.int64(br)) == br
+            and (a.real != a.real or a.imag != a.imag))
 
 
 @njit(**_OPTS)
 def fl_nan2(x, y):
     """NumPy's logaddexp compares ``x - y > 0`` with C's signaling ``>``: invalid for a NaN."""
-    return np.int64(8) if (x != x or y != y) else np.int64(0)
+    return (x != x) | (y != y)
 
 
 @njit(**_OPTS)
 def fl_cnan(a):
-    """NumPy's complex reciprocal compares the parts with C's ``<=``: invalid for a NaN part."""
-    return np.int64(8) if (a.real != a.real or a.imag != a.imag) else np.int64(0)
+    """NumPy's complex reciprocal / divide compare the parts with C's ``<=``: invalid for NaN."""
+    return (a.real != a.real) | (a.imag != a.imag)
 
 
 @njit(**_OPTS)
-def fl_exp_f32(x):
-    """NumPy's SIMD exp sets overflow / underflow itself for finite x beyond its range."""
+def fl_exp_over_f32(x):
+    """NumPy's SIMD exp sets overflow itself for finite x >= 88.72... (bits: no float compare)."""
     m = _mag(x)
-    neg = f32_bits(x) >= np.uint32(0x80000000)
-    r = np.int64(0)
-    if (not neg) and m >= f32_bits(_F(88.72283935546875)) and m < _U_INF:
-        r = np.int64(2)
-    if neg and m >= f32_bits(_F(103.97208404541015625)) and m < _U_INF:
-        r = np.int64(4)
-    return r
+    return (f32_bits(x) < np.uint32(0x80000000)) & (m >= f32_bits(_F(88.72283935546875))) & (m < _U_INF)
 
 
 @njit(**_OPTS)
-def fl_log_f32(x):
-    """NumPy's SIMD log sets divide-by-zero for +-0 and invalid for x < 0 itself."""
-    r = np.int64(0)
-    if _mag(x) == np.uint32(0):
-        r = np.int64(1)
-    if _is_neg(x):
-        r = np.int64(8)
-    return r
+def fl_exp_under_f32(x):
+    """... and underflow for finite x <= -103.97..."""
+    m = _mag(x)
+    return (f32_bits(x) >= np.uint32(0x80000000)) & (m >= f32_bits(_F(103.97208404541015625))) & (m < _U_INF)
+
+
+@njit(**_OPTS)
+def fl_log_zero_f32(x):
+    """NumPy's SIMD log sets divide-by-zero for +-0 ..."""
+    return _mag(x) == np.uint32(0)
+
+
+@njit(**_OPTS)
+def fl_log_neg_f32(x):
+    """... and invalid for x < 0."""
+    return _is_neg(x)
 
 
 # ---------------------------------------------------------------------------------------------
