@@ -805,3 +805,51 @@ def test_gather_rejects_bad_arguments():
         cpu_numba.gather(np.zeros(256, np.uint8), [np.zeros(3, np.int16)], np.empty(3, np.uint8))
     with pytest.raises(ValueError):
         cpu_numba.gather_kernel(3)
+
+
+# ---------------------------------------------------------------------------------------------
+# fused reductions
+
+
+@pytest.mark.parametrize("case", ["f32", "f32nan", "i8", "f64", "bool", "u16"])
+def test_fused_reductions_match_numpy(case):
+    rng = np.random.default_rng(7)
+    hx.config(eager_below=0)
+    if case == "f32":
+        xs, fn = [rng.uniform(-3, 3, (300, 1001)).astype(np.float32)], lambda a: a * 1.5 + 0.25
+    elif case == "f32nan":
+        x = rng.uniform(-3, 3, 1_000_003).astype(np.float32)
+        x[[5, 700_000]] = np.nan
+        xs, fn = [x], lambda a: hx.sqrt(a + 2.5) - 0.5  # a few negative: invalid
+    elif case == "i8":
+        xs, fn = [rng.integers(-100, 100, (500, 777)).astype(np.int8)], lambda a: a * 3 + 1
+    elif case == "f64":
+        xs, fn = [rng.standard_normal((64, 4097)), rng.standard_normal(4097)], lambda a, b: hx.exp(a) * b
+    elif case == "bool":
+        xs, fn = [rng.standard_normal((70, 999)).astype(np.float32)], lambda a: a > 1.5
+    else:
+        xs, fn = [rng.integers(0, 60000, 300_001).astype(np.uint16)], lambda a: a * 7 // 3
+    p = prepare([fn(*[hx.asarray(x) for x in xs])._node])
+    c, b = p.circuit, p.binding
+    if any(bb.shape != b.shape for bb in b.buffers):  # broadcast inputs: not fused
+        kernel = cpu_numba.compile_reduction(c, "sum")
+        with pytest.raises(NotImplementedError):
+            kernel(b.buffers, b.values)
+        xs = [np.ascontiguousarray(np.broadcast_to(x, b.shape)) for x in xs]
+        p = prepare([fn(*[hx.asarray(x) for x in xs])._node])
+        c, b = p.circuit, p.binding
+    full = np.empty(b.shape, c.output_dtypes[0])
+    numpy_exec.run(numpy_exec.Plan(c), b.buffers, b.values, [full])
+    for kind in cpu_numba.REDUCTIONS:
+        kernel = cpu_numba.compile_reduction(c, kind)
+        axes = (None, -1) if len(b.shape) > 1 else (None,)
+        for axis in axes:
+            got, flags = kernel(b.buffers, b.values, axis)
+            with np.errstate(all="ignore"):
+                ref = getattr(np, kind)(full, axis=axis)
+            got, ref = np.asarray(got), np.asarray(ref)
+            assert got.dtype == ref.dtype and got.shape == ref.shape, (kind, axis, got.dtype, ref.dtype)
+            assert np.array_equal(got, ref, equal_nan=ref.dtype.kind == "f"), (kind, axis, got, ref)
+            assert isinstance(flags, int)
+        if case == "f32nan":
+            assert flags & 8  # sqrt of negative values: invalid, as NumPy

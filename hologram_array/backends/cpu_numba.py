@@ -4,10 +4,19 @@
 dtypes, result dtype) defining two kernels specialised on the circuit's dtypes and ndim:
 
 * ``kernel_contig`` -- every input C-contiguous with the output's shape and every output
-  C-contiguous: all arrays flattened to 1-D, one ``numba.prange`` loop over the elements;
+  C-contiguous: all arrays flattened to 1-D; ``numba.prange`` over blocks of ``BLOCK``
+  elements, a serial inner loop per block;
 * ``kernel_strided`` -- the general case: inputs passed as ``np.broadcast_to(buf, shape)``
-  views (stride 0 on broadcast axes), nested loops over the output's axes, ``prange`` on the
-  outermost.
+  views (stride 0 on broadcast axes), nested loops over the output's axes; ``prange`` over
+  blocks of rows of axis 0 (``BLOCK`` elements' worth).
+
+Loop indices are unsigned (``range(np.uint64(lo), np.uint64(hi))``): with signed ones Numba
+tests every index for negative wraparound, and LLVM then loads each lane separately (scalar
+``vinsertps``), which made the blocked arith10 kernel 0.6x the hand-written loop; with
+unsigned ones the inner loop is the same 8-wide AVX2 loop as a hand-written ``prange``
+(checked with ``dispatcher.overloads[sig].library.get_asm_str()``). The op helpers avoid
+int64 -> float conversions (no AVX2 instruction: scalarized) and float selects of products
+that LLVM turns into a product on every lane.
 
 Each instruction casts its operands to the loop dtypes NumPy's ufunc would use
 (``expr.infer.resolve``), applies the op's ``numba`` template from the op table
@@ -52,10 +61,18 @@ missed; the known supersets (reported where NumPy reports nothing) are
 * float -> uint32 out of range (NumPy's own flag depends on the element's position), complex
   ``abs`` of huge values (NumPy clears what its SIMD loop raises).
 
-Measured cost of the bookkeeping (benchmarks/bench_numba_kernels.py, 16M float32): within noise
-(see docs/performance.md). Without MXCSR (not x86) kernels report every category the circuit's
+Measured cost of the bookkeeping (benchmarks/bench_numba_kernels.py, 16M float32, one thread):
+the MXCSR clear/read per block is within noise (arith10 +-2%); the software checks of the exp
+port (overflow / underflow) cost ~10-15% of transc12 (docs/performance.md). Without MXCSR (not x86) kernels report every category the circuit's
 floating-point arithmetic could raise (``_hw_possible``: 15 if any register is a float), plus
 the exact software flags, so the driver falls back to NumPy for the warnings.
+
+Class-map gathers (``gather_kernel(n_inputs, method=...)`` / ``gather(table, inputs, out)``):
+``out[...] = table[index]`` for a 256-entry table indexed by one 1-byte input or a 65536-entry
+table indexed by ``a*256 + b``, any output dtype, inputs broadcast / strided; parallel scalar
+loops, and for 256-entry byte tables on C-contiguous data an AVX2 ``vpshufb`` lookup
+(``numba_ops.pshufb_lut_range``: 16 shuffles + compares + blends per 32 bytes, the table held in
+registers). See ``GatherKernel``.
 
 Results are NumPy's bit for bit (tests/test_cpu_numba.py checks every op-table row on every
 dtype against ``numpy_exec``), with these exceptions:
@@ -1152,3 +1169,290 @@ def gather_kernel(n_inputs: int, *, method: str = "auto") -> GatherKernel:
 def gather(table: Any, inputs: Sequence[Any], out: np.ndarray, *, method: str = "auto") -> None:
     """``out[...] = table[index]`` (see ``GatherKernel``)."""
     gather_kernel(len(inputs), method=method)(table, inputs, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# fused reductions
+
+REDUCTIONS = ("sum", "prod", "min", "max", "any", "all", "argmin", "argmax")
+#: Longest run of a whole-array float sum one thread sums (a leaf of NumPy's pairwise tree).
+PAIRWISE_LEAF = 1 << 16
+
+_RED_TEMPLATES = {
+    # (kind, "f" float / "i" integer-or-bool): body of the per-range accumulation; ``v`` is
+    # the element's value, ``acc`` the accumulator (``ACC`` its dtype constructor)
+    "sum": "acc = ACC(acc + ACC(v))",
+    "prod": "acc = ACC(acc * ACC(v))",
+    "any": "acc = acc | (v != 0)",
+    "all": "acc = acc & (v != 0)",
+}
+
+
+def _reduction_acc(kind: str, dt: np.dtype) -> np.dtype:
+    """The result dtype NumPy's ``np.<kind>`` gives for an array of dtype ``dt``."""
+    if kind in ("any", "all"):
+        return _BOOL
+    if kind in ("argmin", "argmax"):
+        return np.dtype(np.intp)
+    if kind in ("min", "max"):
+        return dt
+    return getattr(np, kind)(np.zeros(1, dt)).dtype
+
+
+def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, bool]:
+    """(source, parameter uses, software flags possible) of ``reduce_ranges`` for the circuit's single output (see
+    ``compile_reduction``)."""
+    c = circuit
+    if kind not in REDUCTIONS:
+        raise ValueError(f"hologram_array cpu_numba: reduction {kind!r} not in {REDUCTIONS}")
+    if len(c.outputs) != 1:
+        raise NotImplementedError("hologram_array cpu_numba: a fused reduction of several outputs")
+    dt = c.output_dtypes[0]
+    if dt.kind not in "biuf" or dt == _F16:
+        raise NotImplementedError(f"hologram_array cpu_numba: fused {kind} of {dt}")
+    g = _Gen(c, True)
+    body = g.body()
+    val = g.output_value(c.outputs[0])
+    sw = [line for line in body if line.startswith("sw")]
+    body = [line for line in body if not line.startswith("sw")]
+    in_args = [f"in{k}" for k in range(g.ni)]
+    p_args = [g.uses[(k, d.str, fl)] for k, d, fl in g.use_list]
+    vargs = ", ".join(in_args + p_args + ["err"])
+    used = sorted({s for ins in c.instrs for s in ins.srcs if s < g.ni} | {o for o in c.outputs if o < g.ni})
+    acc_dt = _reduction_acc(kind, dt)
+    ACC = "np.bool_" if acc_dt == _BOOL else "np." + acc_dt.name
+    lines = [
+        "# Generated by hologram_array.backends.cpu_numba (fused reduction) -- do not edit.",
+        f"# hologram_array {_hx_version()}, codegen {CODEGEN_VERSION}, reduction {kind} -> {acc_dt}",
+        "#", "# circuit:", *("#   " + line for line in c.listing().splitlines()), "#",
+        f"# software flags possible: {bool(sw)}",
+        "import numpy as np", "import numba",
+        "from hologram_array.backends.numba_ops import *  # noqa: F401,F403", "",
+        "_JIT = dict(parallel=True, nogil=True, cache=True, error_model='numpy')",
+        "_SER = dict(nogil=True, cache=True, error_model='numpy')", "", "",
+        "@numba.njit(**_SER)", f"def value(i, {vargs}):",
+        *[f"    x{k} = {'h2f(in%d[i])' % k if c.inputs[k].dtype == _F16 else 'in%d[i]' % k}" for k in used],
+        *["    " + line for line in body],
+        f"    return {val}", "", "",
+    ]
+    if kind in ("sum",) and dt.kind == "f":
+        # NumPy's pairwise summation (loops_utils.h.src), on computed values
+        lines += [
+            "@numba.njit(**_SER)", f"def pairwise(lo, n, {vargs}):",
+            "    if n < 8:",
+            f"        r = {ACC}(-0.0)",
+            "        for i in range(np.uint64(lo), np.uint64(lo + n)):",
+            f"            r = {ACC}(r + {ACC}(value(i, {vargs})))",
+            "        return r",
+            "    if n <= 128:",
+            *[f"        r{j} = {ACC}(value(np.uint64(lo + {j}), {vargs}))" for j in range(8)],
+            "        i = 8",
+            "        while i < n - (n % 8):",
+            *[f"            r{j} = {ACC}(r{j} + {ACC}(value(np.uint64(lo + i + {j}), {vargs})))" for j in range(8)],
+            "            i += 8",
+            "        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))",
+            "        while i < n:",
+            f"            res = {ACC}(res + {ACC}(value(np.uint64(lo + i), {vargs})))",
+            "            i += 1",
+            "        return res",
+            "    n2 = n // 2",
+            "    n2 -= n2 % 8",
+            f"    return {ACC}(pairwise(lo, n2, {vargs}) + pairwise(lo + n2, n - n2, {vargs}))",
+            "", "",
+            "@numba.njit(**_JIT)",
+            f"def reduce_ranges(starts, lens, {vargs}, out, fl):",
+            "    for k in numba.prange(starts.shape[0]):",
+            "        fpe_clear()",
+            f"        out[k] = pairwise(starts[k], lens[k], {vargs})",
+            "        fl[k] = np.uint8(fpe_read())",
+        ]
+    elif kind in ("sum", "prod", "any", "all"):
+        init = {"sum": "0", "prod": "1", "any": "False", "all": "True"}[kind]
+        lines += [
+            "@numba.njit(**_JIT)",
+            f"def reduce_ranges(starts, lens, {vargs}, out, fl):",
+            "    for k in numba.prange(starts.shape[0]):",
+            "        fpe_clear()",
+            f"        acc = {ACC}({init})",
+            "        for i in range(np.uint64(starts[k]), np.uint64(starts[k] + lens[k])):",
+            f"            v = value(i, {vargs})",
+            "            " + _RED_TEMPLATES[kind].replace("ACC", ACC),
+            "        out[k] = acc",
+            "        fl[k] = np.uint8(fpe_read())",
+        ]
+    else:  # min, max, argmin, argmax: NaN propagates (the first NaN), else the first extreme
+        better = ">" if kind in ("max", "argmax") else "<"
+        isnan = "(v != v)" if dt.kind == "f" else "False"
+        lines += [
+            "@numba.njit(**_JIT)",
+            f"def reduce_ranges(starts, lens, {vargs}, out, where, fl):",
+            "    for k in numba.prange(starts.shape[0]):",
+            "        fpe_clear()",
+            "        lo = starts[k]",
+            f"        best = value(np.uint64(lo), {vargs})",
+            "        at = lo",
+            "        for i in range(np.uint64(lo + 1), np.uint64(lo + lens[k])):",
+            f"            if {isnan.replace('v', 'best')}:",
+            "                break",
+            f"            v = value(i, {vargs})",
+            f"            if {isnan} or v {better} best:",
+            "                best = v",
+            "                at = np.int64(i)",
+            "        out[k] = best",
+            "        where[k] = at",
+            "        fl[k] = np.uint8(fpe_read())",
+        ]
+    return "\n".join(lines) + "\n", g.use_list, bool(sw)
+
+
+def _pairwise_leaves(n: int, leaf: int) -> list:
+    """NumPy's pairwise tree over ``[0, n)`` cut at ranges of at most ``leaf`` elements:
+    nested ``(lo, n)`` leaves / ``[left, right]`` pairs, combined in the same order as NumPy."""
+    def split(lo, m):
+        if m <= max(leaf, 128):
+            return (lo, m)
+        m2 = m // 2
+        m2 -= m2 % 8
+        return [split(lo, m2), split(lo + m2, m - m2)]
+    return split(0, n)
+
+
+class ReductionKernel:
+    """A compiled fused reduction of a circuit's single output (``compile_reduction``).
+
+    ``rk(buffers, values, axis=None) -> (result, flags)``: ``np.<kind>`` of the circuit's output
+    over all axes (``axis=None``: a NumPy scalar) or the last axis (``axis=-1``: an array of
+    shape ``shape[:-1]``), without materializing it; ``flags``: NumPy's floating-point error
+    bits, as ``Kernel.__call__`` (plus every bit when the circuit has software-flagged ops:
+    reductions report them conservatively). Inputs must be C-contiguous with the output's shape
+    (else ``NotImplementedError``: the caller materializes).
+
+    Exactness: integer / bool sums and products (NumPy's accumulator dtype: ``np.sum`` of int8
+    is int64), any / all, min / max / argmin / argmax (NaN propagates; the first index of the
+    extreme or NaN) are NumPy's. Float sums are NumPy's bit for bit: its pairwise summation
+    (``loops_utils.h.src``) per row for the last axis, and over the whole array for
+    ``axis=None`` -- the tree's top levels split into leaves summed in parallel and combined in
+    NumPy's order. Float products multiply sequentially from the first element, as NumPy
+    (whole array: sequential, one thread). min / max of +0.0 / -0.0 ties may pick the other zero
+    than NumPy's SIMD loop.
+    """
+
+    def __init__(self, circuit: Circuit, kind: str, source: str, uses, module, sw: bool):
+        self.circuit, self.kind, self.source, self.uses, self.module = circuit, kind, source, uses, module
+        self.sw_possible = sw
+        self.out_dtype = circuit.output_dtypes[0]
+        self.acc_dtype = _reduction_acc(kind, self.out_dtype)
+        self._k = Kernel(circuit, "", uses, None, False)  # for bind_flags only
+        self._unknown = 15 if sw else (0 if _fpe_hw() else _hw_possible(circuit))
+
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], axis: int | None = None):
+        c = self.circuit
+        bufs = [np.asarray(b) for b in buffers]
+        shape = np.broadcast_shapes(*[b.shape for b in bufs]) if bufs else ()
+        if c.out_ndim == 0:
+            shape = ()
+        if not all(b.shape == shape and b.flags.c_contiguous for b in bufs):
+            raise NotImplementedError("hologram_array cpu_numba: fused reduction of non-contiguous inputs")
+        n = int(np.prod(shape, dtype=np.int64))
+        if n == 0 or (axis is not None and len(shape) == 0):
+            raise NotImplementedError("hologram_array cpu_numba: fused reduction of an empty array")
+        params, pflags = self._k.bind_flags(values)
+        ins = [b.reshape(-1) for b in bufs]
+        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
+        err = np.zeros(1, np.uint8)
+        kind, acc = self.kind, self.acc_dtype
+        f = self.module.reduce_ranges
+        if axis is None:
+            ncols = n
+            if kind == "sum" and self.out_dtype.kind == "f":
+                tree = _pairwise_leaves(n, PAIRWISE_LEAF)
+                leaves = []
+
+                def walk(t):
+                    if isinstance(t, tuple):
+                        leaves.append(t)
+                    else:
+                        walk(t[0])
+                        walk(t[1])
+                walk(tree)
+                starts = np.array([lo for lo, _ in leaves], np.int64)
+                lens = np.array([m for _, m in leaves], np.int64)
+            elif kind == "prod" and self.out_dtype.kind == "f":
+                starts, lens = np.zeros(1, np.int64), np.array([n], np.int64)
+            else:
+                per = max(PAIRWISE_LEAF, -(-n // 64))
+                starts = np.arange(0, n, per, dtype=np.int64)
+                lens = np.minimum(per, n - starts)
+        else:
+            if axis not in (-1, len(shape) - 1):
+                raise NotImplementedError("hologram_array cpu_numba: fused reduction over another axis")
+            ncols = shape[-1]
+            nrows = n // ncols
+            starts = np.arange(nrows, dtype=np.int64) * ncols
+            lens = np.full(nrows, ncols, np.int64)
+        out = np.empty(len(starts), acc if kind not in ("argmin", "argmax", "min", "max") else
+                       (self.out_dtype if kind in ("min", "max") else self.out_dtype))
+        fl = np.empty(len(starts), np.uint8)
+        if kind in ("min", "max", "argmin", "argmax"):
+            where = np.empty(len(starts), np.int64)
+            f(starts, lens, *ins, *params, err, out, where, fl)
+        else:
+            f(starts, lens, *ins, *params, err, out, fl)
+        if err[0]:
+            raise ValueError(_NEG_POW_MSG)
+        flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown
+        if axis is not None:
+            if kind in ("argmin", "argmax"):
+                res = (where - starts).astype(np.intp)
+            else:
+                res = out.astype(acc, copy=False)
+            return res.reshape(shape[:-1]), flags
+        # combine the ranges, in order
+        if kind == "sum" and self.out_dtype.kind == "f":
+            it = iter(out)
+
+            def comb(t):
+                if isinstance(t, tuple):
+                    return next(it)
+                a = comb(t[0])
+                return acc.type(a + comb(t[1]))
+            return acc.type(comb(tree)), flags
+        if kind in ("sum", "prod"):
+            with np.errstate(all="ignore"):
+                r = (np.add if kind == "sum" else np.multiply).reduce(out, dtype=acc)
+            return acc.type(r), flags
+        if kind == "any":
+            return np.bool_(out.any()), flags
+        if kind == "all":
+            return np.bool_(out.all()), flags
+        isnan = np.isnan(out) if out.dtype.kind == "f" else np.zeros(len(out), bool)
+        if isnan.any():
+            j = int(np.flatnonzero(isnan)[0])
+        else:
+            j = int(np.argmax(out) if kind in ("max", "argmax") else np.argmin(out))
+        if kind in ("argmin", "argmax"):
+            return np.intp(where[j]), flags
+        return out[j], flags
+
+
+_reductions: dict[str, ReductionKernel] = {}
+
+
+def compile_reduction(circuit: Circuit, kind: str, *, disk_cache: bool = True) -> ReductionKernel:
+    """A ``ReductionKernel`` computing ``np.<kind>`` (``REDUCTIONS``) of the circuit's single
+    output over all axes or the last one, fused: no full-size temporary. Raises
+    ``NotImplementedError`` for what it does not handle (several outputs, complex / float16
+    outputs, ops without templates)."""
+    source, uses, sw = generate_reduction_source(circuit, kind)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    k = _reductions.get(digest)
+    if k is not None:
+        return k
+    if not available():
+        raise ImportError("hologram_array cpu_numba: numba is not installed")
+    mod = _module_from_file(source, digest) if disk_cache else None
+    if mod is None:
+        mod = _module_in_memory(source, digest)
+    k = ReductionKernel(circuit, kind, source, uses, mod, sw)
+    with _kernels_lock:
+        return _reductions.setdefault(digest, k)

@@ -1228,9 +1228,11 @@ def exp_simd_f32(x):
     kk = max(k, np.int32(-125))
     scaled = bits_f32(np.uint32(np.int32(f32_bits(poly)) + (kk << 23)))
     d = max(min(np.int32(-125) - k, np.int32(30)), np.int32(0))
-    # 2^d built from its bits (an int -> float conversion would not vectorize with AVX2)
-    p2 = bits_f32(np.uint32((d + np.int32(127)) << np.int32(23)))
-    res = scaled / p2 if k <= -125 else scaled
+    # / 2^d as * 2^-d (0 <= d <= 30: 2^-d is exact, so both are the one correctly rounded
+    # quotient; a multiply, not a divide, on every lane), 2^-d built from its bits (an int ->
+    # float conversion would not vectorize with AVX2)
+    p2 = bits_f32(np.uint32((np.int32(127) - d) << np.int32(23)))
+    res = scaled * p2 if k <= -125 else scaled
     res = _F_NAN if nan else res
     res = _F_INF if hi else res
     return _F_ZERO if lo else res
@@ -1738,39 +1740,51 @@ HAS_AVX2 = FPE_HW and "avx2" in _host_features()
 
 
 @intrinsic
-def pshufb_lut32(typingctx, tabs, src, dst, i):
-    """32 bytes ``dst[i:i+32] = T[src[i:i+32]]`` for a 256-byte table T given as ``tabs``:
-    16 rows of 32 bytes, row k = T[16k:16k+16] twice (one copy per 128-bit lane). Per row:
-    ``vpshufb`` by the low nibble, kept where the high nibble is k (``vpcmpeqb`` + blend)."""
+def pshufb_lut_range(typingctx, tabs, src, dst, lo, hi):
+    """``dst[i] = T[src[i]]`` for i in ``[lo, lo + 32*k)``, the most whole 32-byte chunks of
+    ``[lo, hi)``; returns ``lo + 32*k``. T (256 bytes) is given as ``tabs``: 16 rows of 32
+    bytes, row k = T[16k:16k+16] twice (one copy per 128-bit lane), loaded into registers once.
+    Per chunk and row: ``vpshufb`` by the low nibble, kept where the high nibble is k
+    (``vpcmpeqb`` + blend)."""
     if not (isinstance(tabs, types.Array) and isinstance(src, types.Array)
-            and isinstance(dst, types.Array) and isinstance(i, types.Integer)):
+            and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
+            and isinstance(hi, types.Integer)):
         return None
 
     def codegen(context, builder, sig, args):
-        tabs_v, src_v, dst_v, iv = args
-        i8 = ir.IntType(8)
+        tabs_v, src_v, dst_v, lo_v, hi_v = args
+        i8, i64 = ir.IntType(8), ir.IntType(64)
         v32 = ir.VectorType(i8, 32)
         v32p = v32.as_pointer()
+        lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
+        hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
         ta = context.make_array(sig.args[0])(context, builder, tabs_v)
         sa = context.make_array(sig.args[1])(context, builder, src_v)
         da = context.make_array(sig.args[2])(context, builder, dst_v)
-        sp = builder.bitcast(builder.gep(builder.bitcast(sa.data, i8.as_pointer()), [iv]), v32p)
-        dp = builder.bitcast(builder.gep(builder.bitcast(da.data, i8.as_pointer()), [iv]), v32p)
-        x = builder.load(sp, align=1)
-        lo = builder.and_(x, ir.Constant(v32, [0x0F] * 32))
-        hi = builder.lshr(x, ir.Constant(v32, [4] * 32))
-        fn = builder.module.declare_intrinsic("llvm.x86.avx2.pshuf.b", (), ir.FunctionType(v32, [v32, v32]))
-        res = ir.Constant(v32, [0] * 32)
+        sbase = builder.bitcast(sa.data, i8.as_pointer())
+        dbase = builder.bitcast(da.data, i8.as_pointer())
         tp = builder.bitcast(ta.data, v32p)
-        for k in range(16):
-            t = builder.load(builder.gep(tp, [ir.Constant(ir.IntType(64), k)]), align=1)
-            sh = builder.call(fn, [t, lo])
-            m = builder.icmp_unsigned("==", hi, ir.Constant(v32, [k] * 32))
-            res = builder.select(m, sh, res)
-        builder.store(res, dp, align=1)
-        return context.get_dummy_value()
+        rows = [builder.load(builder.gep(tp, [ir.Constant(i64, k)]), align=1) for k in range(16)]
+        fn = builder.module.declare_intrinsic("llvm.x86.avx2.pshuf.b", (), ir.FunctionType(v32, [v32, v32]))
+        nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 32))
+        nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
+                                 ir.Constant(i64, 0), nchunks)
+        low = ir.Constant(v32, [0x0F] * 32)
+        four = ir.Constant(v32, [4] * 32)
+        with cgutils.for_range(builder, nchunks) as loop:
+            off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 32)))
+            x = builder.load(builder.bitcast(builder.gep(sbase, [off]), v32p), align=1)
+            nib = builder.and_(x, low)
+            hib = builder.lshr(x, four)
+            res = ir.Constant(v32, [0] * 32)
+            for k in range(16):
+                sh = builder.call(fn, [rows[k], nib])
+                m = builder.icmp_unsigned("==", hib, ir.Constant(v32, [k] * 32))
+                res = builder.select(m, sh, res)
+            builder.store(res, builder.bitcast(builder.gep(dbase, [off]), v32p), align=1)
+        return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 32)))
 
-    return types.void(tabs, src, dst, i), codegen
+    return types.int64(tabs, src, dst, lo, hi), codegen
 
 
 _GOPTS = dict(parallel=True, nogil=True, cache=True, error_model="numpy", boundscheck=False)
@@ -1805,10 +1819,7 @@ def gather1_pshufb(tabs, table, x, out):
     for b in numba_prange(nb):
         lo = b * GATHER_BLOCK
         hi = min(lo + GATHER_BLOCK, n)
-        i = lo
-        while i + 32 <= hi:
-            pshufb_lut32(tabs, x, out, i)
-            i += 32
+        i = pshufb_lut_range(tabs, x, out, lo, hi)
         while i < hi:
             out[i] = table[x[i]]
             i += 1
