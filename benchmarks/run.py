@@ -400,6 +400,13 @@ def section_classmap(quick: bool) -> None:
     lo, hi = min(hts.values()), max(hts.values())
     print(f"  hologram over lengths 1..64: {fmt_t(lo)} .. {fmt_t(hi)} (max/min {hi / lo:.2f}; "
           f"flat = close to 1); 10-op chain: x{res['rows'][2]['numpy'] / hts[10]:.2f} vs NumPy")
+    from hologram_array._config import settings
+    tab = {r["length"]: r["hologram"] for r in res["rows"] if r["path"].startswith("class map")}
+    if len(tab) > 1:
+        lo, hi = min(tab.values()), max(tab.values())
+        print(f"  class-map rows only (lengths {', '.join(map(str, tab))}): {fmt_t(lo)} .. {fmt_t(hi)} "
+              f"(max/min {hi / lo:.2f}); shorter chains run directly (classmap_min_ops="
+              f"{settings.classmap_min_ops})")
 
 
 def section_reduction(quick: bool) -> None:
@@ -541,8 +548,8 @@ def section_latency(quick: bool) -> None:
         print(f"    until the compiled kernel is used        {fmt_t(uk):>10s}  (after {med(rs, 'calls'):.0f} "
               f"call(s); that call {fmt_t(med(rs, 'kernel_call'))})"
               + ("" if uk is not None else "  -- kernel never used within 300 s"))
-        print(f"    of which compiling/loading the kernel   {fmt_t(med(rs, 'compile_s')):>10s}  (compile "
-              f"thread: worker process + loading the kernel here; kernels loaded from the disk cache: "
+        print(f"    of which compiling/loading the kernel   {fmt_t(med(rs, 'compile_s')):>10s}  (background: "
+              f"worker process + loading here; sync: loading here; kernels loaded from the disk cache: "
               f"{med(rs, 'cache_hits')})")
         print(f"    process start -> first result            {fmt_t(med(rs, 'spawn_to_first_result')):>10s}"
               f"   results equal NumPy's: {all(r['same'] for r in rs)}")
