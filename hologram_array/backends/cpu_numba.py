@@ -74,6 +74,15 @@ loops, and for 256-entry byte tables on C-contiguous data an AVX2 ``vpshufb`` lo
 (``numba_ops.pshufb_lut_range``: 16 shuffles + compares + blends per 32 bytes, the table held in
 registers). See ``GatherKernel``.
 
+Fused reductions (``compile_reduction(circuit, kind) -> ReductionKernel``; ``rk(buffers, values,
+axis=None | -1) -> (result, flags)``): ``np.sum/prod/min/max/any/all/argmin/argmax`` of the
+circuit's single output over all axes or the last, computed element by element from the inputs
+(a generated ``value(i, ...)`` function), never materialized; float sums are NumPy's pairwise
+summation bit for bit (whole-array sums: the pairwise tree's leaves in parallel, combined in
+NumPy's order). Measured (16M float32, ``sum(a*1.5+0.25)``, 1 thread): 12 ms vs NumPy eager 29.5
+ms and the chunked NumPy-executor reduction 16.5 ms; min/max/argmin/argmax are a scalar loop
+(28 ms: not yet faster than NumPy's). Contiguous inputs only.
+
 Results are NumPy's bit for bit (tests/test_cpu_numba.py checks every op-table row on every
 dtype against ``numpy_exec``), with these exceptions:
 
