@@ -40,6 +40,11 @@ from ._utility_functions import all, any, diff
 from . import fft, linalg
 # --- end of the non-element-wise namespace ---------------------------------------------------
 
+# --- NumPy drop-in (docs/numpy_compat.md): NumPy's signatures as supersets of the standard's,
+# ufunc objects, dtypes, random, io; other NumPy names through __getattr__ below.
+from .numpy_compat.namespace import *  # noqa: F401,F403,E402
+from . import random  # noqa: E402
+
 __array_api_version__ = "2025.12"
 
 import math as _math
@@ -57,4 +62,8 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module(".wasm", __name__)
-    raise AttributeError(f"module 'hologram_array' has no attribute {name!r}")
+    from .numpy_compat.namespace import numpy_attribute
+
+    value = numpy_attribute(name)  # NumPy's name, wrapped (AttributeError if NumPy has none)
+    globals()[name] = value
+    return value

@@ -31,6 +31,7 @@ from .expr import aliasing
 from .expr.infer import broadcast, resolve
 from .expr.nodes import Const, Leaf, Node, Op
 from .expr.ops import COMPARISONS, OPS
+from .numpy_compat.array_methods import ArrayMethods
 
 _DEFAULT_INT = np.dtype(np.int64)
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
@@ -41,8 +42,8 @@ except ImportError:  # pragma: no cover - older layouts
     _OutputCastingError = None
 
 
-class Array:
-    """An n-dimensional array; see the module docstring."""
+class Array(ArrayMethods):
+    """An n-dimensional array; see the module docstring (NumPy's methods: ``ArrayMethods``)."""
 
     __slots__ = ("_data", "_node", "_leaf", "_dtype", "_shape", "_device", "__weakref__")
     __hash__ = None  # type: ignore[assignment]  # mutable, like ndarray
@@ -299,6 +300,12 @@ class Array:
         if isinstance(res, tuple):
             return tuple(_wrap_result(r, device) for r in res)
         return _wrap_result(res, device)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """NumPy's functions on our arrays (NEP 18): ``numpy_compat/dispatch.py``."""
+        from .numpy_compat.dispatch import array_function
+
+        return array_function(func, types, args, kwargs)
 
     # ---- matrix product (not element-wise: materializes) -------------------------------
 

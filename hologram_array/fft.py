@@ -118,3 +118,10 @@ def fftshift(x: Array, /, *, axes: int | Sequence[int] | None = None) -> Array:
 def ifftshift(x: Array, /, *, axes: int | Sequence[int] | None = None) -> Array:
     """Inverse of ``fftshift``."""
     return wrap(np.fft.ifftshift(buf(x, "fft.ifftshift"), axes=axes), device_of(x))
+
+
+# ---- numpy.fft's signatures (positional n/axis, norm=None, out=; docs/numpy_compat.md) --------
+from .numpy_compat.fft import *  # noqa: E402,F401,F403
+from .numpy_compat.fft import __all__ as _numpy_all  # noqa: E402
+
+__all__ = sorted(set(__all__) | set(_numpy_all))

@@ -191,3 +191,10 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepd
     """Vector p-norm over ``axis`` (all axes if None); real result of ``x``'s precision."""
     return wrap(np.linalg.vector_norm(_b(x, "vector_norm"), axis=axis, keepdims=keepdims, ord=ord),
                 device_of(x))
+
+
+# ---- numpy.linalg's signatures and functions (docs/numpy_compat.md) -------------------------
+from .numpy_compat.linalg import *  # noqa: E402,F401,F403
+from .numpy_compat.linalg import __all__ as _numpy_all  # noqa: E402
+
+__all__ = sorted(set(__all__) | set(_numpy_all))

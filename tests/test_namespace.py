@@ -563,9 +563,18 @@ def test_searchsorted_errors():
 
 
 def test_non_array_inputs_raise_type_error():
-    for f in (hx.sort, hx.sum, hx.flip, hx.unique_values, hx.linalg.det, hx.fft.fft):
+    # The standard's implementations take arrays only ...
+    from hologram_array import _manipulation_functions, _set_functions, _sorting_functions
+    from hologram_array import _statistical_functions
+    for f in (_sorting_functions.sort, _statistical_functions.sum, _manipulation_functions.flip,
+              _set_functions.unique_values):
         with pytest.raises(TypeError):
             f([1.0, 2.0])
+    # ... the namespace's functions take array-likes as NumPy does (the drop-in, docs/numpy_compat.md).
+    for f, g in ((hx.sort, np.sort), (hx.sum, np.sum), (hx.flip, np.flip), (hx.unique_values, np.unique_values),
+                 (hx.fft.fft, np.fft.fft)):
+        same(f([1.0, 2.0]), np.asarray(g([1.0, 2.0])))
+    same(hx.linalg.det([[1.0, 2.0], [3.0, 4.0]]), np.asarray(np.linalg.det([[1.0, 2.0], [3.0, 4.0]])))
 
 
 def test_mixed_devices_raise_value_error():

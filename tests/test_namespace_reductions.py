@@ -276,5 +276,5 @@ def test_diff_prepend_append_and_errors():
     with pytest.raises(ValueError):
         hx.diff(arr(x), prepend=arr(np.ones((2, 1))))
     same(hx.diff(arr(x), prepend=1.0, append=0), np.diff(x, prepend=1.0, append=0))  # scalars: NumPy's extra
-    with pytest.raises(TypeError):
-        hx.diff(arr(x), prepend=[1.0])
+    # lists: NumPy's drop-in (docs/numpy_compat.md)
+    same(hx.diff(arr(x), prepend=[[1.0]] * 3), np.diff(x, prepend=[[1.0]] * 3))

@@ -1,0 +1,139 @@
+"""Ufunc objects: ``hologram_array.add``, ``maximum``, ``sin`` ... as NumPy's ufuncs.
+
+A ``Ufunc`` wraps one NumPy ufunc. Calling it with array / scalar operands and no keywords
+records lazily (the op-table row of the same ufunc, exactly as the standard's functions do);
+calls with keywords (``out=``, ``where=``, ``dtype=``, ``casting=`` ...) and ufuncs without an
+op-table row run NumPy's ufunc on the buffers. ``reduce`` of a lazy expression by ``add``,
+``multiply``, ``maximum``, ``minimum``, ``logical_and``, ``logical_or`` over all axes or the last
+axis is fused (``compiler/reduce.py``, no temporary); every other ``reduce``, ``accumulate``,
+``outer``, ``reduceat`` and ``at`` is NumPy's on the buffers. Attributes (``nin``, ``nout``,
+``nargs``, ``identity``, ``types``, ``signature`` ...) are the NumPy ufunc's.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._array import Array, _UFUNC_NAMES, apply
+from .._nonelementwise import fused_reduction
+from ._convert import as_buffer, call_with_out, device_among, from_numpy, to_numpy, writable_buffer
+
+_PY_SCALARS = (float, int, bool, complex)
+_FUSED_REDUCE = {np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minimum: "min",
+                 np.logical_and: "all", np.logical_or: "any"}
+
+
+class Ufunc:
+    """A NumPy ufunc whose plain calls on arrays record lazily; see the module docstring."""
+
+    __slots__ = ("_ufunc", "_op", "__name__", "__qualname__", "__dict__")
+
+    def __init__(self, ufunc: np.ufunc, name: str | None = None) -> None:
+        self._ufunc = ufunc
+        self._op = _UFUNC_NAMES.get(ufunc)
+        self.__name__ = self.__qualname__ = name or ufunc.__name__
+        self.__doc__ = ufunc.__doc__
+
+    # ---- calling ----------------------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        op = self._op
+        if op is not None and not kwargs and len(args) == self._ufunc.nin:
+            arrays = convert = False
+            for a in args:
+                t = type(a)
+                if t is Array or t is np.ndarray:
+                    arrays = True
+                elif t is list or t is tuple:
+                    arrays = convert = True
+                elif not (t in _PY_SCALARS or isinstance(a, (Array, np.ndarray, np.generic))):
+                    break  # something else (an object with __array__ ...): NumPy decides
+            else:
+                if arrays:  # record lazily, as the standard's functions do
+                    if convert:
+                        args = tuple(np.asarray(to_numpy(a)) if type(a) in (list, tuple) else a for a in args)
+                    return apply(op, *args)
+        return self._numpy("__call__", args, kwargs)
+
+    def _numpy(self, method: str, args: tuple, kwargs: dict, inplace: bool = False) -> Any:
+        dev = device_among(args, kwargs)
+        fn = getattr(self._ufunc, method)
+        out = kwargs.pop("out", None)
+        if out is not None:
+            if isinstance(out, tuple) and len(out) == 1:
+                out = out[0]
+            if isinstance(out, Array) or (isinstance(out, tuple) and any(isinstance(o, Array) for o in out)):
+                return call_with_out(fn, out, *args, **kwargs)
+            kwargs["out"] = out
+        if inplace:
+            writable_buffer(args[0], f"{self.__name__}.{method}", "a")
+        res = fn(*to_numpy(args), **to_numpy(kwargs))
+        if inplace:
+            return None
+        if out is not None:
+            return out
+        return from_numpy(res, dev)
+
+    # ---- methods --------------------------------------------------------------------------
+
+    def reduce(self, array: Any, axis: Any = 0, dtype: Any = None, out: Any = None,
+               keepdims: bool = False, **kwargs: Any) -> Any:
+        kind = _FUSED_REDUCE.get(self._ufunc)
+        if (kind is not None and out is None and not kwargs and isinstance(array, Array)
+                and array.is_lazy and (dtype is None or kind in ("sum", "prod"))):
+            res = fused_reduction(array, kind, axis, dtype, keepdims=keepdims)
+            if res is not None:
+                return res
+        kw = dict(kwargs, axis=axis, dtype=dtype, keepdims=keepdims)
+        if out is not None:
+            kw["out"] = out
+        return self._numpy("reduce", (array,), kw)
+
+    def accumulate(self, array: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._numpy("accumulate", (array, *args), kwargs)
+
+    def reduceat(self, array: Any, indices: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._numpy("reduceat", (array, indices, *args), kwargs)
+
+    def outer(self, A: Any, B: Any, /, **kwargs: Any) -> Any:
+        return self._numpy("outer", (A, B), kwargs)
+
+    def at(self, a: Any, indices: Any, b: Any = None, /) -> None:
+        """In place on ``a`` (an Array: its buffer; lazy readers of it keep their values)."""
+        args = (a, indices) if b is None else (a, indices, b)
+        return self._numpy("at", args, {}, inplace=True)
+
+    def resolve_dtypes(self, *args: Any, **kwargs: Any) -> Any:
+        return self._ufunc.resolve_dtypes(*args, **kwargs)
+
+    # ---- everything else is the NumPy ufunc's ----------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ufunc, name)
+
+    def __repr__(self) -> str:
+        return f"<ufunc '{self.__name__}'>"
+
+    def __reduce__(self) -> Any:
+        return (_ufunc_by_name, (self.__name__,))
+
+    @property
+    def numpy_ufunc(self) -> np.ufunc:
+        """The wrapped ``numpy.ufunc``."""
+        return self._ufunc
+
+
+def _ufunc_by_name(name: str) -> Ufunc:
+    return UFUNCS[name]
+
+
+#: Every ufunc NumPy exports, under NumPy's names (aliases included: ``abs``, ``pow``, ``acos`` ...).
+UFUNCS: dict[str, Ufunc] = {}
+for _name in dir(np):
+    _obj = getattr(np, _name)
+    if isinstance(_obj, np.ufunc):
+        UFUNCS[_name] = Ufunc(_obj, _name)
+
+__all__ = sorted(UFUNCS) + ["Ufunc"]
+globals().update(UFUNCS)
