@@ -207,8 +207,11 @@ class Array(ArrayMethods):
     def __iter__(self):
         if not self._shape:
             raise TypeError("iteration over a 0-d array")
-        for i in range(self._shape[0]):
-            yield self[i]
+        if len(self._shape) == 1:
+            # As NumPy: the elements of a 1-D array as NumPy scalars (hashable, ``float`` for
+            # float64); the standard does not define iteration.
+            return iter(self._materialize())
+        return (self[i] for i in range(self._shape[0]))
 
     def __repr__(self) -> str:
         body = np.array2string(self._materialize(), separator=", ", prefix="Array(")

@@ -18,6 +18,7 @@ from .._array import Array, materialize_many
 from ..expr import aliasing
 
 _SEQ = (list, tuple)
+_NUMERIC = frozenset("biufc")
 
 
 def device_among(args: Any, kwargs: Any = None) -> _devices.Device:
@@ -57,11 +58,14 @@ def as_buffer(x: Any) -> np.ndarray:
 
 
 def from_numpy(r: Any, device: _devices.Device | None = None) -> Any:
-    """NumPy's result with every ndarray wrapped as an Array (tuples, lists, namedtuples too)."""
+    """NumPy's result with every numeric ndarray wrapped as an Array (inside tuples, lists and
+    namedtuples too); other arrays and NumPy scalars stay NumPy's."""
     if device is None:
         device = _devices.default_device()
     if type(r) is np.ndarray:
-        return Array._wrap(r, device)
+        if r.dtype.kind in _NUMERIC:
+            return Array._wrap(r, device)
+        return r  # object, string, structured, datetime: NumPy's (the namespace computes numbers)
     if isinstance(r, np.ndarray):  # subclasses (matrix, masked arrays, memmap) stay NumPy's
         return r
     if isinstance(r, tuple):

@@ -32,13 +32,14 @@ def _dev(device: Any) -> _devices.Device:
 
 def array(object: Any, dtype: Any = None, *, copy: bool | None = True, order: str = "K",  # noqa: A002
           subok: bool = False, ndmin: int = 0, device: Any = None, **kwargs: Any) -> Array:
-    """NumPy's ``array``: a copy by default (of an Array: a lazy one), ``ndmin`` leading axes."""
+    """NumPy's ``array``: a copy by default (of an Array: a lazy one), ``ndmin`` leading axes.
+    Arrays of strings, objects, records or datetimes are NumPy's ndarrays (``_convert.from_numpy``)."""
     if isinstance(object, Array) and order in ("K", "A", "C") and ndmin <= object.ndim and not kwargs \
             and (order != "C" or object.is_lazy or object._data.flags.c_contiguous):
         return _cre.asarray(object, dtype=dtype, copy=copy, device=device)
     data = np.array(to_numpy(object), dtype=dtype, copy=copy, order=order, subok=subok, ndmin=ndmin, **kwargs)
     dev = _dev(device) if device is not None else device_among((object,))
-    return Array._wrap(data, dev)
+    return from_numpy(data, dev)  # object/string arrays stay NumPy's
 
 
 def asarray(a: Any, dtype: Any = None, order: str | None = None, *, device: Any = None,
