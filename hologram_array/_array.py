@@ -287,6 +287,9 @@ class Array(ArrayMethods):
             return apply(name, *inputs)
         device = _device_of(inputs)
         conv = [x._materialize() if isinstance(x, Array) else x for x in inputs]
+        for k, v in kwargs.items():  # where=<Array>: NumPy would dispatch back here
+            if isinstance(v, Array):
+                kwargs[k] = v._materialize()
         if out is not None:
             outs = []
             for o in out:

@@ -122,8 +122,11 @@ class ArrayMethods:
         return _conv.from_numpy(res, self._device)
 
     def __round__(self, ndigits: Any = None) -> Any:
-        r = round(self._materialize(), ndigits) if ndigits is not None else round(self._materialize())
-        return _conv.from_numpy(r, self._device)
+        """``round(a)``/``round(a, n)`` of a 0-d array: its NumPy scalar's (NumPy raises for n-d)."""
+        data = self._materialize()
+        if data.ndim:
+            raise TypeError(f"type {type(self).__name__} doesn't define __round__ method for {data.ndim}-d arrays")
+        return round(data[()]) if ndigits is None else round(data[()], ndigits)
 
     def __divmod__(self, other: Any) -> Any:
         from .ufuncs import divmod as _divmod

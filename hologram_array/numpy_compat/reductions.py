@@ -17,7 +17,7 @@ from .. import _statistical_functions as _stat
 from .. import _utility_functions as _util
 from .._array import Array
 from .._nonelementwise import wrap
-from ._convert import as_buffer, call_with_out, device_among, numpy_function
+from ._convert import as_buffer, call_with_out, device_among, numpy_function, to_numpy
 
 _NV = np._NoValue
 
@@ -38,7 +38,7 @@ def _array(a: Any) -> Any:
 
 
 def _numpy(fn: Any, a: Any, out: Any, **kwargs: Any) -> Any:
-    kwargs = {k: v for k, v in kwargs.items() if v is not _NV}
+    kwargs = {k: to_numpy(v) for k, v in kwargs.items() if v is not _NV}
     if out is not None:
         return call_with_out(fn, out, as_buffer(a), **kwargs)
     return wrap(fn(as_buffer(a), **kwargs), device_among((a,)))
