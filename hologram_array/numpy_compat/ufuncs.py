@@ -84,7 +84,7 @@ class Ufunc:
                 and array.is_lazy and (dtype is None or kind in ("sum", "prod"))):
             res = fused_reduction(array, kind, axis, dtype, keepdims=keepdims)
             if res is not None:
-                return res
+                return res._materialize()[()] if res.ndim == 0 else res  # NumPy's scalar, as below
         kw = dict(kwargs, axis=axis, dtype=dtype, keepdims=keepdims)
         if out is not None:
             kw["out"] = out
