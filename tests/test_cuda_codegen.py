@@ -157,30 +157,33 @@ def _lazy_cases():
 
 
 def lazy_circuits():
-    hx.config(eager_below=0)
-    cases = []
-    for group, exprs in _lazy_cases().items():
-        p = prepare([e._node for e in exprs])
-        cases.append((f"lazy {group}", p.circuit, p.binding))
-    # broadcasting and strided layouts, through the front end
-    rng = np.random.default_rng(0)
-    a = hx.asarray(rng.standard_normal((3, 1, 5)).astype(np.float32))
-    b = hx.asarray(rng.standard_normal((40, 5)))
-    c16 = hx.asarray(rng.standard_normal((5, 40)).T.astype(np.float16))
-    d = hx.asarray(rng.integers(-5, 5, (5,)).astype(np.int8))
-    e = hx.asarray(rng.integers(0, 2, (3, 40, 5)).astype(bool)[:, ::-1, :])
-    exprs = [a * b + c16, (a * b + c16) / d, hx.where(e, c16, d), hx.astype(a, hx.int16) + d,
-             hx.logical_xor(e, a)]
-    p = prepare([x._node for x in exprs])
-    cases.append(("broadcast/strided 3-d", p.circuit, p.binding))
-    x4 = hx.asarray(rng.standard_normal((2, 3, 1, 4)).astype(np.float32))
-    y4 = hx.asarray(rng.integers(0, 9, (5, 1)).astype(np.uint16))
-    p = prepare([(x4 * y4 - 1)._node, (y4 // 2 + x4)._node])
-    cases.append(("broadcast 4-d", p.circuit, p.binding))
-    z = hx.asarray(np.float32(3.0))
-    p = prepare([(z * 2.5 + 1)._node])
-    cases.append(("0-d", p.circuit, p.binding))
-    return cases
+    old = hx.config(eager_below=0)  # collection-time: restore, or eager tests see 0
+    try:
+        cases = []
+        for group, exprs in _lazy_cases().items():
+            p = prepare([e._node for e in exprs])
+            cases.append((f"lazy {group}", p.circuit, p.binding))
+        # broadcasting and strided layouts, through the front end
+        rng = np.random.default_rng(0)
+        a = hx.asarray(rng.standard_normal((3, 1, 5)).astype(np.float32))
+        b = hx.asarray(rng.standard_normal((40, 5)))
+        c16 = hx.asarray(rng.standard_normal((5, 40)).T.astype(np.float16))
+        d = hx.asarray(rng.integers(-5, 5, (5,)).astype(np.int8))
+        e = hx.asarray(rng.integers(0, 2, (3, 40, 5)).astype(bool)[:, ::-1, :])
+        exprs = [a * b + c16, (a * b + c16) / d, hx.where(e, c16, d), hx.astype(a, hx.int16) + d,
+                 hx.logical_xor(e, a)]
+        p = prepare([x._node for x in exprs])
+        cases.append(("broadcast/strided 3-d", p.circuit, p.binding))
+        x4 = hx.asarray(rng.standard_normal((2, 3, 1, 4)).astype(np.float32))
+        y4 = hx.asarray(rng.integers(0, 9, (5, 1)).astype(np.uint16))
+        p = prepare([(x4 * y4 - 1)._node, (y4 // 2 + x4)._node])
+        cases.append(("broadcast 4-d", p.circuit, p.binding))
+        z = hx.asarray(np.float32(3.0))
+        p = prepare([(z * 2.5 + 1)._node])
+        cases.append(("0-d", p.circuit, p.binding))
+        return cases
+    finally:
+        hx.config(**old)
 
 
 def classmap_circuits():
@@ -403,7 +406,6 @@ def test_missing_template_raises_naming_op_and_dtype(monkeypatch):
 
 
 def test_source_is_deterministic_and_shared_by_structure():
-    hx.config(eager_below=0)
     x = hx.asarray(np.arange(10, dtype=np.float32))
     p1 = prepare([(x * 2 + 1)._node])
     p2 = prepare([(x * 3 + 5)._node])
