@@ -20,6 +20,7 @@ from .._nonelementwise import fused_reduction
 from ._convert import as_buffer, call_with_out, device_among, from_numpy, to_numpy, writable_buffer
 
 _PY_SCALARS = (float, int, bool, complex)
+_FAST = frozenset((Array, float, int, bool, complex))
 _FUSED_REDUCE = {np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minimum: "min",
                  np.logical_and: "all", np.logical_or: "any"}
 
@@ -27,11 +28,12 @@ _FUSED_REDUCE = {np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minim
 class Ufunc:
     """A NumPy ufunc whose plain calls on arrays record lazily; see the module docstring."""
 
-    __slots__ = ("_ufunc", "_op", "__name__", "__qualname__", "__dict__")
+    __slots__ = ("_ufunc", "_op", "_nin", "__name__", "__qualname__", "__dict__")
 
     def __init__(self, ufunc: np.ufunc, name: str | None = None) -> None:
         self._ufunc = ufunc
         self._op = _UFUNC_NAMES.get(ufunc)
+        self._nin = ufunc.nin
         self.__name__ = self.__qualname__ = name or ufunc.__name__
         self.__doc__ = ufunc.__doc__
 
@@ -39,7 +41,9 @@ class Ufunc:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         op = self._op
-        if op is not None and not kwargs and len(args) == self._ufunc.nin:
+        if op is not None and not kwargs and len(args) == self._nin:
+            if type(args[0]) is Array and (len(args) == 1 or type(args[1]) in _FAST):
+                return apply(op, *args)  # the common case, first
             arrays = convert = False
             for a in args:
                 t = type(a)
