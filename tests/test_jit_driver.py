@@ -87,9 +87,10 @@ def test_background_mode_runs_numpy_first_then_the_kernel():
     assert jit.wait_for_kernels(timeout=300)
     slot = _slot(f(hx, x))
     assert slot.variants["contig"] == "ready", slot.error
-    runs = slot.timing.runs.get(jit.NUMBA, 0)
+    key = (jit.NUMBA, jit.Timing.bucket(N))
+    runs = slot.timing.runs.get(key, 0)
     r2 = np.asarray(f(hx, x))
-    assert slot.timing.runs.get(jit.NUMBA, 0) == runs + 1
+    assert slot.timing.runs.get(key, 0) == runs + 1
     np.testing.assert_array_equal(r1, r2)
     np.testing.assert_allclose(r2, f(np, a), rtol=1e-15)
 
@@ -112,15 +113,24 @@ def test_unsupported_circuit_falls_back_and_explains_why(monkeypatch):
 def test_measured_choice_prefers_the_faster_executor():
     slot = jit.KernelSlot()
     kernels = {jit.NUMBA: slot}
-    assert jit.choose(kernels) == jit.NUMBA  # measure the kernel first
+    n = 1000
+    assert jit.choose(kernels, n) == jit.NUMBA  # measure the kernel first
     for _ in range(jit.MEASURE_RUNS):
-        slot.timing.record(jit.NUMBA, 0.010, 1000)
-    assert jit.choose(kernels) == "numpy"   # then NumPy
+        slot.timing.record(jit.NUMBA, 0.010, n)
+    assert jit.choose(kernels, n) == "numpy"   # then NumPy
     for _ in range(jit.MEASURE_RUNS):
-        slot.timing.record("numpy", 0.001, 1000)
-    assert jit.choose(kernels) == "numpy"   # NumPy measured faster: keep it
-    slot.timing.record(jit.NUMBA, 0.0001, 1000)
-    assert jit.choose(kernels) == jit.NUMBA
+        slot.timing.record("numpy", 0.001, n)
+    assert jit.choose(kernels, n) == "numpy"   # NumPy measured faster: keep it
+    slot.timing.record(jit.NUMBA, 0.0001, n)
+    assert jit.choose(kernels, n) == jit.NUMBA
+    # another size class is measured on its own: small sizes do not decide for large ones
+    big = 1 << 24
+    assert jit.choose(kernels, big) == jit.NUMBA
+    for _ in range(jit.MEASURE_RUNS):
+        slot.timing.record(jit.NUMBA, 0.004, big)
+        slot.timing.record("numpy", 0.040, big)
+    assert jit.choose(kernels, big) == jit.NUMBA
+    assert jit.choose(kernels, n + 1) == jit.NUMBA  # same class as n
 
 
 @pytest.mark.parametrize("category, make", [

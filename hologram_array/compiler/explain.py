@@ -75,7 +75,7 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
     else:
         slot = probe.kernels.get(jit.NUMBA)
         ready = slot is not None and "ready" in slot.variants.values()
-        pick = jit.choose(probe.kernels) if ready else "numpy"
+        pick = jit.choose(probe.kernels, size) if ready else "numpy"
         lines.append("backend: " + ("compiled kernel (numba, all cores)" if pick == jit.NUMBA else numpy_line))
     lines.append(jit.describe(probe.kernels) if backend == "cpu"
                  else f"compiled kernel: none on the {backend} device (NumPy only)")

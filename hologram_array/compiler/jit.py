@@ -15,8 +15,9 @@ run exactly as NumPy does (``NotImplementedError``) is remembered as failed, wit
 (``explain()`` shows it), and runs on the NumPy executor from then on.
 
 Which executor runs a ready kernel's circuit is measured, not guessed: ``Timing`` keeps the
-best nanoseconds per element seen for each executor on this circuit, and once both have been
-timed the faster one is used (``choose``). Compiled kernels are called under one lock: Numba's
+best nanoseconds per element seen for each executor on this circuit and size class, and once
+both have been timed there the faster one is used (``choose``). While a background compile is
+under way the NumPy executor runs on one thread fewer, leaving the compiler a core. Compiled kernels are called under one lock: Numba's
 default threading layer must not be entered from two threads at once, and a kernel already
 uses every core.
 """
@@ -53,18 +54,28 @@ def numba_installed() -> bool:
 
 @dataclass
 class Timing:
-    """Best observed cost per element of each executor on one circuit (nanoseconds)."""
+    """Best observed cost per element of each executor on one circuit (nanoseconds), per size
+    class (a factor of 4 in element count): a kernel call's fixed cost makes small sizes look
+    slow per element, and that must not decide for large ones."""
 
-    best: dict[str, float] = field(default_factory=dict)
-    runs: dict[str, int] = field(default_factory=dict)
+    best: dict[tuple[str, int], float] = field(default_factory=dict)
+    runs: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    @staticmethod
+    def bucket(size: int) -> int:
+        return max(size, 1).bit_length() // 2
 
     def record(self, executor: str, seconds: float, size: int) -> None:
         ns = seconds * 1e9 / max(size, 1)
-        self.runs[executor] = self.runs.get(executor, 0) + 1
-        self.best[executor] = min(self.best.get(executor, ns), ns)
+        k = (executor, self.bucket(size))
+        self.runs[k] = self.runs.get(k, 0) + 1
+        self.best[k] = min(self.best.get(k, ns), ns)
 
-    def measured(self, executor: str) -> bool:
-        return self.runs.get(executor, 0) >= MEASURE_RUNS
+    def measured(self, executor: str, size: int) -> bool:
+        return self.runs.get((executor, self.bucket(size)), 0) >= MEASURE_RUNS
+
+    def ns(self, executor: str, size: int) -> float:
+        return self.best[(executor, self.bucket(size))]
 
 
 @dataclass
@@ -249,17 +260,20 @@ def gather_state(n_inputs: int, dtype: Any) -> str | None:
     return None if slot is None else slot.variants.get("gather")
 
 
-def choose(kernels: dict) -> str:
-    """``"numba"`` or ``"numpy"`` for a circuit whose kernel is ready: the measured faster one.
-
-    Each executor runs ``MEASURE_RUNS`` times first (compiled first: it is usually faster).
-    """
+def choose(kernels: dict, size: int) -> str:
+    """``"numba"`` or ``"numpy"`` for a circuit whose kernel is ready: the measured faster one
+    at this size class. Each executor runs ``MEASURE_RUNS`` times first (compiled first)."""
     t = slot_of(kernels).timing
-    if not t.measured(NUMBA):
+    if not t.measured(NUMBA, size):
         return NUMBA
-    if not t.measured("numpy"):
+    if not t.measured("numpy", size):
         return "numpy"
-    return NUMBA if t.best[NUMBA] <= t.best["numpy"] else "numpy"
+    return NUMBA if t.ns(NUMBA, size) <= t.ns("numpy", size) else "numpy"
+
+
+def compiling() -> bool:
+    """Whether a background compile is under way (the NumPy executor then leaves it a core)."""
+    return _pending > 0
 
 
 def describe(kernels: dict) -> str:
@@ -277,5 +291,6 @@ def describe(kernels: dict) -> str:
     if s.error:
         line += f" -- {s.error}"
     if s.timing.best:
-        line += "; measured " + ", ".join(f"{k} {v:.2f} ns/element" for k, v in sorted(s.timing.best.items()))
+        line += "; measured " + ", ".join(f"{ex} {v:.2f} ns/element (~{4 ** b // 2:,}+ elements)"
+                                          for (ex, b), v in sorted(s.timing.best.items()))
     return line

@@ -140,7 +140,7 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
         if kernel is not None:
             timing = jit.slot_of(entry.kernels).timing
-            if jit.choose(entry.kernels) == jit.NUMBA:
+            if jit.choose(entry.kernels, size) == jit.NUMBA:
                 t0 = time.perf_counter()
                 with jit.RUN_LOCK:
                     flags = kernel(binding.buffers, binding.values, outs)
@@ -151,7 +151,9 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
             numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
             timing.record("numpy", time.perf_counter() - t0, size)
             return
-        numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+        # a compile in the background: leave it a core (the kernel arrives sooner)
+        numpy_exec.run(entry.plan, binding.buffers, binding.values, outs,
+                       threads=threads and not jit.compiling())
         jit.request(entry.kernels, entry.circuit, variant)
         return
     numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
