@@ -157,8 +157,8 @@ def clip(a: Any, a_min: Any = _NV, a_max: Any = _NV, out: Any = None, *, min: An
     """
     lo = a_min if a_min is not _NV else (None if min is _NV else min)
     hi = a_max if a_max is not _NV else (None if max is _NV else max)
-    if out is None and not kwargs and isinstance(a, Array):
-        return _elt.clip(a, _operand(lo), _operand(hi))
+    if out is None and not kwargs and isinstance(a, (Array, np.ndarray, list, tuple)):
+        return _elt.clip(_array(a), _operand(lo), _operand(hi))
     if out is not None:
         return call_with_out(np.clip, out, as_buffer(a), to_numpy(lo), to_numpy(hi), **kwargs)
     return from_numpy(np.clip(as_buffer(a), to_numpy(lo), to_numpy(hi), **kwargs), device_among((a,)))
@@ -166,8 +166,8 @@ def clip(a: Any, a_min: Any = _NV, a_max: Any = _NV, out: Any = None, *, min: An
 
 def round(a: Any, decimals: int = 0, out: Any = None) -> Any:  # noqa: A001
     """NumPy's ``round`` (half to even; ``decimals``); lazy for ``decimals=0`` without ``out``."""
-    if decimals == 0 and out is None and isinstance(a, Array):
-        return _elt.round(a)
+    if decimals == 0 and out is None and isinstance(a, (Array, np.ndarray, list, tuple)):
+        return _elt.round(_array(a))
     if out is not None:
         return call_with_out(np.round, out, as_buffer(a), decimals)
     return from_numpy(np.round(as_buffer(a), decimals), device_among((a,)))
