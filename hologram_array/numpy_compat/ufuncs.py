@@ -134,9 +134,8 @@ def _ufunc_by_name(name: str) -> Ufunc:
 
 #: Every ufunc NumPy exports, under NumPy's names (aliases included: ``abs``, ``pow``, ``acos`` ...).
 UFUNCS: dict[str, Ufunc] = {}
-for _name in dir(np):
-    _obj = getattr(np, _name)
-    if isinstance(_obj, np.ufunc):
+for _name, _obj in sorted(vars(np).items()):  # vars, not dir: dir() would import NumPy's lazy submodules
+    if isinstance(_obj, np.ufunc) and not _name.startswith("_"):
         UFUNCS[_name] = Ufunc(_obj, _name)
 
 __all__ = sorted(UFUNCS) + ["Ufunc"]
