@@ -142,3 +142,12 @@ def test_byte_table_path_large_and_strided(dtype):
                 np.testing.assert_array_equal(got, r)
     finally:
         hx.config(**old)
+
+
+def test_threads_carry_the_errstate_callback():
+    n = 4 * numpy_exec.THREAD_MIN
+    x = hx.asarray(np.linspace(-1, 1, n))
+    seen = []
+    with np.errstate(all="call", call=lambda kind, flag: seen.append(kind)):
+        np.asarray(hx.sqrt(x) * 2.0)  # negative half: invalid, in every thread's share
+    assert seen and all(kind.startswith("invalid") for kind in seen)

@@ -247,7 +247,7 @@ def run(plan: Plan | TablePlan, buffers: Sequence[Any], values: Sequence[Any], o
     # Threads: split the flat index range on block boundaries; each thread has its own registers.
     per = -(-size // nthreads)
     per = -(-per // block) * block
-    err = np.geterr()
+    err = dict(np.geterr(), call=np.geterrcall())  # the errstate callback too, for 'call'
 
     def task(lo: int, hi: int) -> None:
         with np.errstate(**err):
@@ -296,7 +296,7 @@ def map_ranges(fn: Any, n: int, threads: bool = True) -> list:
     if nthreads <= 1:
         return fn(0, n)
     per = -(-n // nthreads)
-    err = np.geterr()
+    err = dict(np.geterr(), call=np.geterrcall())  # the errstate callback too, for 'call'
 
     def task(lo: int, hi: int) -> list:
         with np.errstate(**err):
