@@ -508,6 +508,20 @@ def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> A
     return Op(name, tuple(nodes), out, shape)
 
 
+def wrap_result(r: Any, device: _devices.Device) -> Array:
+    """A concrete Array over a ufunc's result, built as cheaply as Python allows (the eager
+    small-array paths call this once per op: at 1K elements it is a third of the cost)."""
+    if type(r) is not np.ndarray:
+        r = np.asarray(r)
+    a = object.__new__(Array)
+    a._data = r
+    a._node = a._leaf = None
+    a._dtype = r.dtype
+    a._shape = r.shape
+    a._device = device
+    return a
+
+
 def apply(name: str, *args: Any) -> Array:
     """Record op ``name`` on ``args`` (Arrays, NumPy arrays or Python scalars) lazily."""
     ufunc = OPS[name].ufunc
@@ -532,15 +546,7 @@ def apply(name: str, *args: Any) -> Array:
                         if e is not None and e.size <= settings.eager_below:
                             r = ufunc(d, e)
                 if r is not None:
-                    a = object.__new__(Array)
-                    if type(r) is not np.ndarray:
-                        r = np.asarray(r)
-                    a._data = r
-                    a._node = a._leaf = None
-                    a._dtype = r.dtype
-                    a._shape = r.shape
-                    a._device = x._device
-                    return a
+                    return wrap_result(r, x._device)
         if n == 2:
             y = args[1]
             if _small(x) and _small(y):

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .._array import Array, _UFUNC_NAMES, apply
+from .._array import Array, _UFUNC_NAMES, apply, wrap_result
+from .._config import settings
 from .._nonelementwise import fused_reduction
 from ._convert import as_buffer, call_with_out, device_among, from_numpy, to_numpy, writable_buffer
 
@@ -42,7 +43,12 @@ class Ufunc:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         op = self._op
         if op is not None and not kwargs and len(args) == self._nin:
-            if type(args[0]) is Array and (len(args) == 1 or type(args[1]) in _FAST):
+            x = args[0]
+            if len(args) == 1 and type(x) is Array:  # eager small unary: no detour through apply
+                d = x._data
+                if d is not None and d.size <= settings.eager_below:
+                    return wrap_result(self._ufunc(d), x._device)
+            if type(x) is Array and (len(args) == 1 or type(args[1]) in _FAST):
                 return apply(op, *args)  # the common case, first
             arrays = convert = False
             for a in args:
