@@ -254,3 +254,18 @@ def test_background_gather_compiles_then_is_used():
     assert jit.wait_for_kernels(timeout=300)
     assert jit.gather_state(1, np.dtype(np.int8)) == "ready"
     np.testing.assert_array_equal(np.asarray(_u8_chain(hx, x, 9)), _u8_chain(np, a, 9))
+
+
+def test_two_float16_inputs_in_a_compiled_kernel_round_after_every_op():
+    """No table for two 16-bit inputs: the fused kernel carries float16 in float32 registers and
+    rounds to float16 after every op, so it is NumPy's per-op result bit for bit."""
+    rng = np.random.default_rng(5)
+    a = (rng.standard_normal(N) * 50).astype(np.float16)
+    b = (rng.standard_normal(N) * 50).astype(np.float16)
+    f = lambda m, x, y: m.tanh(x * y + 0.25) * x - y * y / 3  # noqa: E731
+    with np.errstate(all="ignore"):
+        got = np.asarray(f(hx, hx.asarray(a), hx.asarray(b)))
+        ref = f(np, a, b)
+    slot = _slot(f(hx, hx.asarray(a), hx.asarray(b)))
+    assert slot is not None and slot.variants.get("contig") == "ready", slot and slot.error
+    np.testing.assert_array_equal(got.view(np.uint16), ref.view(np.uint16))
