@@ -18,7 +18,6 @@ from ._creation_functions import (
     zeros, zeros_like,
 )
 from ._utility import cache_info, clear_cache, explain, materialize
-from .compiler.trace import CompiledCircuit, TraceError, compile, load_circuit  # noqa: A004
 
 # --- non-element-wise namespace (chapters of the standard) -----------------------------------
 from ._creation_functions import from_dlpack, meshgrid, tril, triu
@@ -56,12 +55,22 @@ nan = float("nan")
 newaxis = None
 
 
+#: Compile-once names (docs/compile_once.md), imported on first use: tracing costs ~20 ms of
+#: import time that most programs never need.
+_TRACE_NAMES = ("CompiledCircuit", "TraceError", "compile", "load_circuit")
+
+
 def __getattr__(name: str):
     # ``hologram_array.wasm``: the namespace on the wasm device (docs/wasm.md), imported on first use.
     if name == "wasm":
         import importlib
 
         return importlib.import_module(".wasm", __name__)
+    if name in _TRACE_NAMES:
+        from .compiler import trace
+
+        value = globals()[name] = getattr(trace, name)
+        return value
     from .numpy_compat.namespace import numpy_attribute
 
     value = numpy_attribute(name)  # NumPy's name, wrapped (AttributeError if NumPy has none)
