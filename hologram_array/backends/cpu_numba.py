@@ -116,6 +116,7 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 
 from ..compiler.circuit import Circuit
+from .codegen_names import CircuitNames
 from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
@@ -435,7 +436,7 @@ def complex_mul_is_fused() -> bool:
     return hit
 
 
-class _Gen:
+class _Gen(CircuitNames):
     """Generates the source of one circuit."""
 
     def __init__(self, c: Circuit, parallel: bool = True):
@@ -458,37 +459,6 @@ class _Gen:
         self.n_temps = 0
         self.sw_flags = False  # some instruction ORs software flags into ``sw``
         self.fma = "_fma" if complex_mul_is_fused() else ""
-
-    # names
-    def reg(self, r: int) -> str:
-        if r < self.ni:
-            return f"x{r}"
-        return f"r{r}"
-
-    def label(self, r: int) -> str:
-        if r < self.ni:
-            return f"in{r}"
-        if r < self.first:
-            return f"p{r - self.ni}"
-        return f"r{r}"
-
-    def is_scalar(self, r: int) -> bool:
-        """A parameter, or an input broadcast along every output axis (stride 0 throughout)."""
-        if self.ni <= r < self.first:
-            return True
-        return r < self.ni and len(self.c.inputs[r].stretched) > 0 and all(self.c.inputs[r].stretched)
-
-    def param_arg(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
-        k = r - self.ni
-        key = (k, dt.str, flagged)
-        name = self.uses.get(key)
-        if name is None:
-            name = f"p{k}_{dt.name}"
-            if flagged:
-                name += "_cmp"
-            self.uses[key] = name
-            self.use_list.append((k, dt, flagged))
-        return name
 
     def operand(self, r: int, dt: np.dtype, emit: _Emit | None = None) -> str:
         """Register ``r`` as a value of loop dtype ``dt``."""

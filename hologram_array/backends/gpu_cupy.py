@@ -104,6 +104,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..compiler.circuit import Circuit
+from .codegen_names import CircuitNames
 from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS, cuda_templates
 from .cuda_ops import PREAMBLE
@@ -268,7 +269,7 @@ def kernel_name(circuit: Circuit, variant: str = "direct") -> str:
     return f"hx_{'cm_' if variant == 'classmap' else ''}{h[:20]}"
 
 
-class _Gen:
+class _Gen(CircuitNames):
     """Generates the kernel of one circuit."""
 
     def __init__(self, c: Circuit, fma: bool | None = None):
@@ -294,32 +295,6 @@ class _Gen:
         self.fma = "_fma" if fused else ""
 
     # names
-    def reg(self, r: int) -> str:
-        return f"x{r}" if r < self.ni else f"r{r}"
-
-    def label(self, r: int) -> str:
-        if r < self.ni:
-            return f"in{r}"
-        if r < self.first:
-            return f"p{r - self.ni}"
-        return f"r{r}"
-
-    def is_scalar(self, r: int) -> bool:
-        if self.ni <= r < self.first:
-            return True
-        return r < self.ni and len(self.c.inputs[r].stretched) > 0 and all(self.c.inputs[r].stretched)
-
-    def param_arg(self, r: int, dt: np.dtype, flagged: bool = False) -> str:
-        """The element function's parameter holding parameter ``r`` converted to ``dt``."""
-        k = r - self.ni
-        key = (k, dt.str, flagged)
-        name = self.uses.get(key)
-        if name is None:
-            name = f"p{k}_{dt.name}" + ("_cmp" if flagged else "")
-            self.uses[key] = name
-            self.use_list.append((k, dt, flagged))
-        return name
-
     def operand(self, r: int, dt: np.dtype) -> str:
         if self.ni <= r < self.first:
             return self.param_arg(r, dt)
