@@ -189,10 +189,19 @@ def run_both(c: Circuit, buffers, values=(), *, parallel: bool = False, shape=No
 
 def check_outputs(c: Circuit, buffers, got, ref):
     ni = c.n_inputs
+    own_math: set[int] = set()  # registers computed from an INLINE_MATH function's result
     for j, (ins, g, r) in enumerate(zip(c.instrs, got, ref)):
         loop = (resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))[0]
                 if OPS[ins.op].ufunc is not None else (c.reg_dtype(ins.srcs[0]),))
         transcendental = OPS[ins.op].cost == TRANSCENDENTAL and loop[0].kind in "fc"
+        if cpu_numba.inline_math(ins.op, loop[0]) or own_math.intersection(ins.srcs):
+            own_math.add(ins.dst)
+            if not transcendental and g.dtype.kind == "f":
+                # a few ULP of the function's result, carried by later arithmetic
+                eps = float(np.finfo(g.dtype).eps)
+                close = np.abs(g.astype(np.float64) - r) <= MAX_ULP * eps * np.maximum(1.0, np.abs(r))
+                assert np.all(close | _same_float(g, r)), (ins, g[~close][:5], r[~close][:5])
+                continue
         ignore = None
         if ins.op in ("fmax", "fmin") and loop[0].kind == "f" and loop[0] != np.float16:
             a, b = (np.broadcast_to(buffers[s], g.shape) for s in ins.srcs)
@@ -314,7 +323,7 @@ def _lazy_cases():
         "float16": [f16 * 0.1 + 100000, f16 + 1e-8, hx.where(f16 > 0, 1e10, f16), f16 * s_f16,
                     f16 > 2**100, f16 * s_f64, hx.clip(f16, -1, 1)],
         "float32": [f32 * s_f64, f32 ** 2, f32 + 1j, hx.where(f32 > 0, 1.5, f32), hx.clip(f32, 0, 1),
-                    hx.clip(f32, -0.0, 0.0), (f32 > 0) & s_b, f32 > 2**100, hx.tanh(f32 * 3) - 1,
+                    hx.clip(f32, -0.0, 0.0), (f32 > 0) & s_b, f32 > 2**100, hx.sqrt(f32 * f32 * 3) - 1,
                     hx.exp(-f32 * f32) / 3, f32 / 0.0, f32 // -0.5, hx.maximum(f32, 0)],
         "complex64": [c64 * (1 + 2j), c64 / (0.5 - 1j), c64 ** 2, abs(c64), c64 + s_f64],
     }
@@ -461,7 +470,8 @@ _CHILD = textwrap.dedent("""
     out = np.empty(1000, np.float32)
     k([np.linspace(-2, 2, 1000, dtype=np.float32)], (1.5,), [out])
     ref = np.tanh(np.linspace(-2, 2, 1000, dtype=np.float32) * np.float32(1.5))
-    print(json.dumps({"hits": k.cache_hits(), "disk": k.disk_cached, "ok": bool((out == ref).all()),
+    close = np.abs(out - ref) <= 2 * np.spacing(np.abs(ref))  # own tanh: within its ULP bound
+    print(json.dumps({"hits": k.cache_hits(), "disk": k.disk_cached, "ok": bool(close.all()),
                       "dir": cpu_numba.cache_dir()}))
 """)
 
@@ -576,7 +586,27 @@ def _flag_allowed(op: str, out_dt, vals, ref: int, got: int) -> bool:
         extra &= ~8
     if op == "abs" and any(np.asarray(v).dtype.kind == "c" for v in vals):
         extra &= ~6
+    if _svml_half(op, out_dt):
+        extra &= ~4
     return extra == 0
+
+
+def _flag_missing_allowed(op: str, out_dt, ref: int, got: int) -> int:
+    """Flags NumPy raises that the kernel may not (and, via ``_svml_half``, the reverse)."""
+    return (ref & ~got) & ~(7 if _svml_half(op, out_dt) else 0)
+
+
+def _svml_half(op: str, out_dt) -> bool:
+    """On AVX512_SKX machines NumPy computes many transcendental functions with SVML (float16
+    through SVML's float32 code), whose underflow flag for tiny arguments and results is its own
+    (seen: ``asin``, ``asinh``, ``atan``, ``atanh``, ``expm1``, ``log1p`` of the smallest
+    subnormal raise none; float16 ``expm1`` / ``log1p`` near float16's subnormal range differ
+    both ways; ``pow(-0.0, -inf)`` raises divide-by-zero and ``pow(-huge, inf)`` overflow, which
+    the C library does not); the kernel computes them as NumPy's baseline loops do (the C library), and
+    raises what that raises. Documented in docs/semantics.md."""
+    from numpy._core._multiarray_umath import __cpu_features__ as feats
+    return (np.dtype(out_dt).kind == "f" and feats.get("AVX512_SKX", False)
+            and OPS[op].cost == TRANSCENDENTAL)
 
 
 def flag_check(ops_spec, in_dts, values, rep: int):
@@ -627,7 +657,8 @@ def flag_check(ops_spec, in_dts, values, rep: int):
             except ValueError:
                 ref = 0
             got = int(res.block_flags[j * m + i])
-            if ref & ~got or not _flag_allowed(ops_spec[j][0], d, vals, ref, got):
+            if _flag_missing_allowed(ops_spec[j][0], d, ref, got) or \
+                    not _flag_allowed(ops_spec[j][0], d, vals, ref, got):
                 bad.append(f"{ops_spec[j][0]}->{d} on {[v[0] for v in vals]}: NumPy {ref}, kernel {got}")
     assert not bad, f"{len(bad)} flag mismatches, e.g.\n" + "\n".join(bad[:12])
 
@@ -665,7 +696,13 @@ def _chain_flags(fn, xs, values=()):
     ref_outs = [np.empty(b.shape, d) for d in c.output_dtypes]
     ref = np_flags(lambda: numpy_exec.run(numpy_exec.Plan(c), b.buffers, b.values, ref_outs, threads=False))
     for g, r in zip(outs, ref_outs):
-        assert_same(g, r, "flags run")
+        if g.dtype.kind == "f" and any(OPS[i.op].cost == TRANSCENDENTAL for i in c.instrs):
+            # own vectorizable math (cpu_numba.INLINE_MATH) is within a few ULP of NumPy's,
+            # which later ops may turn into a larger relative difference near zero
+            eps = float(np.finfo(g.dtype).eps)
+            np.testing.assert_allclose(g, r, rtol=MAX_ULP * eps, atol=MAX_ULP * eps)
+        else:
+            assert_same(g, r, "flags run")
     return got, ref
 
 
@@ -824,7 +861,9 @@ def test_fused_reductions_match_numpy(case):
     elif case == "i8":
         xs, fn = [rng.integers(-100, 100, (500, 777)).astype(np.int8)], lambda a: a * 3 + 1
     elif case == "f64":
-        xs, fn = [rng.standard_normal((64, 4097)), rng.standard_normal(4097)], lambda a, b: hx.exp(a) * b
+        xs, fn = [rng.standard_normal((64, 4097)), rng.standard_normal(4097)], lambda a, b: hx.sqrt(abs(a)) * b + a
+        # (sqrt, not exp: NumPy's float64 exp is its own SIMD code on AVX-512 machines, the
+        # kernel's the C library's, an ULP apart -- and this test wants NumPy's sums exactly)
     elif case == "bool":
         xs, fn = [rng.standard_normal((70, 999)).astype(np.float32)], lambda a: a > 1.5
     else:

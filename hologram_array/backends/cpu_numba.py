@@ -422,6 +422,23 @@ def simd_port(op: str, loop: np.dtype) -> str | None:
     return entry[0] if ok else None
 
 
+#: Own vectorizable implementations (``numba_vecmath``) used instead of the op table's template,
+#: keyed by (op, loop dtype); float16 values live in float32 registers (rounded after). They are
+#: at least as accurate as NumPy's own functions here but not bit-identical to them:
+#: ``HOLOGRAM_INLINE_MATH=0`` (read once, at import) keeps NumPy's algorithms / the C library.
+INLINE_MATH: dict[tuple[str, str], str] = {
+    ("tanh", "float32"): "tanh_vec_f32",
+    ("tanh", "float16"): "tanh_vec_f32",
+}
+INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
+    "0", "false", "no", "off")
+
+
+def inline_math(op: str, loop: np.dtype) -> str | None:
+    """The ``numba_vecmath`` helper generated kernels call for ``op`` on ``loop``, if any."""
+    return INLINE_MATH.get((op, loop.name)) if INLINE_MATH_ON else None
+
+
 _fma_cache: dict[str, bool] = {}
 
 
@@ -473,9 +490,10 @@ class _Gen(CircuitNames):
             _check_dtype(d, f"op {ins.op!r} loop")
         t, clibm = _template(ins.op, loop)
         t = _TEMPLATE_OVERRIDES.get((ins.op, _kind(loop[0])), t)
-        port = simd_port(ins.op, loop[0]) if len(loop) == 1 else None
-        if port is not None:
-            t = port + "({0})"
+        own = inline_math(ins.op, loop[0]) if len(loop) == 1 else None
+        port = simd_port(ins.op, loop[0]) if (len(loop) == 1 and own is None) else None
+        if own is not None or port is not None:
+            t = (own or port) + "({0})"
         if clibm:
             if not clibm_available():
                 raise NotImplementedError(
@@ -510,7 +528,8 @@ class _Gen(CircuitNames):
                 fields["cmp"] = f"(-cmp_su(np.int64({ops[1]}), np.uint64({ops[0]})))"
         expr = t.format(*ops, **fields)
         kind = _kind(loop[0])
-        sw = _SW_FLAGS_PORT.get(port) if port is not None else _SW_FLAGS.get((ins.op, kind))
+        helper = own or port
+        sw = _SW_FLAGS_PORT.get(helper) if helper is not None else _SW_FLAGS.get((ins.op, kind))
         for bit, cond in sw or ():
             emit.flag(bit, cond.format(*ops, **fields))
         if flag_side is not None:

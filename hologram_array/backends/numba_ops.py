@@ -1848,6 +1848,8 @@ def bool_(x):
     return x != 0
 
 
+from .numba_vecmath import *  # noqa: E402,F401,F403 -- own vectorizable math, same namespace
+
 __all__ = sorted(k for k, v in list(globals().items())
                  if not k.startswith("_") and (hasattr(v, "py_func") or hasattr(v, "_defn")
                                                or type(v).__name__ == "_Intrinsic"))

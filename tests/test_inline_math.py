@@ -1,0 +1,158 @@
+"""The CPU backend's own vectorizable math (``backends/numba_vecmath.py``, ``cpu_numba.INLINE_MATH``).
+
+Each function is checked as a generated kernel calls it: special values exactly (NaN, +-inf,
++-0.0 with its sign, subnormals, saturation thresholds), a large sample of the whole float32
+range against a float64 reference within the function's proven bound (the max ULP error that
+``benchmarks/accuracy.py`` measured over every float32, which is at most NumPy's own), no
+floating-point flag that NumPy's function does not raise, and the code generator's switch
+(``HOLOGRAM_INLINE_MATH=0`` restores NumPy's bit-identical algorithms).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba", reason="the Numba backend needs numba (pip install 'hologram_array[cpu]')")
+
+from hologram_array.backends import cpu_numba  # noqa: E402
+
+#: Max ULP error over all 2^32 float32 inputs (``python benchmarks/accuracy.py --exhaustive``),
+#: NumPy's own in brackets. A change to a function must re-measure and update this table.
+BOUNDS = {
+    ("tanh", "float32"): 1.13,   # NumPy 1.37
+}
+
+F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
+                         1.17549435e-38, -1.17549435e-38, 2.0 ** -20, 2.0 ** -19, 1e-7, 0.5, 1.0,
+                         np.nextafter(np.float32(1), np.float32(0)), 1.0000001, 9.0, 9.01, 9.02, 9.5,
+                         10.0, 87.0, 89.0, 1e30, 3.4028235e38, -3.4028235e38], np.float32)
+
+
+def _kernel(helper):
+    import numba
+    from hologram_array.backends import numba_ops
+
+    fn = getattr(numba_ops, helper)
+
+    @numba.njit(error_model="numpy")
+    def run(x, out):
+        for i in range(x.size):
+            out[i] = fn(x[i])
+
+    return run
+
+
+def _ulps(got: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    _, e = np.frexp(np.abs(ref))
+    return np.abs(got.astype(np.float64) - ref) / np.ldexp(1.0, np.maximum(e - 24, -149))
+
+
+def _sample_f32(n: int = 1 << 21, seed: int = 0) -> np.ndarray:
+    """Random bit patterns over the whole float32 range plus a dense stretch of [-12, 12]."""
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    dense = rng.uniform(-12, 12, n).astype(np.float32)
+    return np.concatenate([bits, dense, F32_SPECIALS])
+
+
+F32_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float32")
+
+
+def test_every_float32_entry_has_a_bound():
+    assert {(op, "float32") for op, _ in F32_ENTRIES} == set(BOUNDS)
+
+
+@pytest.mark.parametrize("op,helper", F32_ENTRIES)
+def test_float32_within_bound_and_specials_exact(op, helper):
+    run = _kernel(helper)
+    ufunc = getattr(np, op)
+    x = _sample_f32()
+    got = np.empty_like(x)
+    run(x, got)
+    with np.errstate(all="ignore"):
+        ref = ufunc(x.astype(np.float64))
+        theirs = ufunc(x)
+    nan = np.isnan(ref)
+    assert np.array_equal(np.isnan(got), nan)
+    fin = ~nan
+    err = _ulps(got[fin], ref[fin])
+    err[got[fin] == ref[fin]] = 0.0
+    worst = int(np.argmax(err))
+    assert err[worst] <= BOUNDS[(op, "float32")], (x[fin][worst], got[fin][worst], ref[fin][worst])
+    # special values: what NumPy gives, bit for bit (zeros keep their sign, NaN stays NaN)
+    sg = np.empty_like(F32_SPECIALS)
+    run(F32_SPECIALS, sg)
+    with np.errstate(all="ignore"):
+        sr = ufunc(F32_SPECIALS)
+    same = (sg.view(np.uint32) == sr.view(np.uint32)) | (np.isnan(sg) & np.isnan(sr))
+    # away from the thresholds a special may differ from NumPy by its bound, not more
+    near = _ulps(sg, sr.astype(np.float64)) <= BOUNDS[(op, "float32")]
+    exact_required = ~np.isfinite(F32_SPECIALS) | (F32_SPECIALS == 0) | (np.abs(sr) == 1) \
+        | (np.abs(F32_SPECIALS) < 2 ** -19)
+    assert np.all(same[exact_required]), F32_SPECIALS[exact_required & ~same]
+    assert np.all(same | near)
+    assert np.mean(got[:x.size // 2] == theirs[:x.size // 2]) > 0.5  # mostly NumPy's own bits
+
+
+def _flags(fn) -> set[str]:
+    seen = set()
+
+    def record(kind, flag):
+        seen.add(kind)
+
+    with np.errstate(all="call", call=record):
+        fn()
+    return seen
+
+
+@pytest.mark.parametrize("op,helper", F32_ENTRIES)
+def test_float32_raises_no_flag_numpy_does_not(op, helper):
+    """Through a compiled circuit: the kernel's FP flags equal NumPy's on the special values."""
+    import hologram_array as hx
+
+    run = _kernel(helper)
+    for v in F32_SPECIALS:
+        x = np.full(64, v, np.float32)
+        out = np.empty_like(x)
+        ours = _flags(lambda: run(x, out))  # noqa: B023 -- called at once
+        theirs = _flags(lambda: getattr(np, op)(x))  # noqa: B023
+        assert ours <= theirs | {"invalid"} if np.isnan(v) else ours <= theirs, (v, ours, theirs)
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        x = _sample_f32(1 << 16)
+        x = x[np.isfinite(x)]
+        ours = _flags(lambda: np.asarray(getattr(hx, op)(hx.asarray(x))))
+        theirs = _flags(lambda: getattr(np, op)(x))
+        assert ours == theirs
+    finally:
+        hx.config(**old)
+
+
+def test_generated_source_uses_the_helper_and_the_switch_restores_numpy():
+    from hologram_array.compiler.circuit import Circuit, InputSig, Instr
+
+    c = Circuit((InputSig(np.dtype(np.float32), 1, (False,)),), (),
+                (Instr("tanh", 1, (0,), np.dtype(np.float32)),), (1,), 1)
+    assert "tanh_vec_f32(" in cpu_numba.generate_source(c)
+    code = textwrap.dedent("""
+        import numpy as np
+        from hologram_array.backends import cpu_numba
+        from hologram_array.compiler.circuit import Circuit, InputSig, Instr
+        c = Circuit((InputSig(np.dtype(np.float32), 1, (False,)),), (),
+                    (Instr("tanh", 1, (0,), np.dtype(np.float32)),), (1,), 1)
+        src = cpu_numba.generate_source(c)
+        assert "tanh_vec_f32(" not in src, src
+        k = cpu_numba.compile_circuit(c, parallel=False)
+        x = np.linspace(-10, 10, 100_001, dtype=np.float32)
+        out = np.empty_like(x)
+        k([x], (), [out])
+        assert np.array_equal(out, np.tanh(x))  # NumPy's own algorithm, bit for bit
+    """)
+    env = dict(os.environ, HOLOGRAM_INLINE_MATH="0")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
