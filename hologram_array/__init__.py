@@ -36,13 +36,12 @@ from ._statistical_functions import (
     cumulative_prod, cumulative_sum, max, mean, min, prod, std, sum, var,
 )
 from ._utility_functions import all, any, diff
-from . import fft, linalg
+# ``fft`` and ``linalg`` (and ``random`` below): submodules imported on first use (__getattr__).
 # --- end of the non-element-wise namespace ---------------------------------------------------
 
 # --- NumPy drop-in (docs/numpy_compat.md): NumPy's signatures as supersets of the standard's,
 # ufunc objects, dtypes, random, io; other NumPy names through __getattr__ below.
 from .numpy_compat.namespace import *  # noqa: F401,F403,E402
-from . import random  # noqa: E402
 
 __array_api_version__ = "2025.12"
 
@@ -59,13 +58,23 @@ newaxis = None
 #: import time that most programs never need.
 _TRACE_NAMES = ("CompiledCircuit", "TraceError", "compile", "load_circuit")
 
+#: Submodules imported on first use (``hologram_array.fft`` ...), so that ``import hologram_array``
+#: stays cheap: the fusion compiler and its backends load with the first lazy array that needs
+#: values, ``random`` (numpy.random), ``fft`` and ``linalg`` when asked for. They are listed by
+#: ``dir()`` as when they were imported eagerly.
+_LAZY_SUBMODULES = ("backends", "compiler", "fft", "linalg", "random")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+
 
 def __getattr__(name: str):
     # ``hologram_array.wasm``: the namespace on the wasm device (docs/wasm.md), imported on first use.
-    if name == "wasm":
+    if name == "wasm" or name in _LAZY_SUBMODULES:
         import importlib
 
-        return importlib.import_module(".wasm", __name__)
+        return importlib.import_module("." + name, __name__)  # binds the package's attribute
     if name in _TRACE_NAMES:
         from .compiler import trace
 

@@ -26,7 +26,6 @@ from . import _devices
 from ._config import settings
 from ._promotion import PY_SCALARS as _PY_SCALAR_TYPES
 from ._promotion import check_int_fits, is_python_scalar, weak_token
-from .compiler import materialize as _mat
 from .expr import aliasing
 from .expr.infer import broadcast, resolve
 from .expr.nodes import Const, Leaf, Node, Op
@@ -148,6 +147,8 @@ class Array(ArrayMethods):
         if isinstance(node, Op) and node.memo is not None:
             data = node.memo
         else:
+            from .compiler import materialize as _mat  # the compiler loads on first use
+
             (data,) = _mat.evaluate([node], self._device.name)
         self._data = data
         self._node = None
@@ -362,6 +363,8 @@ class Array(ArrayMethods):
             return self
         data = self._data
         aliasing.protect(data)  # readers of this memory see the old values
+        from .compiler import materialize as _mat
+
         _mat.evaluate_into(node, data, self._device.name)
         return self
 
@@ -601,6 +604,8 @@ def _permute_node(root: Node, axes: tuple[int, ...]) -> Node:
 
 def materialize_many(arrays: list) -> None:
     """Materialize several lazy Arrays in one go (shared subexpressions computed once)."""
+    from .compiler import materialize as _mat
+
     by_device: dict[Any, list[Array]] = {}
     for a in arrays:
         if isinstance(a, Array) and a._node is not None:

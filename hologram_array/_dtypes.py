@@ -8,6 +8,7 @@ scalar in drop-in scripts, and nothing has to be translated at the boundary.
 from __future__ import annotations
 
 import builtins
+import sys
 
 import numpy as np
 
@@ -47,15 +48,49 @@ PYTHON_SCALAR_DTYPES = {
 EIGHT_BIT_DOMAIN = {np.dtype(np.uint8): 256, np.dtype(np.int8): 256, BOOL: 256}
 
 #: 16-bit dtypes whose one-input chains collapse into 65,536-entry tables (issue: NumPy computes
-#: float16 in software, one rounded op at a time). bfloat16 joins when ``ml_dtypes`` is installed.
+#: float16 in software, one rounded op at a time). bfloat16 joins once ``ml_dtypes`` has been
+#: imported -- by the user, whose bfloat16 data needs it: see ``bfloat16()``. Readers that may meet
+#: bfloat16 go through ``sixteen_bit_domain()``.
 SIXTEEN_BIT_DOMAIN = {np.dtype(np.float16): 65536, np.dtype(np.int16): 65536, np.dtype(np.uint16): 65536}
-try:  # optional extra (pip install "hologram_array[bf16]")
-    import ml_dtypes as _ml_dtypes
 
-    BFLOAT16: np.dtype | None = np.dtype(_ml_dtypes.bfloat16)
-    SIXTEEN_BIT_DOMAIN[BFLOAT16] = 65536
-except ImportError:  # pragma: no cover - depends on the environment
-    BFLOAT16 = None
+_bfloat16: np.dtype | None = None
+
+
+def bfloat16() -> np.dtype | None:
+    """ml_dtypes' bfloat16 dtype, or None while ``ml_dtypes`` is not imported (optional extra:
+    pip install "hologram_array[bf16]").
+
+    ``import hologram_array`` does not import ml_dtypes (it costs several hundred ms): an array
+    of bfloat16 can only exist once its program has imported ml_dtypes, so this looks the module
+    up in ``sys.modules`` and re-checks on every call until it is there (then caches the dtype)."""
+    global _bfloat16
+    if _bfloat16 is None:
+        mod = sys.modules.get("ml_dtypes")
+        bf16 = getattr(mod, "bfloat16", None)  # None too while ml_dtypes is half-imported
+        if bf16 is not None:
+            _bfloat16 = np.dtype(bf16)
+            SIXTEEN_BIT_DOMAIN[_bfloat16] = 65536
+    return _bfloat16
+
+
+def sixteen_bit_domain() -> dict:
+    """``SIXTEEN_BIT_DOMAIN``, with bfloat16 in it if ml_dtypes has been imported."""
+    if _bfloat16 is None:
+        bfloat16()
+    return SIXTEEN_BIT_DOMAIN
+
+
+def __getattr__(name: str):
+    # ``BFLOAT16``: the old eager constant, for callers that ask for it by name (tests, benchmarks);
+    # asking imports ml_dtypes if it is installed. The package itself calls ``bfloat16()``.
+    if name == "BFLOAT16":
+        try:
+            import ml_dtypes  # noqa: F401
+        except ImportError:  # pragma: no cover - depends on the environment
+            return None
+        return bfloat16()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _KIND_SETS = {
     "bool": lambda dt: dt == BOOL,

@@ -14,7 +14,6 @@ import numpy as np
 from . import _devices
 from ._array import Array, materialize_many
 from ._dtypes import as_dtype
-from .compiler import reduce as fused_reduce
 from numpy.lib.array_utils import normalize_axis_tuple
 
 
@@ -101,6 +100,8 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
             return None
     if where == "last" and nd == 1:
         where = None
+    from .compiler import reduce as fused_reduce  # the compiler loads on first use
+
     if not fused_reduce.supported(x._node, kind, where):
         return None
     res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype), threads=x.device != _devices.WASM)

@@ -4,9 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from ._array import Array, materialize_many
-from .compiler.cache import CACHE
-from .compiler.pool import POOL
-from .compiler.explain import explain_nodes
 
 
 def materialize(*arrays: Any) -> Any:
@@ -26,12 +23,17 @@ def explain(*arrays: Array) -> str:
     devices = {a.device for a in lazy}
     if len(devices) > 1:
         raise ValueError("explain: arrays on different devices")
+    from .compiler.explain import explain_nodes  # the compiler loads on first use
+
     return explain_nodes([a._node for a in lazy], lazy[0].device.name)
 
 
 def cache_info() -> dict[str, int]:
     """Circuit cache statistics (circuits held, hits, misses, class-map tables held) and the
     result-buffer pool's (``pool_idle_bytes``, ``pool_hits``, ``pool_misses``)."""
+    from .compiler.cache import CACHE
+    from .compiler.pool import POOL
+
     info = CACHE.stats()
     info.update({f"pool_{k}": v for k, v in POOL.stats().items()})
     return info
@@ -39,5 +41,8 @@ def cache_info() -> dict[str, int]:
 
 def clear_cache() -> None:
     """Forget compiled circuits, class-map tables and plans; release pooled result buffers."""
+    from .compiler.cache import CACHE
+    from .compiler.pool import POOL
+
     CACHE.clear()
     POOL.clear()

@@ -19,7 +19,7 @@ import hologram_array as _hx
 from . import _devices
 
 __all__ = sorted(
-    [n for n in vars(_hx) if not n.startswith("_") and n != "wasm"]
+    [n for n in dir(_hx) if not n.startswith("_") and n != "wasm"]  # dir: lazy submodules too
     + ["__array_api_version__", "__array_namespace_info__", "__version__"]
 )
 globals().update({n: getattr(_hx, n) for n in __all__})

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._dtypes import BFLOAT16, EIGHT_BIT_DOMAIN, SIXTEEN_BIT_DOMAIN
+from .._dtypes import EIGHT_BIT_DOMAIN, bfloat16, sixteen_bit_domain
 from .circuit import Circuit
 from .program import scalar_key
 
@@ -31,14 +31,14 @@ ENTRY_GROUP = 64
 def domain(dtype: np.dtype) -> np.ndarray:
     """Every bit pattern of an 8- or 16-bit dtype, in order (so index == bits); bool: all
     256 bytes."""
-    if dtype in SIXTEEN_BIT_DOMAIN:
+    if dtype in sixteen_bit_domain():
         return np.arange(65536, dtype=np.uint32).astype(np.uint16).view(dtype)
     return np.arange(256, dtype=np.uint8).view(dtype)
 
 
 def index_dtype(dtype: np.dtype) -> np.dtype:
     """The unsigned view that turns an input's bits into a table index."""
-    return np.dtype(np.uint16) if dtype in SIXTEEN_BIT_DOMAIN else np.dtype(np.uint8)
+    return np.dtype(np.uint16) if dtype in sixteen_bit_domain() else np.dtype(np.uint8)
 
 
 def eligible(c: Circuit) -> bool:
@@ -46,22 +46,22 @@ def eligible(c: Circuit) -> bool:
     and at least one op."""
     if not c.instrs:
         return False
-    if len(c.inputs) == 1 and c.inputs[0].dtype in SIXTEEN_BIT_DOMAIN:
+    if len(c.inputs) == 1 and c.inputs[0].dtype in sixteen_bit_domain():
         return True
     return 0 < len(c.inputs) <= MAX_INPUTS and all(i.dtype in EIGHT_BIT_DOMAIN for i in c.inputs)
 
 
 def is_sixteen_bit(c: Circuit) -> bool:
-    return len(c.inputs) == 1 and c.inputs[0].dtype in SIXTEEN_BIT_DOMAIN
+    return len(c.inputs) == 1 and c.inputs[0].dtype in sixteen_bit_domain()
 
 
 def software_float(c: Circuit) -> bool:
     """One float16/bfloat16 input: NumPy runs such chains in software, op by op."""
-    return is_sixteen_bit(c) and c.inputs[0].dtype in (np.dtype(np.float16), BFLOAT16)
+    return is_sixteen_bit(c) and c.inputs[0].dtype in (np.dtype(np.float16), bfloat16())
 
 
 def sizes(c: Circuit) -> tuple[int, ...]:
-    return tuple(EIGHT_BIT_DOMAIN.get(i.dtype) or SIXTEEN_BIT_DOMAIN[i.dtype] for i in c.inputs)
+    return tuple(EIGHT_BIT_DOMAIN.get(i.dtype) or sixteen_bit_domain()[i.dtype] for i in c.inputs)
 
 
 def grid_inputs(c: Circuit) -> list[np.ndarray]:
