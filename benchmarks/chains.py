@@ -45,4 +45,19 @@ def u8chain(xp, x, length):
     return y
 
 
-CHAINS = {"arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain}
+def image_gamma(xp, img):
+    """uint8 image -> [0, 1] -> gamma 2.2 -> contrast -> clip -> uint8, as users write it"""
+    x = img / 255.0                      # float64 (NumPy's promotion of uint8 with a Python float)
+    x = x ** 2.2
+    x = (x - 0.5) * 1.2 + 0.5
+    x = xp.clip(x, 0.0, 1.0)
+    return xp.astype(x * 255.0 + 0.5, xp.uint8)
+
+
+def image_normalize(xp, img):
+    """uint8 image -> float32 (x / 255 - mean) / std, a network's input normalization"""
+    return (img / xp.float32(255) - xp.float32(0.485)) / xp.float32(0.229)
+
+
+CHAINS = {"arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain,
+          "image_gamma": image_gamma, "image_normalize": image_normalize}
