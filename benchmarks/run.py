@@ -6,9 +6,9 @@
 
 Sections: ``chains`` (float32 arith10/transc12 at 1K..16M vs NumPy, numexpr, a hand-written
 parallel Numba loop and JAX jit, plus the copy-bandwidth limit), ``classmap`` (uint8 chains of
-1..64 ops), ``reduction`` (``sum(a*b+c)``), ``latency`` (first result for a never-seen and a
-disk-cached chain, in fresh processes), ``import`` (import time, and that Numba is not
-imported), ``memory`` (peak traced memory of a 20-op chain).
+1..64 ops), ``reduction`` (``sum``/``var``/``argmax`` of ``a*b+c``), ``latency`` (first result
+for a never-seen and a disk-cached chain, in fresh processes), ``import`` (import time, and that
+Numba is not imported), ``memory`` (peak traced memory of a 20-op chain).
 
 Ratios are ``NumPy time / row time`` (> 1: faster than NumPy) and ``NumPy peak memory /
 hologram peak memory``. numexpr, Numba and JAX columns appear when those packages are installed
@@ -414,8 +414,8 @@ def section_reduction(quick: bool) -> None:
     rng = np.random.default_rng(3)
     a, b, c = (rng.standard_normal(n).astype(np.float32) for _ in range(3))
     ha, hb, hc = hx.asarray(a), hx.asarray(b), hx.asarray(c)
-    print(f"\n== fused reduction sum(a*b+c), float32, {n:,} elements; hologram warm "
-          f"(compile='sync'), hx.sum(a*b+c) as the API is today; loadavg {loadavg()}")
+    print(f"\n== fused reductions sum/var/argmax(a*b+c), float32, {n:,} elements; hologram warm "
+          f"(compile='sync'), hx.<reduction>(a*b+c) as the API is today; loadavg {loadavg()}")
     rep = 5 if quick else 11
     tn = bench(lambda: np.sum(a * b + c), rep)
     with Settings(compile="sync"):
@@ -429,6 +429,27 @@ def section_reduction(quick: bool) -> None:
         f"(result {got:.6g}; NumPy {ref:.6g}; float64 {exact:.6g})")
     RESULTS["reduction"] = {"n": n, "numpy": tn.med, "hologram": th.med, "hologram_value": got,
                             "numpy_value": ref, "float64_value": exact}
+    # var: one pass over the expression (per-chunk moments); argmax: per-chunk first maxima
+    tnv = bench(lambda: np.var(a * b + c), rep)
+    with Settings(compile="sync"):
+        thv = bench(lambda: float(hx.var(ha * hb + hc)), rep, warmup=5)
+        gotv = float(hx.var(ha * hb + hc))
+    refv = float(np.var(a * b + c))
+    exactv = float(np.var(a.astype(np.float64) * b + c))
+    row("NumPy np.var(a*b+c)", tnv)
+    row("hologram hx.var(a*b+c)", thv, tnv.med,
+        f"(result {gotv:.7g}; NumPy {refv:.7g}; float64 {exactv:.7g})")
+    tna = bench(lambda: np.argmax(a * b + c), rep)
+    with Settings(compile="sync"):
+        tha = bench(lambda: int(hx.argmax(ha * hb + hc)), rep, warmup=5)
+        gota = int(hx.argmax(ha * hb + hc))
+    refa = int(np.argmax(a * b + c))
+    row("NumPy np.argmax(a*b+c)", tna)
+    row("hologram hx.argmax(a*b+c)", tha, tna.med, f"(index {gota}; NumPy {refa})")
+    RESULTS["reduction"].update(
+        var={"numpy": tnv.med, "hologram": thv.med, "hologram_value": gotv, "numpy_value": refv,
+             "float64_value": exactv},
+        argmax={"numpy": tna.med, "hologram": tha.med, "hologram_value": gota, "numpy_value": refa})
 
 
 # The child for first-result latency: a chain on n float32 elements, in a fresh process.

@@ -75,10 +75,16 @@ def arrays_arg(arrays: Any, func: str) -> list:
 TRACE_HOOK = None
 
 
-def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: bool = False) -> Array | None:
+#: Reductions ``TRACE_HOOK`` records; the others (var/std/argmax/argmin) are only fused eagerly.
+_TRACED_KINDS = frozenset({"sum", "prod", "min", "max", "mean", "any", "all"})
+
+
+def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: bool = False,
+                    correction: Any = 0.0) -> Array | None:
     """``kind`` of a lazy element-wise Array without materializing it (``compiler/reduce.py``),
-    or None when that case is not fused (the caller then reduces the materialized buffer)."""
-    if TRACE_HOOK is not None:
+    or None when that case is not fused (the caller then reduces the materialized buffer).
+    ``correction``: ``var``/``std``'s divisor is ``M - correction``."""
+    if TRACE_HOOK is not None and kind in _TRACED_KINDS:
         traced = TRACE_HOOK(x, kind, axis, dtype, keepdims)
         if traced is not None:
             return traced
@@ -102,9 +108,10 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
         where = None
     from .compiler import reduce as fused_reduce  # the compiler loads on first use
 
-    if not fused_reduce.supported(x._node, kind, where):
+    if not fused_reduce.supported(x._node, kind, where, correction):
         return None
-    res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype), threads=x.device != _devices.WASM)
+    res = fused_reduce.reduce_expr(x._node, kind, where, opt_dtype(dtype), threads=x.device != _devices.WASM,
+                                   correction=correction)
     if res is None:
         return None
     res = np.asarray(res)

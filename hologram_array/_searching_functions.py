@@ -12,19 +12,33 @@ import numpy as np
 from ._array import Array
 from ._dtypes import DEFAULT_INDEX
 from ._elementwise_functions import where
-from ._nonelementwise import buf, device_of, wrap, wrap_all
+from ._nonelementwise import buf, device_of, fused_reduction, wrap, wrap_all
 from ._promotion import is_python_scalar
 
 __all__ = ["argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where"]
 
 
+def _fused_arg(x: Any, kind: str, axis: Any, keepdims: bool) -> Array | None:
+    """argmax/argmin of a lazy expression chunk by chunk (axis None or the last axis), or None.
+    Only a single integer axis: anything else goes to NumPy, which raises its own error."""
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, (int, np.integer))):
+        return None
+    return fused_reduction(x, kind, axis, None, keepdims=keepdims)
+
+
 def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the first maximum (flattened if ``axis`` is None); NaN counts as the maximum (NumPy)."""
+    fused = _fused_arg(x, "argmax", axis, keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.argmax(buf(x, "argmax"), axis=axis, keepdims=keepdims), device_of(x))
 
 
 def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the first minimum (flattened if ``axis`` is None); NaN counts as the minimum (NumPy)."""
+    fused = _fused_arg(x, "argmin", axis, keepdims)
+    if fused is not None:
+        return fused
     return wrap(np.argmin(buf(x, "argmin"), axis=axis, keepdims=keepdims), device_of(x))
 
 

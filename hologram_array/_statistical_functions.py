@@ -82,6 +82,9 @@ def _count(data: np.ndarray, axis: _Axis) -> int:
 
 
 def _moment(fn: Any, name: str, x: Array, axis: _Axis, correction: float, keepdims: bool) -> Array:
+    fused = fused_reduction(x, name, axis, None, keepdims=keepdims, correction=correction)
+    if fused is not None:
+        return fused  # a lazy expression's var/std chunk by chunk (M - correction > 0 only)
     data = buf(x, name)
     res = np.asarray(fn(data, axis=axis, ddof=correction, keepdims=keepdims))
     if _count(data, axis) - correction <= 0:

@@ -5,17 +5,28 @@ NumPy executor, each chunk is reduced at once, and the per-chunk partial results
 Extra memory is one chunk per thread instead of a full-size temporary per op; chunks are split
 between threads.
 
-Supported: ``sum``, ``prod``, ``max``, ``min``, ``any``, ``all``, ``mean`` over all axes
-(``axis=None``) or the last axis, for outputs of at least ``FUSE_MIN`` elements. Anything else
-(other axes, float16 accumulators, rows longer than ``MAX_ROW``) returns None and the caller
+Supported: ``sum``, ``prod``, ``max``, ``min``, ``any``, ``all``, ``mean``, ``var``, ``std``
+(with a ``correction``), ``argmax``, ``argmin`` over all axes (``axis=None``) or the last axis,
+for outputs of at least ``FUSE_MIN`` elements. Anything else (other axes, float16 accumulators,
+rows longer than ``MAX_ROW``, ``var`` with ``M - correction <= 0``) returns None and the caller
 materializes the expression and asks NumPy, as before.
 
 Exactness: integer, boolean, min/max/any/all results are NumPy's exactly (those reductions do
-not depend on order). Last-axis float sums/products are NumPy's bit for bit too: each row is
-reduced whole by the same NumPy loop. Float ``sum``/``prod``/``mean`` over all axes reduce each
-chunk with NumPy's pairwise summation and then the partials pairwise: the same accuracy class
-as NumPy's, but the rounding of the last bits may differ from ``np.sum`` of the materialized
-array (as NumPy's own result differs between memory layouts).
+not depend on order). ``argmax``/``argmin`` indices are NumPy's exactly: each chunk's first
+extreme (NumPy's own ``argmax``/``argmin`` of the chunk: first occurrence, the first NaN wins)
+and its value, then NumPy's ``argmax``/``argmin`` of those values picks the first chunk holding
+the overall one. Every last-axis reduction (``var``/``std`` and float sums/products included)
+is NumPy's bit for bit: a chunk holds whole rows and each row is reduced whole by the same
+NumPy function. Float ``sum``/``prod``/``mean`` over all axes reduce each chunk with NumPy's
+pairwise summation and then the partials pairwise: the same accuracy class as NumPy's, but the
+rounding of the last bits may differ from ``np.sum`` of the materialized array (as NumPy's own
+result differs between memory layouts). ``var``/``std`` over all axes: per chunk NumPy's own
+two passes in NumPy's accumulator dtype (the chunk's mean, then the sums of the deviations from
+it and of their squares), combined in float64 with Chan et al.'s parallel formula (all chunks
+at once, plus the deviations' sum, which makes the combination exact whatever the rounding of
+the chunk means): one pass over the expression, NumPy's accuracy class or better (float32 data
+with a large mean: better, NumPy rounds its one mean to float32); the last bits may differ from
+``np.var`` of the materialized array.
 """
 from __future__ import annotations
 
@@ -38,9 +49,26 @@ MAX_ROW = 16 * CHUNK
 
 _UFUNC = {"sum": np.add, "prod": np.multiply, "max": np.maximum, "min": np.minimum,
           "any": np.logical_or, "all": np.logical_and}
+_MOMENTS = ("var", "std")
+_ARG = {"argmax": np.argmax, "argmin": np.argmin}
+KINDS = frozenset(_UFUNC) | {"mean"} | set(_MOMENTS) | set(_ARG)
 
 
-def _chunk_reducer(kind: str, dtype: Any, axis: int | None) -> Callable:
+def _chunk_reducer(kind: str, dtype: Any, axis: int | None, correction: float = 0.0) -> Callable:
+    if kind in _ARG:
+        argf = _ARG[kind]
+        if axis is not None:
+            return lambda block: argf(block, axis=axis)
+        def first_extreme(block: np.ndarray) -> tuple:
+            flat = block.reshape(-1)  # C order (the chunk is C-contiguous)
+            i = int(argf(flat))
+            return i, flat[i]  # (index in the chunk, value) of the chunk's first extreme
+        return first_extreme
+    if kind in _MOMENTS:
+        if axis is not None:
+            fn = np.var if kind == "var" else np.std
+            return lambda block: fn(block, axis=axis, ddof=correction)
+        return _chunk_moments
     uf = _UFUNC[kind]
     if kind in ("any", "all"):
         return lambda block: uf.reduce(block.astype(bool, copy=False), axis=axis)
@@ -49,35 +77,98 @@ def _chunk_reducer(kind: str, dtype: Any, axis: int | None) -> Callable:
     return lambda block: uf.reduce(block, axis=axis)
 
 
-def supported(root: Node, kind: str, axis: Any) -> bool:
-    if not isinstance(root, Op) or root.memo is not None or kind not in _UFUNC and kind != "mean":
+def _moment_acc(dt: np.dtype) -> Any:
+    """NumPy's ``_var`` accumulator: float64 for integers and bools, else the input dtype."""
+    return np.dtype(np.float64) if dt.kind in "biu" else None
+
+
+def _chunk_moments(block: np.ndarray) -> tuple:
+    """(mean, sum of deviations, sum of squared deviations, count) of a chunk: NumPy's ``_var``
+    two passes (its dtypes and roundings) around the chunk's rounded mean, plus the deviations'
+    sum so that the combination is exact whatever that rounding. ``block`` is overwritten."""
+    block = block.reshape(-1)
+    m = block.size
+    s = np.add.reduce(block, dtype=_moment_acc(block.dtype))
+    mean = s.dtype.type(s / np.intp(m))
+    if block.dtype.kind in "fc":
+        d = np.subtract(block, mean, out=block)
+    else:
+        d = np.subtract(block, mean)  # a float64 chunk
+    dsum = np.add.reduce(d)
+    if d.dtype.kind == "c":
+        dv = d.view(d.real.dtype).reshape(-1, 2)
+        np.square(dv, out=dv)
+        sq = np.add(dv[:, 0], dv[:, 1], out=dv[:, 0])
+    else:
+        sq = np.square(d, out=d)
+    return mean, dsum, np.add.reduce(sq), m
+
+
+def _combine_moments(partials: list, kind: str, correction: float) -> Any:
+    """``var``/``std`` over all axes from the chunks' (mean_c, D_c, M2_c, n_c), in float64
+    (complex128 for complex means). With x = mean_c + d, exactly:
+    ``sum |x - mu|**2 = sum_c M2_c + 2 Re(conj(mean_c - mu) D_c) + n_c |mean_c - mu|**2``, any
+    ``mu``; ``mu`` is the mean ``sum_c (n_c mean_c + D_c) / n``. Divided as NumPy's ``_var``."""
+    means = np.array([p[0] for p in partials])
+    wide = np.complex128 if means.dtype.kind == "c" else np.float64
+    means = means.astype(wide)
+    dsums = np.array([p[1] for p in partials]).astype(wide)
+    m2 = np.array([p[2] for p in partials])
+    cnt = np.array([p[3] for p in partials], dtype=np.intp)
+    n = int(cnt.sum())
+    mu = np.add.reduce(cnt * means + dsums) / n
+    delta = means - mu
+    if delta.dtype.kind == "c":
+        between = cnt * (delta.real * delta.real + delta.imag * delta.imag)
+        cross = 2 * (delta.real * dsums.real + delta.imag * dsums.imag)
+    else:
+        between = cnt * (delta * delta)
+        cross = 2 * (delta * dsums)
+    ret = np.add.reduce(m2.astype(np.float64)) + np.add.reduce(cross + between)
+    rcount = np.maximum(np.intp(n) - correction, 0)
+    res = m2.dtype.type(ret / rcount)
+    if kind == "std":
+        res = res.dtype.type(np.sqrt(res))
+    return res
+
+
+def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
+    if not isinstance(root, Op) or root.memo is not None or kind not in KINDS:
         return False
     shape = root.shape
     if len(shape) == 0 or math.prod(shape) < FUSE_MIN:
         return False
-    if root.dtype == np.float16:
+    if root.dtype == np.float16 and kind not in _ARG:
         return False  # NumPy accumulates float16 in float32 internally: keep its exact result
+    if kind in _MOMENTS:
+        if isinstance(correction, bool) or not isinstance(correction, (int, float, np.integer, np.floating)):
+            return False
+        count = shape[-1] if axis == "last" else math.prod(shape)
+        if not count - correction > 0:
+            return False  # NumPy's "Degrees of freedom <= 0" case: the caller handles it
     if axis == "last":
         return shape[-1] <= MAX_ROW and shape[-1] > 0
     return axis is None
 
 
-def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool = True) -> np.ndarray:
+def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool = True,
+                correction: float = 0.0) -> np.ndarray:
     """Reduce the value of ``root`` (see ``supported``); returns a NumPy array/scalar result.
 
     ``axis``: None (all axes) or "last". ``dtype``: the accumulator/result dtype of
     ``sum``/``prod`` (None: NumPy's default for the input dtype). ``threads``: False keeps
-    the work on the calling thread (the wasm device).
+    the work on the calling thread (the wasm device). ``correction``: ``var``/``std``'s
+    divisor is ``M - correction`` (NumPy's ``ddof``).
     """
     if kind == "mean":
         return _mean(root, axis, threads)
     p = prepare([root])
     entry, _ = CACHE.get(p.circuit)
-    return reduce_bound(entry, p.binding, kind, axis, dtype, threads)
+    return reduce_bound(entry, p.binding, kind, axis, dtype, threads, correction)
 
 
 def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
-                 threads: bool = True) -> np.ndarray:
+                 threads: bool = True, correction: float = 0.0) -> np.ndarray:
     """``reduce_expr`` for a circuit already bound to its buffers (a cache ``Entry`` and a
     ``Binding``: compiled functions, ``compiler/trace.py``). ``mean`` included."""
     if kind == "mean":
@@ -87,8 +178,9 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
     shape = binding.shape
     out_dt = entry.circuit.output_dtypes[0]
     last = axis == "last"
-    reducer = _chunk_reducer(kind, dtype, -1 if last else None)
-    chunks = _chunks(binding.buffers, shape, last)
+    reducer = _chunk_reducer(kind, dtype, -1 if last else None, correction)
+    # argmax/argmin over all axes need the chunks in C order (flat indices are C-order ones)
+    chunks = _chunks(binding.buffers, shape, last, c_order=kind in _ARG)
     if chunks is None:
         return None
     plan = entry.plan
@@ -113,6 +205,15 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
     if last:
         res = np.concatenate([np.asarray(x).reshape(-1) for x in partials])
         return res.reshape(shape[:-1])
+    if kind in _MOMENTS:
+        return _combine_moments(partials, kind, correction)
+    if kind in _ARG:
+        offsets = [0]
+        for _, cshape in chunks[:-1]:
+            offsets.append(offsets[-1] + math.prod(cshape))
+        vals = np.array([v for _, v in partials], dtype=out_dt)
+        k = int(_ARG[kind](vals))  # NumPy's first-occurrence and first-NaN rules, across chunks
+        return np.intp(offsets[k] + partials[k][0])
     arr = np.asarray(partials)
     if kind in ("any", "all"):
         return _UFUNC[kind].reduce(arr)
@@ -138,13 +239,15 @@ def _divide(total: Any, shape: tuple, axis: Any) -> Any:
     return total.dtype.type(total / count)
 
 
-def _chunks(buffers: Any, shape: tuple, last: bool) -> list | None:
+def _chunks(buffers: Any, shape: tuple, last: bool, c_order: bool = False) -> list | None:
     """Per chunk: (input views, chunk shape). Flat chunks when every input is C-contiguous with
-    the full shape; otherwise chunks of whole leading-axis slices of broadcast views."""
+    the full shape (or F-contiguous, unless ``c_order``: the chunks then follow C order);
+    otherwise chunks of whole leading-axis slices of broadcast views."""
     size = math.prod(shape)
     row = shape[-1] if last else 1
     c_flat = all(b.shape == shape and b.flags.c_contiguous for b in buffers)
-    f_flat = not last and buffers and all(b.shape == shape and b.flags.f_contiguous for b in buffers)
+    f_flat = (not last and not c_order and buffers
+              and all(b.shape == shape and b.flags.f_contiguous for b in buffers))
     if c_flat or f_flat:
         step = max(row, (CHUNK // row) * row)
         flat = [b.reshape(-1) if c_flat else b.ravel(order="F") for b in buffers]
