@@ -156,3 +156,44 @@ def test_generated_source_uses_the_helper_and_the_switch_restores_numpy():
     env = dict(os.environ, HOLOGRAM_INLINE_MATH="0")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-3000:]
+
+
+# ---------------------------------------------------------------------------------------------
+# fast helpers with a slow path (cpu_numba.SLOW_PATHS): a block re-runs exactly where needed
+
+
+def _sin_cos_circuit():
+    from hologram_array.compiler.circuit import Circuit, InputSig, Instr
+
+    f = np.dtype(np.float32)
+    return Circuit((InputSig(f, 1, (False,)),), (),
+                   (Instr("sin", 1, (0,), f), Instr("cos", 2, (0,), f), Instr("multiply", 3, (1, 2), f)),
+                   (3, 1), 1)
+
+
+@pytest.mark.skipif(cpu_numba.simd_port("sin", np.dtype(np.float32)) is None,
+                    reason="NumPy does not use its own SIMD float32 sin here (nothing to port)")
+def test_slow_path_blocks_rerun_exactly_and_aliasing_uses_the_exact_loop():
+    c = _sin_cos_circuit()
+    src = cpu_numba.generate_source(c)
+    assert "HAS_SLOW_PATH = True" in src and "sin_fast_f32(" in src and "if slow:" in src
+    k = cpu_numba.compile_circuit(c)
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-100, 100, 3 * cpu_numba.BLOCK + 1001).astype(np.float32)
+    x[[7, cpu_numba.BLOCK + 5, -1]] = [1e30, -3e5, np.inf]  # beyond Cody-Waite: blocks 0, 1, 3
+    x[11] = np.nan
+    with np.errstate(all="ignore"):
+        ref = [np.sin(x) * np.cos(x), np.sin(x)]
+    outs = [np.empty_like(x), np.empty_like(x)]
+    res = k.run([x], (), outs)
+    assert res.variant == "contig"
+    for g, r in zip(outs, ref):
+        assert np.array_equal(g, r, equal_nan=True)  # NumPy's own algorithm: bit for bit
+    assert res.flags & 8  # sin(inf): invalid, as NumPy
+    assert res.block_flags[2] == 0  # a block without big arguments or NaN raised nothing
+    # an output that is the input: the exact loop (a re-run would read overwritten values)
+    y = x.copy()
+    other = np.empty_like(y)
+    res = k.run([y], (), [y, other])
+    assert res.variant == "strided"
+    assert np.array_equal(y, ref[0], equal_nan=True) and np.array_equal(other, ref[1], equal_nan=True)

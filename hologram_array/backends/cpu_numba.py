@@ -121,7 +121,7 @@ from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
 #: Bump when the generated code's meaning changes without its text changing.
-CODEGEN_VERSION = 3
+CODEGEN_VERSION = 4
 #: Elements per block (``Kernel.run``): the unit of the floating-point flag bookkeeping (the
 #: MXCSR is cleared and read once per block) and of the parallel schedule.
 BLOCK = 8192
@@ -422,6 +422,13 @@ def simd_port(op: str, loop: np.dtype) -> str | None:
     return entry[0] if ok else None
 
 
+#: Helpers with a rare case a vectorized loop cannot take (a C-library call): helper -> (the
+#: same without that case, predicate saying an argument needs it). See ``_Gen.source``.
+SLOW_PATHS: dict[str, tuple[str, str]] = {
+    "sin_simd_f32": ("sin_fast_f32", "sin_big_f32"),
+    "cos_simd_f32": ("cos_fast_f32", "cos_big_f32"),
+}
+
 #: Own vectorizable implementations (``numba_vecmath``) used instead of the op table's template,
 #: keyed by (op, loop dtype); float16 values live in float32 registers (rounded after). They are
 #: at least as accurate as NumPy's own functions here but not bit-identical to them:
@@ -475,6 +482,8 @@ class _Gen(CircuitNames):
         self.needs_clibm = False
         self.n_temps = 0
         self.sw_flags = False  # some instruction ORs software flags into ``sw``
+        self.fast = False      # generating the fast body (``SLOW_PATHS``' fast helpers)?
+        self.has_slow = False  # ... and some instruction used one
         self.fma = "_fma" if complex_mul_is_fused() else ""
 
     def operand(self, r: int, dt: np.dtype, emit: _Emit | None = None) -> str:
@@ -492,8 +501,12 @@ class _Gen(CircuitNames):
         t = _TEMPLATE_OVERRIDES.get((ins.op, _kind(loop[0])), t)
         own = inline_math(ins.op, loop[0]) if len(loop) == 1 else None
         port = simd_port(ins.op, loop[0]) if (len(loop) == 1 and own is None) else None
-        if own is not None or port is not None:
-            t = (own or port) + "({0})"
+        helper = own or port
+        slow = SLOW_PATHS.get(helper) if (self.fast and helper is not None) else None
+        if slow is not None:
+            t = slow[0] + "({0})"
+        elif helper is not None:
+            t = helper + "({0})"
         if clibm:
             if not clibm_available():
                 raise NotImplementedError(
@@ -527,8 +540,10 @@ class _Gen(CircuitNames):
             else:
                 fields["cmp"] = f"(-cmp_su(np.int64({ops[1]}), np.uint64({ops[0]})))"
         expr = t.format(*ops, **fields)
+        if slow is not None:
+            emit.lines.append(f"slow |= {slow[1]}({ops[0]})")
+            self.has_slow = True
         kind = _kind(loop[0])
-        helper = own or port
         sw = _SW_FLAGS_PORT.get(helper) if helper is not None else _SW_FLAGS.get((ins.op, kind))
         for bit, cond in sw or ():
             emit.flag(bit, cond.format(*ops, **fields))
@@ -553,7 +568,8 @@ class _Gen(CircuitNames):
         lines.append(f"{self.reg(ins.dst)} = {value}")
         return lines
 
-    def body(self) -> list[str]:
+    def body(self, fast: bool = False) -> list[str]:
+        self.fast = fast
         out = []
         for ins in self.c.instrs:
             out += self.instr_lines(ins)
@@ -571,6 +587,11 @@ class _Gen(CircuitNames):
     def source(self) -> str:
         c = self.c
         body = self.body()
+        # the contiguous loop runs fast helpers where an op has them (SLOW_PATHS) and re-runs a
+        # block exactly where one of them met an argument it cannot handle; not for 0-d
+        # circuits (one element: nothing to vectorize)
+        fast_body = self.body(fast=True) if c.out_ndim >= 1 else body
+        has_slow = self.has_slow and c.out_ndim >= 1
         out_vals = [self.output_value(o) for o in c.outputs]
         in_args = [f"in{k}" for k in range(self.ni)]
         out_args = [f"out{j}" for j in range(len(c.outputs))]
@@ -589,9 +610,9 @@ class _Gen(CircuitNames):
                 v = f"f2h({v})"
             return f"out{j}[{idx}] = {v}"
 
-        def loop_body(idx: str, indent: str) -> list[str]:
+        def loop_body(idx: str, indent: str, lines_of=None) -> list[str]:
             lines = [f"{indent}x{k} = {load(k, idx)}" for k in used_inputs]
-            lines += [indent + line for line in body]
+            lines += [indent + line for line in (body if lines_of is None else lines_of)]
             lines += [indent + store(j, o, idx) for j, o in enumerate(c.outputs)]
             return lines
 
@@ -613,6 +634,9 @@ class _Gen(CircuitNames):
             "from hologram_array.backends.numba_ops import *  # noqa: F401,F403",
             "",
             f"_JIT = dict(parallel={self.parallel}, nogil=True, cache=True, error_model='numpy')",
+            "# kernel_contig runs fast helpers and re-runs a block exactly where they met an",
+            "# argument beyond them (SLOW_PATHS): its outputs must not overwrite its inputs",
+            f"HAS_SLOW_PATH = {has_slow}",
             "",
             "",
             "@numba.njit(**_JIT)",
@@ -625,8 +649,12 @@ class _Gen(CircuitNames):
             "        sw1 = sw2 = sw4 = sw8 = False",
             # unsigned indices: no negative-index wraparound test per access (which would
             # keep LLVM from vectorizing the loads)
+            *(["        slow = False"] if has_slow else []),
             "        for i in range(np.uint64(lo), np.uint64(hi)):",
-            *loop_body("i", "            "),
+            *loop_body("i", "            ", fast_body if has_slow else body),
+            *(["        if slow:  # an argument the fast helpers cannot handle: this block exactly",
+               "            for i in range(np.uint64(lo), np.uint64(hi)):",
+               *loop_body("i", "                ")] if has_slow else []),
             "        fl[b] = np.uint8(fpe_read() | sw_bits(sw1, sw2, sw4, sw8))",
         ]
         nd = c.out_ndim
@@ -818,6 +846,7 @@ class Kernel:
         self.uses = uses  # [(param index, loop dtype, flagged)]
         self.module = module
         self.disk_cached = cached
+        self._slow_path = "HAS_SLOW_PATH = True" in source
         self._lock = threading.Lock()
         self._ready: dict[str, Any] = {}
         self._in_dtypes = [_arr_dtype(i.dtype) for i in circuit.inputs]
@@ -957,6 +986,9 @@ class Kernel:
         flat = c.out_ndim == 0 or (
             all(b.shape == shape and b.flags.c_contiguous for b in bufs)
             and all(o.flags.c_contiguous for o in outs))
+        if flat and c.out_ndim and self._slow_path and any(
+                np.may_share_memory(b, o) for b in bufs for o in outs):
+            flat = False  # a re-run block would read what the first pass overwrote
         want = max(1, int(block) if block is not None else BLOCK)
         if flat:
             ins = [b.reshape(-1) for b in bufs] if c.out_ndim else [b.reshape(1) for b in bufs]

@@ -1290,15 +1290,24 @@ libm_cos = _libm_real("cos")
 
 
 def _make_sincos(is_cos):
+    """(exact, fast, big) for NumPy's float32 sin or cos: ``exact`` is NumPy's algorithm with
+    its C-library call for arguments beyond Cody-Waite's range; ``fast`` is the same without
+    that call (those lanes get a meaningless value), so a loop calling it vectorizes;
+    ``big(x)`` says whether ``x`` needs the call. Generated kernels run ``fast`` and, in a
+    block where ``big`` held anywhere, run the block again with ``exact`` (cpu_numba
+    ``SLOW_PATHS``)."""
     max_cody = _F(71476.0625) if is_cos else _F(117435.992)
     add = 1 if is_cos else 0
 
     @njit(**_OPTS)
-    def sincos(x):
-        nan = x != x
+    def big(x):
         m = _mag(x)
-        big = (m > f32_bits(max_cody)) & (m <= _U_INF)
-        xs = _F_ZERO if (nan or big) else x
+        return (m > f32_bits(max_cody)) & (m <= _U_INF)
+
+    @njit(**_OPTS)
+    def fast(x):
+        nan = x != x
+        xs = _F_ZERO if (nan or big(x)) else x
         # NumPy's build contracts x*(2/pi) + magic into one FMA
         q = fma(xs, _TWO_OVER_PI, _F_MAGIC) - _F_MAGIC
         r = fma(q, _PIO2_HI, xs)
@@ -1317,16 +1326,20 @@ def _make_sincos(is_cos):
         iq = np.int32(q) + np.int32(add)
         res = s if (iq & np.int32(1)) == 0 else c
         res = _F_ZERO - res if (iq & np.int32(2)) != 0 else res
-        res = _F_NAN if nan else res
-        if big:  # |x| beyond Cody-Waite's range: the C library, as NumPy
+        return _F_NAN if nan else res
+
+    @njit(**_OPTS)
+    def exact(x):
+        res = fast(x)
+        if big(x):  # |x| beyond Cody-Waite's range: the C library, as NumPy
             res = libm_cos(x) if is_cos else libm_sin(x)
         return res
 
-    return sincos
+    return exact, fast, big
 
 
-sin_simd_f32 = _make_sincos(False)
-cos_simd_f32 = _make_sincos(True)
+sin_simd_f32, sin_fast_f32, sin_big_f32 = _make_sincos(False)
+cos_simd_f32, cos_fast_f32, cos_big_f32 = _make_sincos(True)
 
 # loops_hyperbolic.dispatch.cpp.src (from SVML): per-interval polynomials, table rows b, c0, c1 ...
 _TANH_F32_LUT = np.array([
