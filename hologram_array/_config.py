@@ -41,8 +41,10 @@ class Settings:
     #: "auto": a class map pays off from this many ops (for a cached table: always).
     classmap_min_ops: int = 6  # measured crossover vs the blocked NumPy path (docs/performance.md)
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
-    #: operands are concrete: recording and compiling cost more than the work itself there.
-    eager_below: int = _env_int("HOLOGRAM_EAGER_BELOW", 32768)
+    #: operands are concrete: recording and compiling cost more than the work itself there
+    #: (measured: a fused 10-op float32 chain costs ~60 us of fixed overhead, NumPy's eager
+    #: chain 40 us at 64K elements and 90 us at 128K; docs/performance.md).
+    eager_below: int = _env_int("HOLOGRAM_EAGER_BELOW", 65536)
     #: Compiled (Numba) kernels: "background" -- a circuit's first runs use the NumPy
     #: executor while a thread compiles it; "sync" -- compile before the first run;
     #: "never" -- NumPy executor only. Without Numba installed, always "never".

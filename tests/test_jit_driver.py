@@ -208,7 +208,8 @@ def test_malformed_environment_warns_and_keeps_defaults():
                HOLOGRAM_COMPILE="later")
     out = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True,
                          env=env, check=True)
-    assert out.stdout.split() == ["32768", "32768", "background"]
+    from hologram_array._config import Settings
+    assert out.stdout.split() == [str(Settings.eager_below), str(Settings.jit_min), "background"]
     assert out.stderr.count("RuntimeWarning") == 3
 
 

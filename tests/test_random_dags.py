@@ -535,7 +535,8 @@ def test_random_dag_compiled_kernels(prog, quiet, _kernel_cache, monkeypatch):
 @given(prog=programs())
 def test_random_dag_default_eager_threshold(prog, quiet):
     """With the library's default eager_below (small arrays computed on the spot)."""
-    old = hx.config(eager_below=32768)
+    from hologram_array._config import Settings
+    old = hx.config(eager_below=Settings.eager_below)
     try:
         run_program(prog)
     finally:

@@ -837,6 +837,30 @@ def _hw_possible(c: Circuit) -> int:
     return 0
 
 
+_QUIET: dict[tuple[np.dtype, type], tuple[float, float]] = {}
+
+
+def _quiet_range(dt: np.dtype, tok: type) -> tuple[float, float]:
+    """(lo, hi): a Python ``tok`` scalar v with lo <= |v| <= hi converts to ``dt`` without a
+    floating-point flag or an error (an empty range where no fast conversion is safe)."""
+    key = (dt, tok)
+    r = _QUIET.get(key)
+    if r is None:
+        if dt.kind == "f" and tok is float:
+            fi = np.finfo(dt)
+            r = (float(fi.tiny), float(fi.max))
+        elif dt.kind == "f" and tok is int:
+            r = (0, 2 ** 24)                 # exact in float32 and float64
+        elif dt.kind in "iu" and tok is int:
+            r = (0, int(np.iinfo(dt).max) if dt.kind == "u" else -(int(np.iinfo(dt).min) + 1))
+            if dt.kind == "u":
+                r = (0, -1)                  # negative ints would wrap: the careful path
+        else:
+            r = (1, 0)
+        _QUIET[key] = r
+    return r
+
+
 class Kernel:
     """A compiled circuit. ``kernel(buffers, values, outs)``: ``numpy_exec.run``'s contract."""
 
@@ -941,6 +965,13 @@ class Kernel:
         for k, dt, flagged in self.uses:
             v = values[k]
             tok = c.params[k]
+            if not flagged and dt != _F16 and type(v) is tok and (tok is float or tok is int):
+                # the common case without np.errstate (~1 us each): a Python scalar whose
+                # conversion cannot raise a flag (normal range / exactly representable)
+                lo, hi = _quiet_range(dt, tok)
+                if lo <= abs(v) <= hi or v == 0 or (tok is float and v != v):
+                    out.append(dt.type(v))
+                    continue
             if flagged:  # a Python int compared with an integer dtype
                 info = np.iinfo(dt) if dt.kind in "iu" else None
                 lo, hi = (int(info.min), int(info.max)) if info else (0, 1)

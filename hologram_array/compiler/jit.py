@@ -61,6 +61,12 @@ class Timing:
 
     best: dict[tuple[str, int], float] = field(default_factory=dict)
     runs: dict[tuple[str, int], int] = field(default_factory=dict)
+    decisions: dict[int, int] = field(default_factory=dict)  # per size class: choices made
+
+    def tick(self, size: int) -> int:
+        b = self.bucket(size)
+        n = self.decisions[b] = self.decisions.get(b, 0) + 1
+        return n
 
     @staticmethod
     def bucket(size: int) -> int:
@@ -271,6 +277,10 @@ def gather_state(n_inputs: int, dtype: Any) -> str | None:
     return None if slot is None else slot.variants.get("gather")
 
 
+#: Every this many choices for one circuit and size class, the slower executor runs again.
+EXPLORE_EVERY = 32
+
+
 def choose(kernels: dict, size: int) -> str:
     """``"numba"`` or ``"numpy"`` for a circuit whose kernel is ready: the measured faster one
     at this size class. Each executor runs ``MEASURE_RUNS`` times first (compiled first)."""
@@ -279,7 +289,11 @@ def choose(kernels: dict, size: int) -> str:
         return NUMBA
     if not t.measured("numpy", size):
         return "numpy"
-    return NUMBA if t.ns(NUMBA, size) <= t.ns("numpy", size) else "numpy"
+    faster, slower = ((NUMBA, "numpy") if t.ns(NUMBA, size) <= t.ns("numpy", size)
+                      else ("numpy", NUMBA))
+    # now and then the slower one runs again: its first runs may have been unlucky (threads
+    # waking up, another process on the cores), and a best-of figure only improves
+    return slower if t.tick(size) % EXPLORE_EVERY == 0 else faster
 
 
 def compiling() -> bool:
