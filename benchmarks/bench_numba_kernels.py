@@ -171,21 +171,22 @@ def bench_gather(n: int, repeat: int) -> None:
     ref = lut[x]
     hand = hand_written()
     trans = lut.tobytes()
-    k1 = cpu_numba.gather_kernel(1, method="scalar")
-    fns = {"NumPy lut[x]": lambda: lut[x], "bytes.translate": lambda: x.tobytes().translate(trans),
-           "Numba gather (scalar)": lambda: k1(lut, [x], out)}
-    if cpu_numba.pshufb_available():
-        kp = cpu_numba.gather_kernel(1, method="pshufb")
-        fns["Numba gather (pshufb)"] = lambda: kp(lut, [x], out)
+    fns = {"NumPy lut[x]": lambda: lut[x], "bytes.translate": lambda: x.tobytes().translate(trans)}
+    methods = cpu_numba.gather_methods_available()  # fastest first; scalar always
+    for m in methods:
+        fns[f"Numba gather ({m})"] = (lambda k: lambda: k(lut, [x], out))(cpu_numba.gather_kernel(1, method=m))
     fns["parallel copy"] = lambda: hand["copy"](x, out)
+    fns["np.copyto"] = lambda: np.copyto(out, x)
     t = best_of(fns, repeat)
-    print(f"\n== class-map gather, {n:,} uint8 -> uint8 (256-entry table)")
+    print(f"\n== class-map gather, {n:,} uint8 -> uint8 (256-entry table); auto picks "
+          f"{cpu_numba.gather_method()!r} (${cpu_numba.GATHER_ENV} forces one)")
     for label, tt in t.items():
         print(f"  {label:24s} {tt * 1e3:9.2f} ms   x{t['NumPy lut[x]'] / tt:6.2f} vs lut[x]"
               f"   {2 * n / tt / 1e9:6.1f} GB/s (in+out)")
-    for m in ("scalar", "pshufb"):
-        if m == "pshufb" and not cpu_numba.pshufb_available():
-            continue
+    missing = [m for m in ("vbmi", "pshufb") if m not in methods]
+    if missing:
+        print(f"  (this CPU lacks: {', '.join(missing)})")
+    for m in methods:
         cpu_numba.gather(lut, [x], out, method=m)
         print(f"  {m}: {'bit-identical to lut[x]' if np.array_equal(out, ref) else 'DIFFERS'}")
     lut2 = rng.integers(0, 256, 65536).astype(np.uint8)

@@ -780,7 +780,7 @@ def _same_bits(a, b):
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == np.ascontiguousarray(b).tobytes()
 
 
-GATHER_METHODS = ["scalar"] + (["pshufb"] if cpu_numba.pshufb_available() else [])
+GATHER_METHODS = list(cpu_numba.gather_methods_available())  # vbmi / pshufb as this CPU allows; tests/test_classmap_simd.py
 
 
 @pytest.mark.parametrize("method", GATHER_METHODS)

@@ -70,9 +70,14 @@ the exact software flags, so the driver falls back to NumPy for the warnings.
 Class-map gathers (``gather_kernel(n_inputs, method=...)`` / ``gather(table, inputs, out)``):
 ``out[...] = table[index]`` for a 256-entry table indexed by one 1-byte input or a 65536-entry
 table indexed by ``a*256 + b``, any output dtype, inputs broadcast / strided; parallel scalar
-loops, and for 256-entry byte tables on C-contiguous data an AVX2 ``vpshufb`` lookup
-(``numba_ops.pshufb_lut_range``: 16 shuffles + compares + blends per 32 bytes, the table held in
-registers). See ``GatherKernel``.
+loops, and for 256-entry byte tables on C-contiguous same-shape operands a SIMD lookup chosen
+from the host CPU's features at run time (``gather_method()``), the table held in registers:
+AVX-512 VBMI ``vpermi2b`` (``numba_ops.vbmi_lut_range``: two 128-entry lookups + a blend on the
+index's top bit per 64 bytes), else AVX2 ``vpshufb`` (``numba_ops.pshufb_lut_range``: 16
+shuffles + compares + blends per 32 bytes), else the scalar loop. The environment variable
+``HOLOGRAM_GATHER=auto|vbmi|pshufb|scalar`` (read on every call) forces a path; forcing one this
+CPU lacks raises ``NotImplementedError`` (``gather_methods_available()`` lists what runs here).
+See ``GatherKernel``.
 
 Fused reductions (``compile_reduction(circuit, kind) -> ReductionKernel``; ``rk(buffers, values,
 axis=None | -1) -> (result, flags)``): ``np.sum/prod/min/max/any/all/argmin/argmax`` of the
@@ -1101,13 +1106,50 @@ def run(kernel: Kernel, buffers: Sequence[Any], values: Sequence[Any], outs: Seq
 # class-map gathers
 
 
-_GATHER_METHODS = ("auto", "pshufb", "scalar")
+_GATHER_METHODS = ("auto", "vbmi", "pshufb", "scalar")
+#: Environment variable read by ``gather_method`` (the ``"auto"`` choice): auto, vbmi, pshufb, scalar.
+GATHER_ENV = "HOLOGRAM_GATHER"
+_GATHER_NEEDS = {"vbmi": "AVX-512 VBMI (avx512vbmi, avx512bw, avx512f)", "pshufb": "AVX2"}
+
+
+def vbmi_available() -> bool:
+    """Whether the AVX-512 VBMI ``vpermi2b`` lookup (256-entry byte tables) runs here: the host
+    CPU has avx512vbmi, avx512bw and avx512f, and Numba compiles for them."""
+    from . import numba_ops
+    return bool(numba_ops.HAS_VBMI)
 
 
 def pshufb_available() -> bool:
     """Whether the AVX2 ``vpshufb`` lookup (256-entry byte tables) runs here."""
     from . import numba_ops
     return bool(numba_ops.HAS_AVX2)
+
+
+def gather_methods_available() -> tuple[str, ...]:
+    """The lookup paths this machine runs, fastest first (``"scalar"`` always last)."""
+    return tuple(m for m, ok in (("vbmi", vbmi_available()), ("pshufb", pshufb_available()),
+                                 ("scalar", True)) if ok)
+
+
+def _check_gather_method(method: str, source: str) -> None:
+    if method not in _GATHER_METHODS:
+        raise ValueError(f"{source}: gather method must be one of {_GATHER_METHODS}, not {method!r}")
+    if method in _GATHER_NEEDS and method not in gather_methods_available():
+        raise NotImplementedError(f"{source}: gather method {method!r} needs a CPU with "
+                                  f"{_GATHER_NEEDS[method]}, which this one lacks (available: "
+                                  f"{', '.join(gather_methods_available())})")
+
+
+def gather_method() -> str:
+    """The path ``method="auto"`` takes for a 256-entry byte table on C-contiguous operands:
+    ``$HOLOGRAM_GATHER`` when set to vbmi / pshufb / scalar (read on every call;
+    ``NotImplementedError`` if this CPU lacks the forced path, ``ValueError`` for another
+    value), else the fastest available: vbmi > pshufb > scalar."""
+    forced = os.environ.get(GATHER_ENV, "").strip().lower() or "auto"
+    if forced == "auto":
+        return gather_methods_available()[0]
+    _check_gather_method(forced, GATHER_ENV)
+    return forced
 
 
 def _bits_view(a: np.ndarray) -> np.ndarray:
@@ -1126,18 +1168,20 @@ class GatherKernel:
       are the index, as ``classmap``), broadcastable to ``out.shape``; any strides.
     * ``out``: the preallocated result, any layout (written in place).
 
-    ``method``: ``"pshufb"`` (one input, 1-byte table, C-contiguous same-shape operands, AVX2:
-    32 bytes per 16 ``vpshufb`` + compare + blend; other cases use the scalar loop), ``"scalar"``
-    (one load per element), ``"auto"`` (pshufb where it applies and AVX2 exists).
+    ``method``: ``"vbmi"`` (one input, 1-byte table, C-contiguous same-shape operands,
+    AVX-512 VBMI: 64 bytes per 2 ``vpermi2b`` + blend; other cases use the scalar loop),
+    ``"pshufb"`` (the same cases, AVX2: 32 bytes per 16 ``vpshufb`` + compare + blend),
+    ``"scalar"`` (one load per element), ``"auto"`` (``gather_method()`` on every call:
+    ``$HOLOGRAM_GATHER`` if set, else vbmi > pshufb > scalar, as this CPU allows). Forcing a
+    path this CPU lacks raises ``NotImplementedError``.
     """
 
     def __init__(self, n_inputs: int, method: str = "auto"):
         if n_inputs not in (1, 2):
             raise ValueError("gather_kernel: 1 or 2 inputs")
-        if method not in _GATHER_METHODS:
-            raise ValueError(f"gather_kernel: method must be one of {_GATHER_METHODS}")
-        if method == "pshufb" and (n_inputs != 1 or not pshufb_available()):
-            raise NotImplementedError("gather_kernel: pshufb needs one input and AVX2")
+        _check_gather_method(method, "gather_kernel")
+        if method in _GATHER_NEEDS and n_inputs != 1:
+            raise NotImplementedError(f"gather_kernel: method {method!r} needs one input (a 256-entry table)")
         if not available():
             raise ImportError("hologram_array cpu_numba: numba is not installed")
         self.n_inputs = n_inputs
@@ -1157,6 +1201,7 @@ class GatherKernel:
     def __call__(self, table: Any, inputs: Sequence[Any], out: np.ndarray) -> None:
         from . import numba_ops as ops
 
+        method = gather_method() if self.method == "auto" else self.method
         table = np.ascontiguousarray(table)
         if table.ndim != 1 or table.shape[0] != 256 ** self.n_inputs:
             raise ValueError(f"gather: table must be 1-D with {256 ** self.n_inputs} entries")
@@ -1183,9 +1228,10 @@ class GatherKernel:
         if flat:
             ins = [x.reshape(-1).view(np.uint8) for x in xs]
             o = _bits_view(out.reshape(-1))
-            use_pshufb = (self.n_inputs == 1 and table.dtype.itemsize == 1
-                          and self.method in ("auto", "pshufb") and pshufb_available())
-            if use_pshufb:
+            byte_lut = self.n_inputs == 1 and table.dtype.itemsize == 1
+            if byte_lut and method == "vbmi":
+                ops.gather1_vbmi(tb, ins[0], o)
+            elif byte_lut and method == "pshufb":
                 ops.gather1_pshufb(self._pshufb_rows(table), tb, ins[0], o)
             elif self.n_inputs == 1:
                 ops.gather1_contig(tb, ins[0], o)

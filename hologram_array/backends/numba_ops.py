@@ -1748,8 +1748,66 @@ def _host_features() -> set:
         return set()
 
 
+def _jit_features() -> set:
+    """The CPU features Numba compiles for: ``NUMBA_CPU_FEATURES`` when set (then only those
+    instructions can be selected), else the host's -- as ``numba.core.codegen`` decides."""
+    from numba.core import config
+    if config.CPU_FEATURES is None:
+        return _host_features()
+    return {f.strip()[1:] for f in config.CPU_FEATURES.split(",") if f.strip().startswith("+")}
+
+
+#: The features both this CPU runs and Numba compiles for (a SIMD lookup needs both).
+_SIMD_FEATURES = (_host_features() & _jit_features()) if FPE_HW else set()
 #: Whether AVX2's ``vpshufb`` lookup can be compiled and run here.
-HAS_AVX2 = FPE_HW and "avx2" in _host_features()
+HAS_AVX2 = "avx2" in _SIMD_FEATURES
+#: Whether AVX-512 VBMI's ``vpermi2b`` lookup can be compiled and run here.
+HAS_VBMI = {"avx512f", "avx512bw", "avx512vbmi"} <= _SIMD_FEATURES
+
+
+@intrinsic
+def vbmi_lut_range(typingctx, table, src, dst, lo, hi):
+    """``dst[i] = T[src[i]]`` for i in ``[lo, lo + 64*k)``, the most whole 64-byte chunks of
+    ``[lo, hi)``; returns ``lo + 64*k``. T: the 256-byte table (C-contiguous), held in four
+    512-bit registers. Per chunk: two ``vpermi2b`` (each a 128-entry lookup by the low 7 bits
+    of the index, over T[:128] and T[128:]) and a byte blend on the index's top bit; unaligned
+    loads and stores (``align=1``), so any start offset works."""
+    if not (isinstance(table, types.Array) and isinstance(src, types.Array)
+            and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
+            and isinstance(hi, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        tab_v, src_v, dst_v, lo_v, hi_v = args
+        i8, i64 = ir.IntType(8), ir.IntType(64)
+        v64 = ir.VectorType(i8, 64)
+        v64p = v64.as_pointer()
+        lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
+        hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
+        ta = context.make_array(sig.args[0])(context, builder, tab_v)
+        sa = context.make_array(sig.args[1])(context, builder, src_v)
+        da = context.make_array(sig.args[2])(context, builder, dst_v)
+        tbase = builder.bitcast(ta.data, i8.as_pointer())
+        sbase = builder.bitcast(sa.data, i8.as_pointer())
+        dbase = builder.bitcast(da.data, i8.as_pointer())
+        t = [builder.load(builder.bitcast(builder.gep(tbase, [ir.Constant(i64, 64 * k)]), v64p), align=1)
+             for k in range(4)]
+        fn = builder.module.declare_intrinsic("llvm.x86.avx512.vpermi2var.qi.512", (),
+                                              ir.FunctionType(v64, [v64, v64, v64]))
+        nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 64))
+        nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
+                                 ir.Constant(i64, 0), nchunks)
+        zero = ir.Constant(v64, [0] * 64)
+        with cgutils.for_range(builder, nchunks) as loop:
+            off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 64)))
+            x = builder.load(builder.bitcast(builder.gep(sbase, [off]), v64p), align=1)
+            low_half = builder.call(fn, [t[0], x, t[1]])
+            high_half = builder.call(fn, [t[2], x, t[3]])
+            res = builder.select(builder.icmp_signed("<", x, zero), high_half, low_half)
+            builder.store(res, builder.bitcast(builder.gep(dbase, [off]), v64p), align=1)
+        return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 64)))
+
+    return types.int64(table, src, dst, lo, hi), codegen
 
 
 @intrinsic
@@ -1833,6 +1891,21 @@ def gather1_pshufb(tabs, table, x, out):
         lo = b * GATHER_BLOCK
         hi = min(lo + GATHER_BLOCK, n)
         i = pshufb_lut_range(tabs, x, out, lo, hi)
+        while i < hi:
+            out[i] = table[x[i]]
+            i += 1
+
+
+@njit(**_GOPTS)
+def gather1_vbmi(table, x, out):
+    """``out[i] = table[x[i]]`` (1-D C-contiguous uint8 operands, 256-entry byte table): 64
+    bytes per ``vbmi_lut_range`` step in parallel blocks, the last block's tail scalar."""
+    n = out.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        i = vbmi_lut_range(table, x, out, lo, hi)
         while i < hi:
             out[i] = table[x[i]]
             i += 1
