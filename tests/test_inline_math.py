@@ -25,12 +25,25 @@ from hologram_array.backends import cpu_numba  # noqa: E402
 #: NumPy's own in brackets. A change to a function must re-measure and update this table.
 BOUNDS = {
     ("tanh", "float32"): 1.13,   # NumPy 1.37
+    ("expm1", "float32"): 0.51,  # NumPy 2.62
+    ("log1p", "float32"): 0.51,  # NumPy 1.96
+    ("log2", "float32"): 0.51,   # NumPy 2.12
+    ("log10", "float32"): 0.51,  # NumPy 3.49
+    ("exp2", "float32"): 0.51,   # NumPy 2.84
+    ("sinh", "float32"): 0.51,   # NumPy 1.55
+    ("cosh", "float32"): 0.51,   # NumPy 2.48
+    ("atanh", "float32"): 0.51,  # NumPy 1.45
 }
 
 F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
                          1.17549435e-38, -1.17549435e-38, 2.0 ** -20, 2.0 ** -19, 1e-7, 0.5, 1.0,
                          np.nextafter(np.float32(1), np.float32(0)), 1.0000001, 9.0, 9.01, 9.02, 9.5,
-                         10.0, 87.0, 89.0, 1e30, 3.4028235e38, -3.4028235e38], np.float32)
+                         10.0, 87.0, 89.0, 1e30, 3.4028235e38, -3.4028235e38,
+                         # exp / log families: domain edges, exact results, overflow thresholds
+                         -1.0, -1.0000001, -0.99999994, -2.0, 2.0, 0.25, 100.0, 1e10, -17.0,
+                         -18.0, -30.0, -88.0, 88.72283, 88.72284, 89.41598, 89.41599, -89.41599,
+                         127.99999, 128.0, -126.0, -127.66167, -127.661674, -149.0, -149.5,
+                         -150.0, -151.0, -1e30, 0.99999994, -0.99999994], np.float32)
 
 
 def _kernel(helper):
@@ -49,7 +62,8 @@ def _kernel(helper):
 
 def _ulps(got: np.ndarray, ref: np.ndarray) -> np.ndarray:
     _, e = np.frexp(np.abs(ref))
-    return np.abs(got.astype(np.float64) - ref) / np.ldexp(1.0, np.maximum(e - 24, -149))
+    with np.errstate(invalid="ignore"):  # inf - inf: an exact infinity, zeroed by the callers
+        return np.abs(got.astype(np.float64) - ref) / np.ldexp(1.0, np.maximum(e - 24, -149))
 
 
 def _sample_f32(n: int = 1 << 21, seed: int = 0) -> np.ndarray:
@@ -82,6 +96,8 @@ def test_float32_within_bound_and_specials_exact(op, helper):
     fin = ~nan
     err = _ulps(got[fin], ref[fin])
     err[got[fin] == ref[fin]] = 0.0
+    over = np.abs(ref[fin]) > np.finfo(np.float32).max   # rounds to +-inf in float32
+    err[over & np.isinf(got[fin]) & ((got[fin] > 0) == (ref[fin] > 0))] = 0.0
     worst = int(np.argmax(err))
     assert err[worst] <= BOUNDS[(op, "float32")], (x[fin][worst], got[fin][worst], ref[fin][worst])
     # special values: what NumPy gives, bit for bit (zeros keep their sign, NaN stays NaN)
@@ -89,14 +105,20 @@ def test_float32_within_bound_and_specials_exact(op, helper):
     run(F32_SPECIALS, sg)
     with np.errstate(all="ignore"):
         sr = ufunc(F32_SPECIALS)
-    same = (sg.view(np.uint32) == sr.view(np.uint32)) | (np.isnan(sg) & np.isnan(sr))
+        # the correctly rounded value (float64 reference): NumPy's is not always (SVML's
+        # atanh(1e-7) is 1 ULP below it), ours may be that one instead
+        sc = ufunc(F32_SPECIALS.astype(np.float64)).astype(np.float32)
+    same = (sg.view(np.uint32) == sr.view(np.uint32)) | (np.isnan(sg) & np.isnan(sr)) \
+        | (sg.view(np.uint32) == sc.view(np.uint32))
     # away from the thresholds a special may differ from NumPy by its bound, not more
     near = _ulps(sg, sr.astype(np.float64)) <= BOUNDS[(op, "float32")]
     exact_required = ~np.isfinite(F32_SPECIALS) | (F32_SPECIALS == 0) | (np.abs(sr) == 1) \
         | (np.abs(F32_SPECIALS) < 2 ** -19)
     assert np.all(same[exact_required]), F32_SPECIALS[exact_required & ~same]
     assert np.all(same | near)
-    assert np.mean(got[:x.size // 2] == theirs[:x.size // 2]) > 0.5  # mostly NumPy's own bits
+    h = x.size // 2
+    agree = (got[:h] == theirs[:h]) | (np.isnan(got[:h]) & np.isnan(theirs[:h]))
+    assert np.mean(agree) > 0.5  # mostly NumPy's own bits (NaN out of the domain)
 
 
 def _flags(fn) -> set[str]:

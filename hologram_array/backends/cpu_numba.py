@@ -298,7 +298,16 @@ _SW_FLAGS = {
 _TEMPLATE_OVERRIDES = {("isfinite", "f"): "isfinite_{s}({0})", ("isfinite", "e"): "isfinite_f32({0})"}
 #: ... and for NumPy's SIMD algorithms ported to numba_ops (keyed by the port's name).
 _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_under_f32({0})")),
-                  "log_simd_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})"))}
+                  "log_simd_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
+                  # own functions (numba_vecmath) whose arithmetic raises none: NumPy's flags
+                  "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
+                  "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
+                  "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
+                  "log10_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
+                  "exp2_vec_f32": ((2, "fl_exp2_over_f32({0})"), (4, "fl_exp2_under_f32({0})")),
+                  "sinh_vec_f32": ((2, "fl_hyp_over_f32({0})"),),
+                  "cosh_vec_f32": ((2, "fl_hyp_over_f32({0})"),),
+                  "atanh_vec_f32": ((1, "fl_atanh_one_f32({0})"), (8, "fl_atanh_dom_f32({0})"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,6 +450,22 @@ SLOW_PATHS: dict[str, tuple[str, str]] = {
 INLINE_MATH: dict[tuple[str, str], str] = {
     ("tanh", "float32"): "tanh_vec_f32",
     ("tanh", "float16"): "tanh_vec_f32",
+    ("expm1", "float32"): "expm1_vec_f32",
+    ("expm1", "float16"): "expm1_vec_f32",
+    ("log1p", "float32"): "log1p_vec_f32",
+    ("log1p", "float16"): "log1p_vec_f32",
+    ("log2", "float32"): "log2_vec_f32",
+    ("log2", "float16"): "log2_vec_f32",
+    ("log10", "float32"): "log10_vec_f32",
+    ("log10", "float16"): "log10_vec_f32",
+    ("exp2", "float32"): "exp2_vec_f32",
+    ("exp2", "float16"): "exp2_vec_f32",
+    ("sinh", "float32"): "sinh_vec_f32",
+    ("sinh", "float16"): "sinh_vec_f32",
+    ("cosh", "float32"): "cosh_vec_f32",
+    ("cosh", "float16"): "cosh_vec_f32",
+    ("atanh", "float32"): "atanh_vec_f32",
+    ("atanh", "float16"): "atanh_vec_f32",
 }
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")

@@ -32,9 +32,12 @@ import math
 import numpy as np
 from numba import njit
 
-from .numba_ops import bits_f32, f32_bits, fma  # numba_ops imports this module at its end
+from .numba_ops import bits_f32, bits_f64, f32_bits, f64_bits, fma  # numba_ops imports this module at its end
 
-__all__ = ["tanh_vec_f32", "exp_reduced_f32"]
+__all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", "log2_vec_f32",
+           "log10_vec_f32", "exp2_vec_f32", "sinh_vec_f32", "cosh_vec_f32", "atanh_vec_f32",
+           "fl_expm1_over_f32", "fl_log1p_m1_f32", "fl_log1p_dom_f32", "fl_exp2_over_f32",
+           "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
 _F = np.float32
@@ -113,3 +116,353 @@ def tanh_vec_f32(x):
     r = math.copysign(r, x)            # a bit copy (vectorizes; integer OR-ing here does not)
     return x if nan else r
 
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 functions evaluated in float64 inside: exp and log families
+#
+# The float32 argument is widened to float64 (exact; float32 subnormals become normal doubles, so
+# no product below underflows), the function is evaluated by range reduction and a polynomial to
+# a relative error near 1e-12, and the result is rounded once to float32: correctly rounded
+# except where the exact value lies within ~1e-12 of a float32 rounding boundary, so the max
+# error is ~0.5 ULP (0.500 measured over all float32 for each). No table; one division (atanh
+# only). The exponent scaling 2^k and the exponent/mantissa split use 64-bit integer adds and
+# shifts on the bits (no float <-> int64 conversion, which AVX2 lacks). The loops run at half
+# the float32 vector width (8 doubles per AVX-512 register). Results NumPy gives as special values (inf, -inf, NaN, -1, the argument itself)
+# are selects at the end; the flags NumPy raises for them are software flags
+# (``cpu_numba._SW_FLAGS_PORT``, the ``fl_*`` functions below), so the arithmetic raises none:
+# out-of-domain arguments are replaced by harmless ones before it.
+
+_D = np.float64
+_D_ONE, _D_HALF = _D(1.0), _D(0.5)
+_D_MAGIC = _D(6755399441055744.0)                # 0x1.8p52: y + magic rounds y to an integer
+_I_MAGIC = np.int64(0x4338000000000000)          # its bits
+_D_LOG2E = _D(1.4426950408889634)
+_D_LN2_HI, _D_LN2_LO = _D(0.6931471805599453), _D(2.3190468138462996e-17)
+_D_LOG10_2 = _D(0.3010299956639812)
+_D_LOG10_E = _D(0.4342944819032518)
+_I_SQRT_HALF = np.int64(0x3FE6A09E667F3BCD)      # bits of sqrt(0.5) (float64)
+_I_1023 = np.int64(1023)
+_I_52 = np.int64(52)
+_F_INF, _F_NAN = _F(np.inf), _F(np.nan)
+_F_M1 = _F(-1.0)
+
+# (e^r - 1 - r) / r^2 on |r| <= 1.01 ln2/2: Chebyshev interpolant from mpmath (abs error 5e-13).
+_XQ = tuple(_D(c) for c in (
+    0.49999999999951383, 0.16666666666662247, 0.04166666679362806, 0.008333333344872034,
+    0.0013888837087667207, 0.00019841222761353435, 2.486920416652337e-05, 2.761877702984587e-06))
+_XQ0, _XQ1, _XQ2, _XQ3, _XQ4, _XQ5, _XQ6, _XQ7 = _XQ
+# (log1p(f) - f) / f^2 on sqrt(1/2) - 1 <= f <= sqrt(2) - 1: as above (abs error 3.3e-12).
+_LQ = tuple(_D(c) for c in (
+    -0.49999999999820705, 0.3333333332674602, -0.25000000137028106, 0.20000001919978497,
+    -0.1666665070394823, 0.14285548798558848, -0.12500610205369486, 0.11117336334911962,
+    -0.09992412115497984, 0.0897747491074773, -0.08298787919108902, 0.08637944223751945,
+    -0.08455622952110388, 0.04401409864965619))
+(_LQ0, _LQ1, _LQ2, _LQ3, _LQ4, _LQ5, _LQ6, _LQ7, _LQ8, _LQ9, _LQ10, _LQ11, _LQ12,
+ _LQ13) = _LQ
+
+_EXPM1_MAX = np.uint32(0x42B17217).view(_F)     # 88.722832: largest x with expm1(x) < inf
+_EXPM1_MIN = _F(-30.0)                           # below: expm1(x) rounds to -1
+
+
+@njit(**_OPTS)
+def _expm1_poly_f64(r):
+    """e^r - 1 for |r| <= ln2/2 (float64, relative error ~1e-12)."""
+    q = fma(_XQ7, r, _XQ6)
+    q = fma(q, r, _XQ5)
+    q = fma(q, r, _XQ4)
+    q = fma(q, r, _XQ3)
+    q = fma(q, r, _XQ2)
+    q = fma(q, r, _XQ1)
+    q = fma(q, r, _XQ0)
+    return fma(r * r, q, r)
+
+
+@njit(**_OPTS)
+def _log1p_poly_f64(f):
+    """log(1 + f) for sqrt(1/2) - 1 <= f <= sqrt(2) - 1 (float64, relative error ~1e-12)."""
+    q = fma(_LQ13, f, _LQ12)
+    q = fma(q, f, _LQ11)
+    q = fma(q, f, _LQ10)
+    q = fma(q, f, _LQ9)
+    q = fma(q, f, _LQ8)
+    q = fma(q, f, _LQ7)
+    q = fma(q, f, _LQ6)
+    q = fma(q, f, _LQ5)
+    q = fma(q, f, _LQ4)
+    q = fma(q, f, _LQ3)
+    q = fma(q, f, _LQ2)
+    q = fma(q, f, _LQ1)
+    q = fma(q, f, _LQ0)
+    return fma(f * f, q, f)
+
+
+@njit(**_OPTS)
+def _pow2_f64(k):
+    """2^k as a float64 for an int64 -1022 <= k <= 1023 (exponent bits; no conversion)."""
+    return bits_f64(np.uint64((k + _I_1023) << _I_52))
+
+
+@njit(**_OPTS)
+def _int_f64(k):
+    """float64(k) for an int64 |k| < 2^51 (magic-number bits; no int64 -> float conversion)."""
+    return bits_f64(np.uint64(k + _I_MAGIC)) - _D_MAGIC
+
+
+@njit(**_OPTS)
+def _log_split_f64(u):
+    """(k, m - 1) with u = m 2^k, sqrt(1/2) <= m < sqrt(2), for a positive normal float64 u."""
+    b = np.int64(f64_bits(u))
+    k = (b - _I_SQRT_HALF) >> _I_52
+    m = bits_f64(np.uint64(b - (k << _I_52)))
+    return k, m - _D_ONE
+
+
+@njit(**_OPTS)
+def expm1_vec_f32(x):
+    """e^x - 1, float32, evaluated in float64: x = k ln2 + r, 2^k (e^r - 1) + (2^k - 1).
+
+    ~0.5 ULP (correctly rounded nearly everywhere); overflow (inf, flag in software) above
+    88.722832, -1 below -17.33, the argument itself for +-0.
+    """
+    nan = x != x
+    xs = _ZERO if nan else x
+    xc = xs if xs < _EXPM1_MAX else _EXPM1_MAX
+    xc = xc if xc > _EXPM1_MIN else _EXPM1_MIN
+    xd = _D(xc)
+    y = fma(xd, _D_LOG2E, _D_MAGIC)
+    kd = y - _D_MAGIC
+    k = np.int64(f64_bits(y)) - _I_MAGIC
+    r = fma(kd, -_D_LN2_HI, xd)
+    r = fma(kd, -_D_LN2_LO, r)
+    s = _pow2_f64(k)
+    res = _F(fma(s, _expm1_poly_f64(r), s - _D_ONE))
+    res = _F_INF if xs > _EXPM1_MAX else res
+    return x if (nan | (x == _ZERO)) else res
+
+
+@njit(**_OPTS)
+def log1p_vec_f32(x):
+    """log(1 + x), float32, evaluated in float64: 1 + x = m 2^k, k ln2 + log1p(m - 1).
+
+    ~0.5 ULP. For k = 0 the polynomial gets x itself (1 + x may be inexact). -1 -> -inf
+    (divide-by-zero flag in software), x < -1 -> NaN ("invalid" in software), +inf -> +inf.
+    """
+    nan = x != x
+    xs = _ZERO if nan else x
+    ok = (xs > _F_M1) & (xs < _F_INF)
+    xd = _D(xs if ok else _ZERO)
+    u = xd + _D_ONE
+    k, f = _log_split_f64(u)
+    f = xd if k == 0 else f
+    res = _F(fma(_int_f64(k), _D_LN2_HI, _log1p_poly_f64(f)))
+    res = _F_NAN if xs < _F_M1 else res
+    res = -_F_INF if xs == _F_M1 else res
+    return x if (nan | (x == _ZERO) | (x == _F_INF)) else res
+
+
+@njit(**_OPTS)
+def _log_f64_parts(x):
+    """(k, log(m)) with x = m 2^k for a float32 x; x <= 0, inf, NaN give (0, 0) (selected later)."""
+    xs = _ZERO if x != x else x
+    ok = (xs > _ZERO) & (xs < _F_INF)
+    k, f = _log_split_f64(_D(xs if ok else _ONE))
+    return _int_f64(k), _log1p_poly_f64(f)
+
+
+@njit(**_OPTS)
+def _log_specials_f32(x, res):
+    """NumPy's log results for NaN, x < 0 (NaN), +-0 (-inf), +inf (+inf); else ``res``."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    res = _F_NAN if xs < _ZERO else res
+    res = -_F_INF if xs == _ZERO else res
+    return x if (nan | (x == _F_INF)) else res
+
+
+@njit(**_OPTS)
+def log2_vec_f32(x):
+    """log2, float32, evaluated in float64: k + log(m) log2(e). ~0.5 ULP; exact at powers of 2."""
+    kd, lm = _log_f64_parts(x)
+    return _log_specials_f32(x, _F(fma(lm, _D_LOG2E, kd)))
+
+
+@njit(**_OPTS)
+def log10_vec_f32(x):
+    """log10, float32, evaluated in float64: k log10(2) + log(m) log10(e). ~0.5 ULP."""
+    kd, lm = _log_f64_parts(x)
+    return _log_specials_f32(x, _F(fma(kd, _D_LOG10_2, lm * _D_LOG10_E)))
+
+
+# software flags (``cpu_numba._SW_FLAGS_PORT``): bit tests on the argument, no float compare
+
+@njit(**_OPTS)
+def fl_expm1_over_f32(x):
+    """expm1 overflows for finite x > 88.722832."""
+    b = f32_bits(x)
+    return (b > np.uint32(0x42B17217)) & (b < np.uint32(0x7F800000))
+
+
+@njit(**_OPTS)
+def fl_log1p_m1_f32(x):
+    """log1p(-1): divide-by-zero."""
+    return f32_bits(x) == np.uint32(0xBF800000)
+
+
+@njit(**_OPTS)
+def fl_log1p_dom_f32(x):
+    """log1p(x < -1), -inf included: invalid."""
+    b = f32_bits(x)
+    return (b > np.uint32(0xBF800000)) & (b <= np.uint32(0xFF800000))
+
+
+_EXP2_MAX = np.uint32(0x42FFFFFF).view(_F)       # 127.99999: largest x with exp2(x) < inf
+_EXP2_MIN = _F(-160.0)                           # below: exp2(x) rounds to +0
+_D_MIN_NORMAL_F32 = _D(2.0 ** -126)
+_D_2P149 = _D(2.0 ** 149)
+
+
+@njit(**_OPTS)
+def _round_f32(d):
+    """float32(d) for a finite d >= 0 below float32's max, raising no underflow: a subnormal
+    result is built from its bits (d 2^149 rounded to an integer), as SVML raises underflow
+    only below its own threshold (software flag)."""
+    normal = d >= _D_MIN_NORMAL_F32
+    rn = _F(d if normal else _D_ONE)
+    y = fma(d, _D_2P149, _D_MAGIC)                  # d 2^149 is exact: one rounding, to even
+    rs = bits_f32(np.uint32(np.int64(f64_bits(y)) - _I_MAGIC))
+    return rn if normal else rs
+
+
+@njit(**_OPTS)
+def exp2_vec_f32(x):
+    """2^x, float32, evaluated in float64: x = k + r, 2^k (1 + expm1(r ln2)). ~0.5 ULP; exact
+    at integers; subnormal results correctly rounded; overflow (flag in software) at 128."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    xc = xs if xs < _EXP2_MAX else _EXP2_MAX
+    xc = xc if xc > _EXP2_MIN else _EXP2_MIN
+    xd = _D(xc)
+    y = xd + _D_MAGIC
+    k = np.int64(f64_bits(y)) - _I_MAGIC
+    r = xd - (y - _D_MAGIC)                         # exact, |r| <= 1/2
+    s = _pow2_f64(k)
+    res = _round_f32(fma(s, _expm1_poly_f64(r * _D_LN2_HI), s))
+    res = _F_INF if xs > _EXP2_MAX else res
+    return x if nan else res
+
+
+# cosh r and sinh r / r - 1 on |r| <= 1.01 ln2/2: Taylor (truncation below 1e-14 relative)
+_CH = tuple(_D(1.0 / math.factorial(n)) for n in (2, 4, 6, 8, 10))
+_SH = tuple(_D(1.0 / math.factorial(n)) for n in (3, 5, 7, 9, 11))
+_CH1, _CH2, _CH3, _CH4, _CH5 = _CH
+_SH1, _SH2, _SH3, _SH4, _SH5 = _SH
+_HYP_MAX = np.uint32(0x42B2D4FC).view(_F)        # 89.415985: largest |x| with cosh(x) < inf
+_I_ONE = np.int64(1)
+
+
+@njit(**_OPTS)
+def _hyp_parts(x):
+    """For a float32 x: (k, 2^(k-1) e^r, 2^(-k-1) e^-r, sinh r) with |x| = k ln2 + r (float64),
+    |x| clamped to 89.415985 and NaN to 0 (selected later)."""
+    xs = _ZERO if x != x else x
+    a = abs(xs)
+    a = a if a < _HYP_MAX else _HYP_MAX
+    ad = _D(a)
+    y = fma(ad, _D_LOG2E, _D_MAGIC)
+    kd = y - _D_MAGIC
+    k = np.int64(f64_bits(y)) - _I_MAGIC
+    r = fma(kd, -_D_LN2_HI, ad)
+    r = fma(kd, -_D_LN2_LO, r)
+    s = r * r
+    c = fma(_CH5, s, _CH4)
+    c = fma(c, s, _CH3)
+    c = fma(c, s, _CH2)
+    c = fma(c, s, _CH1)
+    c = fma(c, s, _D_ONE)                           # cosh r
+    p = fma(_SH5, s, _SH4)
+    p = fma(p, s, _SH3)
+    p = fma(p, s, _SH2)
+    p = fma(p, s, _SH1)
+    sh = fma(r * s, p, r)                           # sinh r
+    return k, _pow2_f64(k - _I_ONE) * (c + sh), _pow2_f64(-k - _I_ONE) * (c - sh), sh
+
+
+@njit(**_OPTS)
+def sinh_vec_f32(x):
+    """sinh, float32, evaluated in float64: (2^k e^r - 2^-k e^-r) / 2, sinh r itself for k = 0.
+    ~0.5 ULP; +-inf (overflow flag in software) beyond 89.415985."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    k, ep, em, sh = _hyp_parts(x)
+    res = _F(sh if k == 0 else ep - em)
+    res = _F_INF if abs(xs) > _HYP_MAX else res
+    res = math.copysign(res, x)
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def cosh_vec_f32(x):
+    """cosh, float32, evaluated in float64: (2^k e^r + 2^-k e^-r) / 2. ~0.5 ULP; +inf (overflow
+    flag in software) beyond 89.415985."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    k, ep, em, sh = _hyp_parts(x)
+    res = _F(ep + em)
+    res = _F_INF if abs(xs) > _HYP_MAX else res
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def atanh_vec_f32(x):
+    """atanh, float32, evaluated in float64: log((1 + a) / (1 - a)) / 2 for a = |x| (one
+    division), the log as in ``log1p_vec_f32``. ~0.5 ULP; +-1 -> +-inf (divide-by-zero flag in
+    software), |x| > 1 -> NaN ("invalid" in software)."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    a = abs(xs)
+    ok = a < _ONE
+    ad = _D(a if ok else _ZERO)
+    f0 = (ad + ad) / (_D_ONE - ad)                  # (1 + a) / (1 - a) - 1
+    k, f = _log_split_f64(f0 + _D_ONE)
+    f = f0 if k == 0 else f
+    res = _F(_D_HALF * fma(_int_f64(k), _D_LN2_HI, _log1p_poly_f64(f)))
+    res = _F_NAN if a > _ONE else res
+    res = _F_INF if a == _ONE else res
+    res = math.copysign(res, x)
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def fl_exp2_over_f32(x):
+    """exp2 overflows for finite x >= 128."""
+    b = f32_bits(x)
+    return (b > np.uint32(0x42FFFFFF)) & (b < np.uint32(0x7F800000))
+
+
+@njit(**_OPTS)
+def fl_exp2_under_f32(x):
+    """NumPy's (SVML's) exp2 raises underflow for finite x <= -127.661674 (not above, although
+    results below 2^-126 are subnormal there)."""
+    b = f32_bits(x)
+    return (b >= np.uint32(0xC2FF52C7)) & (b < np.uint32(0xFF800000))
+
+
+@njit(**_OPTS)
+def fl_hyp_over_f32(x):
+    """sinh and cosh overflow for finite |x| > 89.415985."""
+    m = f32_bits(x) & np.uint32(0x7FFFFFFF)
+    return (m > np.uint32(0x42B2D4FC)) & (m < np.uint32(0x7F800000))
+
+
+@njit(**_OPTS)
+def fl_atanh_one_f32(x):
+    """atanh(+-1): divide-by-zero."""
+    return (f32_bits(x) & np.uint32(0x7FFFFFFF)) == np.uint32(0x3F800000)
+
+
+@njit(**_OPTS)
+def fl_atanh_dom_f32(x):
+    """atanh(|x| > 1), infinities included: invalid."""
+    m = f32_bits(x) & np.uint32(0x7FFFFFFF)
+    return (m > np.uint32(0x3F800000)) & (m <= np.uint32(0x7F800000))
