@@ -26,6 +26,9 @@ from . import _devices
 from ._config import settings
 from ._promotion import PY_SCALARS as _PY_SCALAR_TYPES
 from ._promotion import check_int_fits, is_python_scalar, weak_token
+from ._promotion import WEAK_FLOAT as _WEAK_FLOAT
+from ._promotion import WEAK_INT as _WEAK_INT
+from ._promotion import WEAK_SAME_LOOP
 from .expr import aliasing
 from .expr.infer import broadcast, resolve
 from .expr.nodes import Const, Leaf, Node, Op
@@ -44,7 +47,10 @@ except ImportError:  # pragma: no cover - older layouts
 class Array(ArrayMethods):
     """An n-dimensional array; see the module docstring (NumPy's methods: ``ArrayMethods``)."""
 
-    __slots__ = ("_data", "_node", "_leaf", "_dtype", "_shape", "_device", "__weakref__")
+    # _fits: the ``settings.eager_below`` object (the int itself) that the buffer's size was
+    # found within, else None -- the eager small-array paths test it by identity, which is
+    # cheaper than ``size`` and stays right when config changes the setting.
+    __slots__ = ("_data", "_node", "_leaf", "_dtype", "_shape", "_device", "_fits", "__weakref__")
     __hash__ = None  # type: ignore[assignment]  # mutable, like ndarray
     __array_priority__ = 100
 
@@ -60,6 +66,7 @@ class Array(ArrayMethods):
         self._dtype = data.dtype
         self._shape = data.shape
         self._device = device if device is not None else _devices.default_device()
+        self._fits = None
         return self
 
     @classmethod
@@ -78,6 +85,7 @@ class Array(ArrayMethods):
         self._dtype = node.dtype
         self._shape = node.shape
         self._device = device
+        self._fits = None
         if node.depth > settings.max_depth or node.count > settings.max_nodes:
             self._materialize()
         else:
@@ -151,6 +159,7 @@ class Array(ArrayMethods):
 
             (data,) = _mat.evaluate([node], self._device.name)
         self._data = data
+        self._fits = None
         self._node = None
         return data
 
@@ -512,45 +521,49 @@ def _op_node(name: str, args: tuple, device: _devices.Device | None = None) -> A
 
 
 def wrap_result(r: Any, device: _devices.Device) -> Array:
-    """A concrete Array over a ufunc's result, built as cheaply as Python allows (the eager
-    small-array paths call this once per op: at 1K elements it is a third of the cost)."""
-    if type(r) is not np.ndarray:
-        r = np.asarray(r)
-    a = object.__new__(Array)
+    """A concrete Array over a ufunc's result, built as cheaply as Python allows."""
+    if type(r) is not _ndarray:
+        r = _asarray(r)
+    a = _new(Array)
     a._data = r
-    a._node = a._leaf = None
+    a._node = a._leaf = a._fits = None
     a._dtype = r.dtype
     a._shape = r.shape
     a._device = device
     return a
 
 
+# The eager small-array paths build their results with these (no attribute lookups).
+_new = object.__new__
+_ndarray = np.ndarray
+_asarray = np.asarray
+#: op-table name -> NumPy ufunc (None for rows without one), one dict lookup for ``apply``.
+_UFUNC_OF = {name: spec.ufunc for name, spec in OPS.items()}
+
+
 def apply(name: str, *args: Any) -> Array:
     """Record op ``name`` on ``args`` (Arrays, NumPy arrays or Python scalars) lazily."""
-    ufunc = OPS[name].ufunc
+    ufunc = _UFUNC_OF[name]
     if ufunc is not None:
-        # Eager shortcut for small concrete operands (see config eager_below); the common
-        # cases inlined -- at 1K elements this Python costs as much as the ufunc call.
+        # Eager shortcut for small concrete operands (see config eager_below): NumPy's own call
+        # is cheaper than recording.
         x = args[0]
-        n = len(args)
         if type(x) is Array:
-            d = x._data
-            if d is not None and d.size <= settings.eager_below:
+            fits = settings.eager_below
+            if _concrete_fits(x, fits):
                 r = None
-                if n == 1:
-                    r = ufunc(d)
-                elif n == 2:
+                if len(args) == 1:
+                    r = ufunc(x._data)
+                elif len(args) == 2:
                     y = args[1]
                     ty = type(y)
                     if ty is float or ty is int or ty is bool or ty is complex:
-                        r = ufunc(d, y)
-                    elif ty is Array and y._device is x._device:
-                        e = y._data
-                        if e is not None and e.size <= settings.eager_below:
-                            r = ufunc(d, e)
+                        r = ufunc(x._data, y)
+                    elif ty is Array and y._device is x._device and _concrete_fits(y, fits):
+                        r = ufunc(x._data, y._data)
                 if r is not None:
-                    return wrap_result(r, x._device)
-        if n == 2:
+                    return _eager_result(r, x._device, fits, x._shape)
+        if len(args) == 2:
             y = args[1]
             if _small(x) and _small(y):
                 dx = x._device if type(x) is Array else None
@@ -616,6 +629,7 @@ def materialize_many(arrays: list) -> None:
         for a, b in zip(group, bufs):
             if a._node is not None:
                 a._data = b
+                a._fits = None
                 a._node = None
 
 
@@ -632,67 +646,165 @@ def _small(x: Any) -> bool:
     return type(x) in _PY_SCALAR_TYPES
 
 
-def _binary_method(name: str, reflected: bool = False):
-    ufunc = OPS[name].ufunc
-    new = object.__new__
-
-    # The eager shortcut is inlined (no helper calls): at 1K elements the Python around
-    # a ufunc call costs as much as the call itself, and this is where it is spent.
-    def method(self: Array, other: Any) -> Any:
-        d = self._data
-        if d is not None and d.size <= settings.eager_below:
-            to = type(other)
-            r = None
-            if to is float or to is int or to is bool or to is complex:
-                r = ufunc(other, d) if reflected else ufunc(d, other)
-            elif to is Array:
-                od = other._data
-                if od is not None and od.size <= settings.eager_below and other._device is self._device:
-                    r = ufunc(od, d) if reflected else ufunc(d, od)
-            if r is not None:
-                if type(r) is not np.ndarray:
-                    r = np.asarray(r)
-                a = new(Array)
+#: The operators' eager small-array path (see config eager_below), generated per operator
+#: (forward or reflected; with or without the weak-scalar table) so that it runs no test it
+#: does not need: at 1K elements the Python around a ufunc call costs as much as the call.
+#:
+#: Its one entry test is ``self._fits is settings.eager_below`` (see ``Array._fits``): a
+#: concrete array of at least one dimension, known to fit -- so the ufunc returns an ndarray
+#: (never a NumPy scalar) of the same shape for a scalar operand. Everything else (first use,
+#: 0-d, lazy or large operands, NumPy operands) takes ``_binary_general``, which fills
+#: ``_fits`` in for next time. A Python scalar goes to the ufunc as it is (NumPy applies NEP 50
+#: itself) or, meeting a float array, as its cached exact conversion (``WeakTable``: the
+#: same loop, bit-identical, faster).
+_BINARY_TEMPLATE = """
+def method(self, other):
+    fits = settings.eager_below
+    if self._fits is fits:
+        to = type(other)
+        if to is Array:
+            if other._fits is fits and other._device is self._device:
+                r = {call_array}
+                a = _new(Array)
                 a._data = r
                 a._node = a._leaf = None
                 a._dtype = r.dtype
-                a._shape = r.shape
+                if other._shape is self._shape or other._shape == self._shape:
+                    a._shape = self._shape
+                    a._fits = fits
+                else:  # broadcast: the shape (and size) may differ
+                    a._shape = r.shape
+                    a._fits = None
                 a._device = self._device
                 return a
-        # Recording fast path: a float scalar or a same-device Array operand (the common cases;
-        # everything else -- ints with their range checks, NumPy operands -- takes _op_node).
+        elif to is float or to is int:{weak}
+            r = {call_scalar}
+            a = _new(Array)
+            a._data = r
+            a._node = a._leaf = None
+            a._dtype = r.dtype
+            a._shape = self._shape
+            a._fits = fits
+            a._device = self._device
+            return a
+    return _binary_general(name, ufunc, reflected, weak_ok, self, other)
+"""
+_WEAK_LOOKUP = """
+            table = (_WEAK_FLOAT if to is float else _WEAK_INT).get(self._dtype)
+            if table is not None:
+                other = table[other]"""
+
+
+def _binary_method(name: str, reflected: bool = False):
+    weak_ok = name in WEAK_SAME_LOOP
+    src = _BINARY_TEMPLATE.format(
+        weak=_WEAK_LOOKUP if weak_ok else "",
+        call_scalar="ufunc(other, self._data)" if reflected else "ufunc(self._data, other)",
+        call_array="ufunc(other._data, self._data)" if reflected else "ufunc(self._data, other._data)",
+    )
+    env = {"ufunc": OPS[name].ufunc, "name": name, "reflected": reflected, "weak_ok": weak_ok,
+           "settings": settings, "Array": Array, "_binary_general": _binary_general, "_new": _new,
+           "_WEAK_FLOAT": _WEAK_FLOAT, "_WEAK_INT": _WEAK_INT}
+    exec(compile(src, f"<hologram_array operator {name}{' reflected' if reflected else ''}>", "exec"), env)
+    return env["method"]
+
+
+def _concrete_fits(x: Array, fits: int) -> bool:
+    """Whether ``x`` is concrete and small enough for the eager path; notes it in ``x._fits``
+    (at least one dimension only: the fast paths rely on an ndarray result)."""
+    if x._fits is fits:
+        return True
+    d = x._data
+    if d is None or d.size > fits:
+        return False
+    if x._shape:
+        x._fits = fits
+    return True
+
+
+def _eager_result(r: Any, device: _devices.Device, fits: int, shape: tuple | None = None) -> Array:
+    """A concrete Array over an eager ufunc result (``fits``: the setting it was computed under;
+    ``shape``: the operand's shape tuple when the result has that shape, kept for the identity
+    tests of the fast paths)."""
+    if type(r) is not _ndarray:
+        r = _asarray(r)
+    a = _new(Array)
+    a._data = r
+    a._node = a._leaf = None
+    a._dtype = r.dtype
+    if shape is None or r.shape != shape:
+        shape = r.shape
+    a._shape = shape
+    a._fits = fits if shape and r.size <= fits else None
+    a._device = device
+    return a
+
+
+def _binary_general(name: str, ufunc: Any, reflected: bool, weak_ok: bool, self: Array, other: Any) -> Any:
+    """An operator beyond the generated fast path: eager if its operands are small and concrete
+    (any rank), else recorded (or NotImplemented for foreign operands)."""
+    fits = settings.eager_below
+    if _concrete_fits(self, fits):
         to = type(other)
-        if to is float or (to is Array and other._device is self._device):
-            sn = self._node
-            if sn is None:
-                sn = self._as_node()
-            if to is float:
-                on = Const(other)
-                shape = sn.shape
-                tokens = (float, sn.dtype) if reflected else (sn.dtype, float)
-            else:
-                on = other._node
-                if on is None:
-                    on = other._as_node()
-                shape = sn.shape
-                if on.shape != shape:
-                    shape = broadcast(shape, on.shape)
-                tokens = (on.dtype, sn.dtype) if reflected else (sn.dtype, on.dtype)
-            out = resolve(name, tokens)[1]
-            return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
-        node = _op_node(name, (other, self) if reflected else (self, other), self._device)
-        return NotImplemented if node is NotImplemented else apply_node(node, self._device)
-    return method
+        r = None
+        if to is Array:
+            if other._device is self._device and _concrete_fits(other, fits):
+                r = ufunc(other._data, self._data) if reflected else ufunc(self._data, other._data)
+        elif to is float or to is int or to is bool or to is complex:
+            if weak_ok and (to is float or to is int):
+                table = (_WEAK_FLOAT if to is float else _WEAK_INT).get(self._dtype)
+                if table is not None:
+                    other = table[other]
+            r = ufunc(other, self._data) if reflected else ufunc(self._data, other)
+        if r is not None:
+            return _eager_result(r, self._device, fits, self._shape)
+    return _binary_slow(name, reflected, self, other)
+
+
+def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
+    """An operator that does not run eagerly: record it (or NotImplemented for foreign operands)."""
+    # Recording fast path: a float scalar or a same-device Array operand (the common cases;
+    # everything else -- ints with their range checks, NumPy operands -- takes _op_node).
+    to = type(other)
+    if to is float or (to is Array and other._device is self._device):
+        sn = self._node
+        if sn is None:
+            sn = self._as_node()
+        if to is float:
+            on = Const(other)
+            shape = sn.shape
+            tokens = (float, sn.dtype) if reflected else (sn.dtype, float)
+        else:
+            on = other._node
+            if on is None:
+                on = other._as_node()
+            shape = sn.shape
+            if on.shape != shape:
+                shape = broadcast(shape, on.shape)
+            tokens = (on.dtype, sn.dtype) if reflected else (sn.dtype, on.dtype)
+        out = resolve(name, tokens)[1]
+        return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
+    node = _op_node(name, (other, self) if reflected else (self, other), self._device)
+    return NotImplemented if node is NotImplemented else apply_node(node, self._device)
 
 
 def _unary_method(name: str):
     ufunc = OPS[name].ufunc
 
     def method(self: Array) -> Array:
-        d = self._data
-        if d is not None and d.size <= settings.eager_below:
-            r = ufunc(d)
-            return Array._wrap(r if type(r) is np.ndarray else np.asarray(r), self._device)
+        fits = settings.eager_below
+        if self._fits is fits:  # see _BINARY_TEMPLATE
+            r = ufunc(self._data)
+            a = _new(Array)
+            a._data = r
+            a._node = a._leaf = None
+            a._dtype = r.dtype
+            a._shape = self._shape  # a unary ufunc keeps the shape
+            a._fits = fits
+            a._device = self._device
+            return a
+        if _concrete_fits(self, fits):
+            return _eager_result(ufunc(self._data), self._device, fits, self._shape)
         return apply_node(_op_node(name, (self,), self._device), self._device)
     return method
 

@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 
 from . import _devices
-from ._array import Array, _device_of, _operand, apply
+from ._array import Array, _concrete_fits, _device_of, _eager_result, _operand, apply
 from ._config import settings
 from ._dtypes import as_dtype
+from ._promotion import WEAK_FLOAT as _WEAK_FLOAT
+from ._promotion import WEAK_INT as _WEAK_INT
 from .expr.infer import broadcast
 from .expr.nodes import Const, Op
 from .expr.ops import OPS
@@ -106,6 +108,20 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     As ``np.clip``: one bound is ``maximum``/``minimum``, two bounds the ``clip``
     ufunc (whose signed-zero and NaN rules differ from max-then-min).
     """
+    if type(x) is Array:
+        fits = settings.eager_below
+        tl = type(min)
+        th = type(max)
+        if (tl is float or tl is int) and (th is float or th is int) and _concrete_fits(x, fits):
+            dt = x._dtype
+            floats = _WEAK_FLOAT.get(dt)
+            if floats is not None:
+                # Small, concrete, a float array and two scalar bounds: the clip ufunc that
+                # np.clip calls (it only preprocesses integer dtypes), without np.clip's Python
+                # layers; the bounds as the operators pass weak scalars.
+                lo = (floats if tl is float else _WEAK_INT[dt])[min]
+                hi = (floats if th is float else _WEAK_INT[dt])[max]
+                return _eager_result(_clip_ufunc(x._data, lo, hi), x._device, fits, x._shape)
     dt = x.dtype
     lo, hi = _clamp(min, dt), _clamp(max, dt)
     if lo is None and hi is None:
@@ -126,6 +142,8 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
 
 
 _SCALARS = (int, float, bool, type(None))
+#: The ufunc behind ``np.clip`` with both bounds given (``numpy._core._methods._clip``).
+_clip_ufunc = OPS["clip"].ufunc
 
 
 def _clamp(bound: Any, dt: np.dtype) -> Any:

@@ -9,6 +9,7 @@ never disagree; answers are cached by the operand signature.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -62,3 +63,75 @@ def result_type(*arrays_and_dtypes: object) -> np.dtype:
 def python_scalar_dtype(x: object) -> np.dtype:
     """The dtype a lone Python scalar becomes (bool, int64, float64, complex128)."""
     return PYTHON_SCALAR_DTYPES[type(x)]
+
+
+# ---- weak scalars on the eager small-array path ------------------------------------------------
+
+#: Ops whose loop for ``(float array, weak Python scalar)`` is the loop for ``(float array,
+#: 0-d array of the same dtype)``: the same-dtype loop NEP 50 picks (not ``ldexp``'s int loop,
+#: not the bitwise ops' TypeError).
+WEAK_SAME_LOOP = frozenset((
+    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow", "maximum",
+    "minimum", "fmax", "fmin", "clip", "equal", "not_equal", "less", "less_equal", "greater",
+    "greater_equal",
+))
+
+_WEAK_MAX = 256
+#: ``np.finfo(dtype).max`` of the float dtypes, by type char (no finfo call at import).
+_FLOAT_MAX = {"e": 65504.0, "f": 3.4028234663852886e38, "d": 1.7976931348623157e308}
+
+
+class WeakTable(dict):
+    """Weak Python scalars (floats, or ints: one table each, as ``0 == 0.0``) meeting arrays of
+    one float dtype: ``table[value]`` is the operand to pass the ufunc instead of ``value``.
+
+    NumPy converts a weak Python float/int to the float array's dtype before the loop (NEP 50);
+    that conversion costs a ufunc call on a small array as much as the loop (~250 ns at 1K
+    elements). When ``value`` converts *exactly* (no rounding, overflow or underflow: no
+    floating-point flag, so errstate and warnings cannot tell), the converted 0-d array gives
+    the same loop and bit-identical results. Such arrays are kept here (bounded) and only ever
+    passed to ufuncs as inputs. Any other value -- inexact, out of the dtype's range,
+    non-finite, NaN -- is its own operand, for NumPy to convert as always (inexact ones are
+    kept too, so that the next lookup finds them). A value is converted the second time it is
+    met (a loop over ever new scalars pays no conversions); zeros are converted but not kept
+    (``0.0 == -0.0`` as keys).
+    """
+
+    __slots__ = ("dtype", "top", "zeros", "seen")
+
+    def __init__(self, dtype: np.dtype) -> None:
+        super().__init__()
+        self.dtype = dtype
+        #: converting a value within the largest finite one raises no overflow (the only
+        #: floating-point error NumPy reports for a conversion to a float dtype)
+        self.top = _FLOAT_MAX[dtype.char]
+        self.zeros = (np.array(0.0, dtype=dtype), np.array(-0.0, dtype=dtype))
+        self.seen: dict = {}  # values met once
+
+    def __missing__(self, value: float | int) -> Any:
+        seen = self.seen
+        if value not in seen:  # first met: as it is (``0.0 in seen`` answers for -0.0 too)
+            if len(seen) >= _WEAK_MAX:
+                seen.clear()
+            seen[value] = None
+            return value
+        top = self.top
+        if type(value) is float:
+            if value == 0.0:
+                return self.zeros[1] if math.copysign(1.0, value) < 0 else self.zeros[0]
+            if not -top <= value <= top:  # NaN, inf, beyond the dtype's range
+                return value
+        elif not -top <= value <= top or not -(1 << 53) <= value <= (1 << 53):
+            return value
+        z = np.array(value, dtype=self.dtype)  # within range: no overflow, no warning or error
+        operand = z if float(z) == value else value
+        if len(self) >= _WEAK_MAX:
+            self.clear()
+        self[value] = operand
+        return operand
+
+
+_FLOAT_DTYPES = tuple(np.dtype(t) for t in (np.float16, np.float32, np.float64))
+#: float dtype -> the ``WeakTable`` of Python floats / of Python ints meeting it.
+WEAK_FLOAT: dict[np.dtype, WeakTable] = {dt: WeakTable(dt) for dt in _FLOAT_DTYPES}
+WEAK_INT: dict[np.dtype, WeakTable] = {dt: WeakTable(dt) for dt in _FLOAT_DTYPES}

@@ -225,6 +225,7 @@ def _placeholder(sym: SymBuf, device: _devices.Device) -> Array:
     a._dtype = sym.dtype
     a._shape = sym.shape
     a._device = device
+    a._fits = None  # not concrete: never on the eager fast paths
     return a
 
 

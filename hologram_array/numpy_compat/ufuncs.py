@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .._array import Array, _UFUNC_NAMES, apply, wrap_result
+from .._array import Array, _UFUNC_NAMES, _concrete_fits, _eager_result, apply, wrap_result
 from .._config import settings
+from .._promotion import WEAK_FLOAT as _WEAK_FLOAT
+from .._promotion import WEAK_INT as _WEAK_INT
+from .._promotion import WEAK_SAME_LOOP
 from .._nonelementwise import fused_reduction
 from ._convert import as_buffer, call_with_out, device_among, from_numpy, to_numpy, writable_buffer
 
@@ -30,6 +33,11 @@ class Ufunc:
     """A NumPy ufunc whose plain calls on arrays record lazily; see the module docstring."""
 
     __slots__ = ("_ufunc", "_op", "_nin", "__name__", "__qualname__", "__dict__")
+
+    def __new__(cls, ufunc: np.ufunc, name: str | None = None) -> "Ufunc":
+        # A ufunc with an op-table row gets a subclass whose ``__call__`` runs the eager
+        # small-array case with no attribute lookups (``_eager_class``).
+        return object.__new__(_eager_class(ufunc) if cls is Ufunc else cls)
 
     def __init__(self, ufunc: np.ufunc, name: str | None = None) -> None:
         self._ufunc = ufunc
@@ -132,6 +140,101 @@ class Ufunc:
     def numpy_ufunc(self) -> np.ufunc:
         """The wrapped ``numpy.ufunc``."""
         return self._ufunc
+
+
+_generic_call = Ufunc.__call__
+_new = object.__new__
+_EAGER_CLASSES: dict[np.ufunc, type] = {}
+_NONE = object()  # no argument given
+
+
+def _eager_class(ufunc: np.ufunc) -> type:
+    """``Ufunc``, or for a ufunc with an op-table row its subclass whose ``__call__`` computes
+    small concrete calls at once, as the Array operators do (``_array.py``): the ufunc on the
+    buffers, everything it needs in the closure -- at 1K elements the Python around the call
+    costs as much as the call. Other calls take ``Ufunc.__call__``."""
+    cls = _EAGER_CLASSES.get(ufunc)
+    if cls is None:
+        op = _UFUNC_NAMES.get(ufunc)
+        if op is None or ufunc.nout != 1 or ufunc.nin not in (1, 2):
+            cls = Ufunc
+        else:
+            call = _unary_call(ufunc) if ufunc.nin == 1 else _binary_call(ufunc, op in WEAK_SAME_LOOP)
+            cls = type("Ufunc", (Ufunc,), {"__slots__": (), "__call__": call, "__module__": __name__,
+                                           "__qualname__": "Ufunc", "__doc__": Ufunc.__doc__})
+        _EAGER_CLASSES[ufunc] = cls
+    return cls
+
+
+def _unary_call(ufunc: np.ufunc):
+    # x positional-only: no argument tuple for the common call
+    def __call__(self: Ufunc, x: Any = _NONE, /, *args: Any, **kwargs: Any) -> Any:
+        if type(x) is Array and not args and not kwargs:
+            fits = settings.eager_below
+            if x._fits is fits:  # concrete, at least 1-d, small (Array._fits)
+                r = ufunc(x._data)
+                a = _new(Array)
+                a._data = r
+                a._node = a._leaf = None
+                a._dtype = r.dtype
+                a._shape = x._shape  # a unary ufunc keeps the shape
+                a._fits = fits
+                a._device = x._device
+                return a
+            if _concrete_fits(x, fits):
+                return _eager_result(ufunc(x._data), x._device, fits, x._shape)
+        return _generic_call(self, *args, **kwargs) if x is _NONE else _generic_call(self, x, *args, **kwargs)
+    return __call__
+
+
+def _binary_call(ufunc: np.ufunc, weak_ok: bool):
+    def __call__(self: Ufunc, x: Any = _NONE, y: Any = _NONE, /, *args: Any, **kwargs: Any) -> Any:
+        if type(x) is Array and y is not _NONE and not args and not kwargs:
+            fits = settings.eager_below
+            ty = type(y)
+            if x._fits is fits:  # concrete, at least 1-d, small (Array._fits)
+                if ty is float or ty is int:
+                    if weak_ok:  # the cached exact conversion, as the operators pass it
+                        table = (_WEAK_FLOAT if ty is float else _WEAK_INT).get(x._dtype)
+                        if table is not None:
+                            y = table[y]
+                    r = ufunc(x._data, y)
+                    a = _new(Array)
+                    a._data = r
+                    a._node = a._leaf = None
+                    a._dtype = r.dtype
+                    a._shape = x._shape
+                    a._fits = fits
+                    a._device = x._device
+                    return a
+                if (ty is Array and y._fits is fits and y._device is x._device
+                        and (y._shape is x._shape or y._shape == x._shape)):
+                    r = ufunc(x._data, y._data)
+                    a = _new(Array)
+                    a._data = r
+                    a._node = a._leaf = None
+                    a._dtype = r.dtype
+                    a._shape = x._shape
+                    a._fits = fits
+                    a._device = x._device
+                    return a
+            if _concrete_fits(x, fits):
+                r = None
+                if ty is Array:
+                    if y._device is x._device and _concrete_fits(y, fits):
+                        r = ufunc(x._data, y._data)
+                elif ty is float or ty is int or ty is bool or ty is complex:
+                    if weak_ok and (ty is float or ty is int):
+                        table = (_WEAK_FLOAT if ty is float else _WEAK_INT).get(x._dtype)
+                        if table is not None:
+                            y = table[y]
+                    r = ufunc(x._data, y)
+                if r is not None:
+                    return _eager_result(r, x._device, fits, x._shape)
+        if y is not _NONE:
+            return _generic_call(self, x, y, *args, **kwargs)
+        return _generic_call(self, *args, **kwargs) if x is _NONE else _generic_call(self, x, **kwargs)
+    return __call__
 
 
 def _ufunc_by_name(name: str) -> Ufunc:
