@@ -7,8 +7,11 @@ function and of NumPy's own function, side by side, against a higher-precision r
   function on 2 cores) or every ``--stride``-th one (default 61: 70 million inputs spread over
   the whole range, every binade, subnormals included), referenced to NumPy's float64 function
   (glibc, < 1 float64 ULP: 2^-29 of a float32 ULP);
-* the ULP of a reference value y is 2^(floor(log2|y|) - 23) (2^-149 for subnormals): the spacing
-  of the binade y lies in, so a result just below a power of two is not flattered.
+* float64: ``--samples64`` inputs (default 200,000: log-uniform magnitudes, a dense stretch of
+  [-30, 30] and random bit patterns) referenced to mpmath at 120 bits;
+* the ULP of a reference value y is 2^(floor(log2|y|) - 23) (2^-149 for subnormals; float64:
+  - 52, 2^-1074): the spacing of the binade y lies in, so a result just below a power of two
+  is not flattered.
 
 Our function is run through a Numba kernel that calls the helper exactly as a generated circuit
 does. Also reported: the fraction of inputs where ours is bit-identical to NumPy's, and the
@@ -94,6 +97,63 @@ def measure_f32(op: str, helper: str, stride: int) -> dict:
             "bit_identical": same / n, "seconds": time.perf_counter() - t0}
 
 
+def ulp_f64(ref) -> float:
+    """The float64 ULP of the binade an mpmath reference value lies in."""
+    import mpmath as mp
+
+    if ref == 0:
+        return 2.0 ** -1074
+    e = int(mp.floor(mp.log(abs(ref), 2)))
+    return 2.0 ** max(e - 52, -1074)
+
+
+def sample_f64(n: int, seed: int = 0) -> np.ndarray:
+    """Log-uniform magnitudes from 2^-60 to 2^10 (both signs), uniform over [-30, 30], and
+    random bit patterns: where float64 functions change behaviour, and everywhere."""
+    rng = np.random.default_rng(seed)
+    k = n // 3
+    mags = np.exp2(rng.uniform(-60, 10, k)) * rng.choice([-1.0, 1.0], k)
+    lin = rng.uniform(-30, 30, k)
+    bits = rng.integers(0, 1 << 63, n - 2 * k, dtype=np.uint64).view(np.float64)
+    x = np.concatenate([mags, lin, bits])
+    return x[np.isfinite(x)]
+
+
+def measure_f64(op: str, helper: str, n: int) -> dict:
+    """Max ULP error against mpmath (120-bit) on ``n`` sampled float64 inputs."""
+    import mpmath as mp
+
+    mp.mp.prec = 120
+    mpf = getattr(mp, {"arctanh": "atanh"}.get(op, op))
+    ufunc = getattr(np, op)
+    run = kernel_for(helper)
+    t0 = time.perf_counter()
+    x = sample_f64(n)
+    ours = np.empty_like(x)
+    run(x, ours)
+    with np.errstate(all="ignore"):
+        theirs = ufunc(x)
+    worst = {"ours": (0.0, None), "numpy": (0.0, None)}
+    for xi, oi, ti in zip(x.tolist(), ours.tolist(), theirs.tolist()):
+        try:
+            ref = mpf(mp.mpf(xi))
+        except (ValueError, ZeroDivisionError):
+            continue
+        if isinstance(ref, mp.mpc) or abs(ref) > 1.7976931348623157e308:
+            continue
+        u = ulp_f64(ref)
+        for name, g in (("ours", oi), ("numpy", ti)):
+            e = float(abs(mp.mpf(g) - ref)) / u if g == g else float("inf")
+            if e > worst[name][0]:
+                worst[name] = (e, xi)
+    same = int(np.count_nonzero((ours.view(np.uint64) == theirs.view(np.uint64))
+                                | (np.isnan(ours) & np.isnan(theirs))))
+    return {"op": op, "dtype": "float64", "helper": helper, "inputs": x.size,
+            "ours_max_ulp": worst["ours"][0], "ours_at": worst["ours"][1],
+            "numpy_max_ulp": worst["numpy"][0], "numpy_at": worst["numpy"][1],
+            "bit_identical": same / x.size, "seconds": time.perf_counter() - t0}
+
+
 def main(argv=None) -> int:
     from hologram_array.backends.cpu_numba import INLINE_MATH
 
@@ -101,14 +161,17 @@ def main(argv=None) -> int:
     ap.add_argument("ops", nargs="*", help="ops to measure (default: every INLINE_MATH entry)")
     ap.add_argument("--exhaustive", action="store_true", help="all 2^32 float32 inputs")
     ap.add_argument("--stride", type=int, default=61, help="every N-th float32 bit pattern")
+    ap.add_argument("--samples64", type=int, default=200_000,
+                    help="float64 inputs sampled (each checked against mpmath)")
     ap.add_argument("--json", default=os.path.join(HERE, "results", "accuracy.json"))
     args = ap.parse_args(argv)
     stride = 1 if args.exhaustive else args.stride
     rows = []
     for (op, dt), helper in sorted(INLINE_MATH.items()):
-        if dt != "float32" or (args.ops and op not in args.ops):
+        if dt not in ("float32", "float64") or (args.ops and op not in args.ops):
             continue
-        row = measure_f32(op, helper, stride)
+        row = (measure_f32(op, helper, stride) if dt == "float32"
+               else measure_f64(op, helper, args.samples64))
         rows.append(row)
         print(f"  {op} {dt}: ours {row['ours_max_ulp']:.3f} ULP, NumPy {row['numpy_max_ulp']:.3f} "
               f"ULP ({row['inputs']:,} inputs, {row['seconds']:.0f} s)", file=sys.stderr)
@@ -117,7 +180,8 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|")
     for r in rows:
         verdict = "" if r["ours_max_ulp"] <= r["numpy_max_ulp"] else " **worse than NumPy**"
-        what = "all float32" if stride == 1 else f"1 in {stride} float32"
+        what = ("all float32" if stride == 1 else f"1 in {stride} float32") if r["dtype"] == "float32" \
+            else "sampled float64, mpmath reference"
         print(f"| {r['op']} {r['dtype']} | {what} ({r['inputs']:,}) | {r['ours_max_ulp']:.3f} "
               f"({r['ours_at']!r}){verdict} | {r['numpy_max_ulp']:.3f} ({r['numpy_at']!r}) "
               f"| {100 * r['bit_identical']:.2f}% |")

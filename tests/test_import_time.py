@@ -77,7 +77,7 @@ def test_bfloat16_found_when_ml_dtypes_is_imported_after_hologram_array():
         "import ml_dtypes\n"
         "bf = np.dtype(ml_dtypes.bfloat16)\n"
         "assert _dtypes.bfloat16() == bf and bf in _dtypes.sixteen_bit_domain()\n"
-        "hx.config(classmap='always')\n"
+        "hx.config(classmap='always', eager_below=0)\n"
         "x = np.arange(65536, dtype=np.uint32).astype(np.uint16).view(bf)\n"
         "with np.errstate(all='ignore'):\n"
         "    e = hx.tanh(hx.asarray(x) * 1.5 + 0.25) * hx.asarray(x)\n"

@@ -219,3 +219,53 @@ def test_slow_path_blocks_rerun_exactly_and_aliasing_uses_the_exact_loop():
     res = k.run([y], (), [y, other])
     assert res.variant == "strided"
     assert np.array_equal(y, ref[0], equal_nan=True) and np.array_equal(other, ref[1], equal_nan=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# float64
+
+#: Max ULP error on ``benchmarks/accuracy.py``'s 200,000 sampled float64 inputs (mpmath), with
+#: NumPy's own in brackets.
+BOUNDS_F64 = {
+    ("tanh", "float64"): 1.05,   # NumPy 1.13
+}
+F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
+F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
+                         1e-300, 2.0 ** -27, 2.0 ** -26, 1e-8, 0.5, 0.75, np.nextafter(0.75, 0), 1.0,
+                         19.0, 19.1, 22.0, 23.0, 710.0, 1e300, -1e300, 1.7976931348623157e308])
+
+
+def test_every_float64_entry_has_a_bound():
+    assert {(op, "float64") for op, _ in F64_ENTRIES} == set(BOUNDS_F64)
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs an 80-bit long double reference")
+@pytest.mark.parametrize("op,helper", F64_ENTRIES)
+def test_float64_within_bound_and_specials_exact(op, helper):
+    run = _kernel(helper)
+    ufunc = getattr(np, op)
+    rng = np.random.default_rng(4)
+    n = 1 << 19
+    x = np.concatenate([np.exp2(rng.uniform(-60, 6, n)) * rng.choice([-1.0, 1.0], n),
+                        rng.uniform(-25, 25, n), F64_SPECIALS])
+    got = np.empty_like(x)
+    run(x, got)
+    ref = ufunc(x.astype(np.longdouble))  # the C library's long double: 11 more bits
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    fin = np.isfinite(ref)
+    _, e = np.frexp(np.abs(ref[fin]).astype(np.float64))
+    err = np.abs(got[fin].astype(np.longdouble) - ref[fin]) / np.ldexp(1.0, np.maximum(e - 53, -1074))
+    err = err.astype(np.float64)
+    worst = int(np.argmax(err))
+    # the reference's own error (2^-11 ULP) is inside the margin of the bound
+    assert err[worst] <= BOUNDS_F64[(op, "float64")], (x[fin][worst], got[fin][worst])
+    sg = np.empty_like(F64_SPECIALS)
+    run(F64_SPECIALS, sg)
+    with np.errstate(all="ignore"):
+        sr = ufunc(F64_SPECIALS)
+    exact = ~np.isfinite(F64_SPECIALS) | (np.abs(F64_SPECIALS) < 2.0 ** -26) | (np.abs(F64_SPECIALS) >= 20)
+    same = (sg.view(np.uint64) == sr.view(np.uint64)) | (np.isnan(sg) & np.isnan(sr))
+    assert np.all(same[exact]), F64_SPECIALS[exact & ~same]
+    flags_ours = _flags(lambda: run(F64_SPECIALS, sg))
+    flags_numpy = _flags(lambda: ufunc(F64_SPECIALS))
+    assert flags_ours <= flags_numpy, (flags_ours, flags_numpy)

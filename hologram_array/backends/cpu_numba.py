@@ -450,6 +450,7 @@ SLOW_PATHS: dict[str, tuple[str, str]] = {
 INLINE_MATH: dict[tuple[str, str], str] = {
     ("tanh", "float32"): "tanh_vec_f32",
     ("tanh", "float16"): "tanh_vec_f32",
+    ("tanh", "float64"): "tanh_vec_f64",
     ("expm1", "float32"): "expm1_vec_f32",
     ("expm1", "float16"): "expm1_vec_f32",
     ("log1p", "float32"): "log1p_vec_f32",
