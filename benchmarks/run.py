@@ -6,7 +6,8 @@
 
 Sections: ``chains`` (float32 arith10/transc12 at 1K..16M vs NumPy, numexpr, a hand-written
 parallel Numba loop and JAX jit, plus the copy-bandwidth limit), ``classmap`` (uint8 chains of
-1..64 ops), ``reduction`` (``sum``/``var``/``argmax`` of ``a*b+c``), ``latency`` (first result
+1..64 ops), ``reduction`` (``sum``/``var``/``argmax`` of ``a*b+c``), ``image`` (a uint8 gamma
+pipeline run as one class map, a uint8 -> float32 normalization), ``latency`` (first result
 for a never-seen and a disk-cached chain, in fresh processes), ``import`` (import time, and that
 Numba is not imported), ``memory`` (peak traced memory of a 20-op chain).
 
@@ -628,8 +629,35 @@ def section_memory(quick: bool) -> None:
     RESULTS["memory"] = {"n": n, "numpy_peak": pn, "hologram_peak": ph, "output_bytes": out_bytes}
 
 
+def section_image(quick: bool) -> None:
+    """Image pipelines as users write them (benchmarks/chains.py): a uint8 -> uint8 gamma /
+    contrast / clip chain (one class map) and a uint8 -> float32 normalization."""
+    h, w = (1024, 2048) if quick else (4096, 8192)
+    img = np.random.default_rng(3).integers(0, 256, (h, w), dtype=np.uint8)
+    himg = hx.asarray(img)
+    print(f"\n== image pipelines, uint8 {h}x{w} ({img.size:,} pixels); hologram warm (compile='sync'); "
+          f"loadavg {loadavg()}")
+    o = np.empty_like(img)
+    tcopy = bench(lambda: np.copyto(o, img), 5)
+    row("np.copyto (memory floor, uint8)", tcopy)
+    res = RESULTS.setdefault("image", {"pixels": img.size, "copy": tcopy.med, "rows": []})
+    for name in ("image_gamma", "image_normalize"):
+        fn = CHAINS[name]
+        tn = bench(lambda: fn(np, img), 3)
+        with Settings(compile="sync"):
+            hx.clear_cache()
+            th = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=5)
+            path = hologram_path(fn(hx, himg))
+            got, ref = np.asarray(fn(hx, himg)), fn(np, img)
+        row(f"{name}: NumPy eager", tn)
+        row(f"{name}: hologram", th, tn.med, f"({th.med / tcopy.med:.1f}x copy; {path}; {diff_note(got, ref)})")
+        res["rows"].append({"name": name, "doc": fn.__doc__.strip(), "numpy": tn.med,
+                            "hologram": th.med, "path": path, "equal": bool(np.array_equal(got, ref))})
+
+
 SECTIONS = {"chains": section_chains, "classmap": section_classmap, "reduction": section_reduction,
-            "latency": section_latency, "import": section_import, "memory": section_memory}
+            "image": section_image, "latency": section_latency, "import": section_import,
+            "memory": section_memory}
 
 
 def _environment() -> dict:
