@@ -31,10 +31,16 @@ def weak_token(x: object) -> Any:
     return t
 
 
+_INT_BOUNDS: dict = {}
+
+
 def check_int_fits(value: int, dtype: np.dtype) -> None:
     """NumPy 2 raises ``OverflowError`` when a Python int does not fit the array's integer dtype."""
-    info = np.iinfo(dtype)
-    if value < info.min or value > info.max:
+    b = _INT_BOUNDS.get(dtype)
+    if b is None:  # np.iinfo costs ~1 us: once per dtype
+        info = np.iinfo(dtype)
+        b = _INT_BOUNDS[dtype] = (int(info.min), int(info.max))
+    if value < b[0] or value > b[1]:
         raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
 
 
