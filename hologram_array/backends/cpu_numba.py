@@ -467,6 +467,8 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("cosh", "float16"): "cosh_vec_f32",
     ("atanh", "float32"): "atanh_vec_f32",
     ("atanh", "float16"): "atanh_vec_f32",
+    ("atan", "float32"): "atan_vec_f32",
+    ("atan", "float16"): "atan_vec_f32",
 }
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")
