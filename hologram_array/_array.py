@@ -761,15 +761,34 @@ def _binary_general(name: str, ufunc: Any, reflected: bool, weak_ok: bool, self:
     return _binary_slow(name, reflected, self, other)
 
 
+#: Ops whose Python-int operand needs more than the range check (``_op_node`` handles them).
+_INT_CAREFUL = frozenset(COMPARISONS) | {"pow"}
+
+
 def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
     """An operator that does not run eagerly: record it (or NotImplemented for foreign operands)."""
     # Recording fast path: a float scalar or a same-device Array operand (the common cases;
     # everything else -- ints with their range checks, NumPy operands -- takes _op_node).
     to = type(other)
-    if to is float or (to is Array and other._device is self._device):
+    if (to is float or (to is Array and other._device is self._device)
+            or (to is int and self._dtype.kind in "iu" and name not in _INT_CAREFUL)):
         sn = self._node
         if sn is None:
             sn = self._as_node()
+        if to is int:  # an int array with a Python int: NumPy 2's range check, then the op
+            on = Const(other)
+            shape = sn.shape
+            tokens = (int, sn.dtype) if reflected else (sn.dtype, int)
+            loop, out = resolve(name, tokens)
+            dt = loop[0 if reflected else 1]
+            if dt.kind in "iu":
+                check_int_fits(other, dt)
+            elif dt.kind in "fc":
+                float(other)  # a float loop (true division): OverflowError beyond float64
+            else:  # anything else: the general path's rules
+                node = _op_node(name, (other, self) if reflected else (self, other), self._device)
+                return NotImplemented if node is NotImplemented else apply_node(node, self._device)
+            return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
         if to is float:
             on = Const(other)
             shape = sn.shape

@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import hologram_array as hx
-from hologram_array.expr.ops import OPS
+from hologram_array.expr.ops import OPS, TRANSCENDENTAL
 
 # --------------------------------------------------------------------------------------
 # the universe
@@ -50,6 +50,12 @@ EIGHT_BIT = [np.dtype(t) for t in (np.bool_, np.int8, np.uint8)]
 
 UNARY = sorted(n for n, s in OPS.items() if s.arity == 1 and n != "astype")
 BINARY = sorted(n for n, s in OPS.items() if s.arity == 2)
+#: Without the transcendental functions: compiled kernels compute those with their own
+#: vectorizable code (a few ULP from NumPy, backends/numba_vecmath.py) or the C library (NumPy
+#: may use SVML), so bit-for-bit comparisons of compiled circuits leave them out; their kernels
+#: are checked within ULP bounds in test_cpu_numba.py and test_inline_math.py.
+UNARY_EXACT = [n for n in UNARY if OPS[n].cost != TRANSCENDENTAL]
+BINARY_EXACT = [n for n in BINARY if OPS[n].cost != TRANSCENDENTAL]
 
 # Python operators that map onto op-table rows (used when the left operand is an hx.Array).
 PY_BINARY = {
@@ -215,7 +221,7 @@ def array_leaves(draw, dtypes, target, big: bool, full: bool = False):
 
 
 @st.composite
-def programs(draw, big: bool = False, max_nodes: int = 30):
+def programs(draw, big: bool = False, max_nodes: int = 30, exact_only: bool = False):
     eight_bit = draw(st.integers(0, 3)) == 0  # inputs all 8-bit: class-map candidates
     dtypes = EIGHT_BIT if eight_bit else DTYPES
     target = draw(target_shapes(big))
@@ -235,9 +241,11 @@ def programs(draw, big: bool = False, max_nodes: int = 30):
         kind = draw(st.sampled_from(["unary"] * 7 + ["binary"] * 9 + ["where"] * 2 + ["astype"] * 2 + ["check"]
                                     + ["commute"]))
         if kind == "unary":
-            nodes.append(Node("unary", draw(st.sampled_from(UNARY)), (draw(back),), draw(st.booleans())))
+            nodes.append(Node("unary", draw(st.sampled_from(UNARY_EXACT if exact_only else UNARY)),
+                              (draw(back),), draw(st.booleans())))
         elif kind == "binary":
-            nodes.append(Node("binary", draw(st.sampled_from(BINARY)), (draw(back), draw(back)),
+            nodes.append(Node("binary", draw(st.sampled_from(BINARY_EXACT if exact_only else BINARY)),
+                              (draw(back), draw(back)),
                               draw(st.booleans())))
         elif kind == "where":
             nodes.append(Node("where", None, (draw(back), draw(back), draw(back))))
@@ -516,7 +524,7 @@ def _kernel_cache(tmp_path_factory):
 
 @pytest.mark.jit
 @settings(max_examples=20 * _SCALE, **COMMON)
-@given(prog=programs(max_nodes=10))
+@given(prog=programs(max_nodes=10, exact_only=True))
 def test_random_dag_compiled_kernels(prog, quiet, _kernel_cache, monkeypatch):
     """The driver with compiled Numba kernels for every circuit (compile="sync", jit_min=0).
 
