@@ -307,7 +307,10 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "exp2_vec_f32": ((2, "fl_exp2_over_f32({0})"), (4, "fl_exp2_under_f32({0})")),
                   "sinh_vec_f32": ((2, "fl_hyp_over_f32({0})"),),
                   "cosh_vec_f32": ((2, "fl_hyp_over_f32({0})"),),
-                  "atanh_vec_f32": ((1, "fl_atanh_one_f32({0})"), (8, "fl_atanh_dom_f32({0})"))}
+                  "atanh_vec_f32": ((1, "fl_atanh_one_f32({0})"), (8, "fl_atanh_dom_f32({0})")),
+                  "acosh_vec_f32": ((8, "fl_acosh_dom_f32({0})"),),
+                  "asin_vec_f32": ((8, "fl_atanh_dom_f32({0})"),),   # |x| > 1, as atanh's
+                  "acos_vec_f32": ((8, "fl_atanh_dom_f32({0})"),)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,6 +472,14 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("atanh", "float16"): "atanh_vec_f32",
     ("atan", "float32"): "atan_vec_f32",
     ("atan", "float16"): "atan_vec_f32",
+    ("asinh", "float32"): "asinh_vec_f32",
+    ("asinh", "float16"): "asinh_vec_f32",
+    ("acosh", "float32"): "acosh_vec_f32",
+    ("acosh", "float16"): "acosh_vec_f32",
+    ("asin", "float32"): "asin_vec_f32",
+    ("asin", "float16"): "asin_vec_f32",
+    ("acos", "float32"): "acos_vec_f32",
+    ("acos", "float16"): "acos_vec_f32",
 }
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")

@@ -38,7 +38,8 @@ __all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", 
            "log10_vec_f32", "exp2_vec_f32", "sinh_vec_f32", "cosh_vec_f32", "atanh_vec_f32",
            "fl_expm1_over_f32", "fl_log1p_m1_f32", "fl_log1p_dom_f32", "fl_exp2_over_f32",
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
-           "atan_vec_f32",
+           "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
+           "fl_acosh_dom_f32",
            "tanh_vec_f64"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
@@ -484,6 +485,112 @@ def atan_vec_f32(x):
     res = _F(base + _atan_poly_f64(num / den))
     res = math.copysign(res, x)
     return x if nan else res
+
+
+# (asin(t) - t) / t^3 as a polynomial in s = t^2 on 0 <= t <= 1/2 (fitted as _AQ; ~2e-14)
+_SQ = tuple(_D(c) for c in (0.1666666666666696, 0.07499999999722223, 0.04464285758434296, 0.030381917180083495, 0.022373018507346208, 0.017337058638768735, 0.014142232295190514, 0.010281962932329861, 0.015472670581813099, -0.00687658791602416, 0.027917099289346357))
+(_SQ0, _SQ1, _SQ2, _SQ3, _SQ4, _SQ5, _SQ6, _SQ7, _SQ8, _SQ9, _SQ10) = _SQ
+_D_PI = _D(3.141592653589793)
+_D_LN2 = _D(0.6931471805599453)   # (the module's _D_LN2_HI is rebound below, for tanh_vec_f64)
+
+
+@njit(**_OPTS)
+def _asin_poly_f64(t):
+    """asin(t) for |t| <= 1/2 (float64, relative error ~1e-14)."""
+    s = t * t
+    q = fma(_SQ10, s, _SQ9)
+    q = fma(q, s, _SQ8)
+    q = fma(q, s, _SQ7)
+    q = fma(q, s, _SQ6)
+    q = fma(q, s, _SQ5)
+    q = fma(q, s, _SQ4)
+    q = fma(q, s, _SQ3)
+    q = fma(q, s, _SQ2)
+    q = fma(q, s, _SQ1)
+    q = fma(q, s, _SQ0)
+    return fma(t * s, q, t)
+
+
+@njit(**_OPTS)
+def asin_vec_f32(x):
+    """arcsin, float32, evaluated in float64: the polynomial for |x| <= 1/2, else
+    pi/2 - 2 asin(sqrt((1 - |x|) / 2)). ~0.5 ULP; |x| > 1 -> NaN ("invalid" in software)."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    a = abs(xs)
+    ad = _D(a if a <= _ONE else _ZERO)
+    small = ad <= _D_HALF
+    t = ad if small else math.sqrt((_D_ONE - ad) * _D_HALF)
+    p = _asin_poly_f64(t)
+    res = _F(p if small else _D_PI_2 - (p + p))
+    res = _F_NAN if a > _ONE else res
+    res = math.copysign(res, x)
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def acos_vec_f32(x):
+    """arccos, float32, evaluated in float64: pi/2 - asin(x) for |x| <= 1/2, else
+    2 asin(sqrt((1 - x) / 2)) or pi - 2 asin(sqrt((1 + x) / 2)). ~0.5 ULP; |x| > 1 -> NaN
+    ("invalid" in software)."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    a = abs(xs)
+    xd = _D(xs if a <= _ONE else _ZERO)
+    ad = abs(xd)
+    small = ad <= _D_HALF
+    t = xd if small else math.sqrt((_D_ONE - ad) * _D_HALF)
+    p = _asin_poly_f64(t)
+    r = p + p
+    r = _D_PI - r if xd < _D(0.0) else r
+    res = _F(_D_PI_2 - p if small else r)
+    res = _F_NAN if a > _ONE else res
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def _log1p_f64(f0):
+    """log(1 + f0) for a float64 f0 >= 0 below 2^1000, as in ``log1p_vec_f32``."""
+    k, f = _log_split_f64(f0 + _D_ONE)
+    f = f0 if k == 0 else f
+    return fma(_int_f64(k), _D_LN2, _log1p_poly_f64(f))
+
+
+@njit(**_OPTS)
+def asinh_vec_f32(x):
+    """arcsinh, float32, evaluated in float64: log1p(a + a^2 / (1 + sqrt(1 + a^2))) for
+    a = |x| (no cancellation). ~0.5 ULP; +-inf -> +-inf."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    a = abs(xs)
+    ad = _D(a if a < _F_INF else _ZERO)
+    s = ad * ad
+    f0 = ad + s / (_D_ONE + math.sqrt(_D_ONE + s))
+    res = _F(_log1p_f64(f0))
+    res = _F_INF if a == _F_INF else res
+    res = math.copysign(res, x)
+    return x if nan else res
+
+
+@njit(**_OPTS)
+def acosh_vec_f32(x):
+    """arccosh, float32, evaluated in float64: log1p((x - 1) + sqrt((x - 1)(x + 1))) (x - 1
+    exact). ~0.5 ULP; x < 1 -> NaN ("invalid" in software), +inf -> +inf."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    ok = (xs >= _ONE) & (xs < _F_INF)
+    xd = _D(xs if ok else _ONE)
+    m1 = xd - _D_ONE
+    res = _F(_log1p_f64(m1 + math.sqrt(m1 * (xd + _D_ONE))))
+    res = _F_NAN if xs < _ONE else res
+    return x if (nan | (x == _F_INF)) else res
+
+
+@njit(**_OPTS)
+def fl_acosh_dom_f32(x):
+    """acosh(x < 1), -0.0 and -inf included: invalid."""
+    b = f32_bits(x)
+    return (b < np.uint32(0x3F800000)) | ((b >= np.uint32(0x80000000)) & (b <= np.uint32(0xFF800000)))
 
 
 @njit(**_OPTS)
