@@ -35,9 +35,9 @@ BOUNDS = {
     ("atanh", "float32"): 0.51,  # NumPy 1.45
     ("atan", "float32"): 0.51,   # NumPy 2.30
     ("asinh", "float32"): 0.51,  # NumPy 1.01
-    ("acosh", "float32"): 0.51,  # NumPy 1.16 (sampled)
-    ("asin", "float32"): 0.51,   # NumPy 2.99 (sampled)
-    ("acos", "float32"): 0.51,   # NumPy 2.05 (sampled)
+    ("acosh", "float32"): 0.51,  # NumPy 1.16
+    ("asin", "float32"): 0.51,   # NumPy 3.12
+    ("acos", "float32"): 0.51,   # NumPy 2.10
 }
 
 F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
