@@ -632,7 +632,6 @@ def fl_atanh_dom_f32(x):
 # float64 tanh (NumPy's own: a 16-interval table of polynomials, which a loop turns into 18
 # gathers per vector -- 10x slower than NumPy in a fused kernel)
 
-_D = np.float64
 # (tanh(x) - x) / x^3 as a polynomial in s = x^2 on 0 <= x <= 0.75: Chebyshev fit by mpmath
 # (mp.chebyfit, 50 digits), absolute error 5.7e-19
 _TD = tuple(_D(v) for v in (
@@ -647,11 +646,10 @@ _ED = tuple(_D(v) for v in (
     0.00019841269874800493, 2.4801587325533363e-05, 2.7557255425746435e-06,
     2.7557273661348637e-07, 2.510520637395701e-08, 2.0914679376583935e-09))
 _ED0, _ED1, _ED2, _ED3, _ED4, _ED5, _ED6, _ED7, _ED8, _ED9, _ED10 = _ED
-_D_LOG2E = _D(1.4426950408889634)
-_D_MAGIC = _D(6755399441055744.0)                  # 1.5 * 2^52
-_D_LN2_HI = _D(6.93147180369123816490e-01)         # fdlibm's split: k * _D_LN2_HI is exact
-_D_LN2_LO = _D(1.90821492927058770002e-10)
-_D_ONE, _D_ZERO = _D(1.0), _D(0.0)
+# (_D, _D_LOG2E, _D_MAGIC, _D_ONE: defined above)
+_TANH_LN2_HI = _D(6.93147180369123816490e-01)      # fdlibm's split: k * _TANH_LN2_HI is exact
+_TANH_LN2_LO = _D(1.90821492927058770002e-10)
+_D_ZERO = _D(0.0)
 
 
 @njit(**_OPTS)
@@ -681,8 +679,8 @@ def tanh_vec_f64(x):
     small = fma(a, s * p, a)
     y = a + a
     q = fma(y, _D_LOG2E, _D_MAGIC) - _D_MAGIC
-    r = fma(q, -_D_LN2_HI, y)
-    r = fma(q, -_D_LN2_LO, r)
+    r = fma(q, -_TANH_LN2_HI, y)
+    r = fma(q, -_TANH_LN2_LO, r)
     e = fma(_ED10, r, _ED9)
     e = fma(e, r, _ED8)
     e = fma(e, r, _ED7)
