@@ -58,14 +58,23 @@ class Array(ArrayMethods):
 
     @classmethod
     def _wrap(cls, data: np.ndarray, device: _devices.Device | None = None) -> "Array":
-        """A concrete Array over ``data`` (no copy)."""
+        """A concrete Array over ``data`` (no copy). The Array's device is always the one its
+        buffer lives on: a NumPy result wrapped for a GPU device is moved there (the namespace
+        computed it on the host), a CuPy buffer keeps its GPU."""
+        if device is None:
+            device = _devices.default_device()
+        if type(data) is not _ndarray and _devices.is_device_buffer(data):
+            if device.host or device.index != data.device.id:
+                device = _devices.device_of_buffer(data)
+        elif not device.host:
+            data = _devices.to_buffer(data, device)
         self = object.__new__(cls)
         self._data = data
         self._node = None
         self._leaf = None
         self._dtype = data.dtype
         self._shape = data.shape
-        self._device = device if device is not None else _devices.default_device()
+        self._device = device
         self._fits = None
         return self
 
@@ -76,7 +85,7 @@ class Array(ArrayMethods):
         Small results whose operands are all concrete are computed on the spot
         (``config(eager_below=...)``): NumPy's own call is cheaper than recording.
         """
-        if node.count <= 4 and _eager_ok(node):
+        if node.count <= 4 and device.host and _eager_ok(node):
             return cls._wrap(_eager(node), device)
         self = object.__new__(cls)
         self._data = None
@@ -180,6 +189,11 @@ class Array(ArrayMethods):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         data = self._materialize()
+        if not self._device.host:  # the user asked for NumPy values: one device-to-host copy
+            if copy is False:
+                raise ValueError("__array__: the array is on a GPU; a copy to the host is needed (copy=False given)")
+            data = data.get()
+            return data if dtype is None else data.astype(dtype, copy=False)
         if copy:
             return np.array(data, dtype=dtype, copy=True)
         if dtype is not None and np.dtype(dtype) != data.dtype:
@@ -217,15 +231,16 @@ class Array(ArrayMethods):
     def __iter__(self):
         if not self._shape:
             raise TypeError("iteration over a 0-d array")
-        if len(self._shape) == 1:
+        if len(self._shape) == 1 and self._device.host:
             # As NumPy: the elements of a 1-D array as NumPy scalars (hashable, ``float`` for
             # float64); the standard does not define iteration.
             return iter(self._materialize())
         return (self[i] for i in range(self._shape[0]))
 
     def __repr__(self) -> str:
-        body = np.array2string(self._materialize(), separator=", ", prefix="Array(")
-        return f"Array({body}, dtype={self._dtype})"
+        body = np.array2string(_devices.to_host(self._materialize()), separator=", ", prefix="Array(")
+        dev = "" if self._device.host else f", device={self._device.name!r}"
+        return f"Array({body}, dtype={self._dtype}{dev})"
 
     def __str__(self) -> str:
         return str(self._materialize())
@@ -246,7 +261,9 @@ class Array(ArrayMethods):
         return self._materialize().__dlpack__(stream=stream, **kwargs)
 
     def __dlpack_device__(self) -> tuple[int, int]:
-        return (1, 0)  # kDLCPU
+        if self._device.host:
+            return (1, 0)  # kDLCPU
+        return (2, self._device.index)  # kDLCUDA
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
         if api_version is not None and api_version not in _API_VERSIONS:
@@ -259,14 +276,15 @@ class Array(ArrayMethods):
         dev = _devices.as_device(device)
         if dev == self._device:
             return self
-        return Array._wrap(self._materialize(), dev)
+        with _devices.context(self._device):
+            return Array._wrap(_devices.to_buffer(self._materialize(), dev), dev)
 
     # ---- indexing -----------------------------------------------------------------
 
     def __getitem__(self, key: Any) -> "Array":
         data = self._materialize()
         res = data[_index(key)]
-        if not isinstance(res, np.ndarray):
+        if not isinstance(res, np.ndarray) and not _devices.is_device_buffer(res):
             res = np.asarray(res)
         return Array._wrap(res, self._device)
 
@@ -274,7 +292,13 @@ class Array(ArrayMethods):
         data = self._materialize()
         idx = _index(key)
         if isinstance(value, Array):
+            if value._device != self._device:
+                raise ValueError(f"__setitem__: the value is on {value._device}, the array on {self._device}; "
+                                 "move it with to_device first")
             value = value._materialize()
+        elif not self._device.host and isinstance(value, np.ndarray) and value.ndim:
+            raise ValueError(f"__setitem__: a NumPy array cannot be written into an array on {self._device}; "
+                             "move it with asarray(value, device=...) first")
         aliasing.protect(data)
         data[idx] = value
 
@@ -328,12 +352,12 @@ class Array(ArrayMethods):
     def __matmul__(self, other: Any) -> Any:
         if not isinstance(other, (Array, np.ndarray)):
             return NotImplemented
-        return Array._wrap(np.asarray(np.matmul(self._materialize(), _buffer(other))), self._device)
+        return Array._wrap(_devices.as_buffer(np.matmul(self._materialize(), _buffer(other))), self._device)
 
     def __rmatmul__(self, other: Any) -> Any:
         if not isinstance(other, (Array, np.ndarray)):
             return NotImplemented
-        return Array._wrap(np.asarray(np.matmul(_buffer(other), self._materialize())), self._device)
+        return Array._wrap(_devices.as_buffer(np.matmul(_buffer(other), self._materialize())), self._device)
 
     def __imatmul__(self, other: Any) -> "Array":
         res = np.matmul(self._materialize(), _buffer(other))
@@ -428,7 +452,7 @@ def _check_output_casting(name: str, args: tuple, target: np.dtype) -> None:
 def _wrap_result(r: Any, device: _devices.Device) -> Any:
     if r is None:
         return None
-    return Array._wrap(np.asarray(r), device)
+    return Array._wrap(r if _devices.is_device_buffer(r) else np.asarray(r), device)
 
 
 #: NumPy ufunc -> op-table name, for __array_ufunc__.
@@ -458,6 +482,9 @@ def _operand(x: Any, device: _devices.Device) -> Node | None:
     if is_python_scalar(x):
         return Const(x)
     if isinstance(x, (np.ndarray, np.generic)):
+        if not device.host and np.ndim(x):
+            raise ValueError(f"cannot combine a NumPy array with an array on {device} (no silent transfers); "
+                             "move it with asarray(x, device=...) first")
         return Leaf(np.asarray(x))
     return None
 
@@ -642,7 +669,7 @@ def _small(x: Any) -> bool:
     """A concrete operand small enough for the eager shortcut (Python scalars count)."""
     if isinstance(x, Array):
         d = x._data
-        return d is not None and d.size <= settings.eager_below
+        return d is not None and d.size <= settings.eager_below and x._device.host
     return type(x) in _PY_SCALAR_TYPES
 
 
@@ -715,7 +742,7 @@ def _concrete_fits(x: Array, fits: int) -> bool:
     if x._fits is fits:
         return True
     d = x._data
-    if d is None or d.size > fits:
+    if d is None or d.size > fits or not x._device.host:
         return False
     if x._shape:
         x._fits = fits

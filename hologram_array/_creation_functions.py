@@ -22,7 +22,72 @@ def _dt(dtype: Any) -> Any:
 
 
 def _wrap(data: np.ndarray, device: Any) -> Array:
+    """Wrap a NumPy result for ``device`` (on a GPU: one host-to-device copy, so values are
+    NumPy's exactly -- arange/linspace/eye/full)."""
     return Array._wrap(data, _devices.as_device(device))
+
+
+def _blank(fn: str, shape: Any, dtype: Any, device: Any) -> Array:
+    """zeros/ones/empty made where they live (no host buffer for a GPU array)."""
+    dev = _devices.as_device(device)
+    if dev.host:
+        return Array._wrap(getattr(np, fn)(shape, dtype=_dt(dtype)), dev)
+    dt = np.dtype(np.float64) if dtype is None else np.dtype(_dt(dtype))
+    with _devices.context(dev):
+        return Array._wrap(getattr(_devices.module(dev), fn)(_shape_arg(shape), dtype=dt), dev)
+
+
+def _shape_arg(shape: Any) -> tuple[int, ...]:
+    """A shape checked as NumPy checks it (TypeError for non-integers, ValueError for
+    negative sizes) before CuPy sees it."""
+    import operator
+
+    dims = (operator.index(shape),) if not isinstance(shape, (tuple, list)) else tuple(
+        operator.index(d) for d in shape)
+    if any(d < 0 for d in dims):
+        raise ValueError("negative dimensions are not allowed")
+    return dims
+
+
+def _gpu_source(obj: Any) -> bool:
+    """Whether ``obj`` holds GPU memory (a CuPy array, a CUDA DLPack or CUDA-array-interface
+    producer such as a PyTorch GPU tensor)."""
+    if _devices.is_device_buffer(obj):
+        return True
+    if hasattr(obj, "__cuda_array_interface__"):
+        return True
+    dl = getattr(obj, "__dlpack_device__", None)
+    if dl is not None and not isinstance(obj, np.ndarray):
+        try:
+            return int(dl()[0]) in (2, 13)  # kDLCUDA, kDLCUDAManaged
+        except Exception:
+            return False
+    return False
+
+
+def _asarray_gpu(obj: Any, dt: Any, device: Any, copy: bool | None) -> Array:
+    """``asarray`` of GPU memory: zero-copy onto its GPU, unless a dtype, device or ``copy=True``
+    asks for a copy; ``device='cpu'`` is an explicit device-to-host copy."""
+    import cupy
+
+    data = obj if _devices.is_device_buffer(obj) else cupy.from_dlpack(obj) \
+        if hasattr(obj, "__dlpack__") else cupy.asarray(obj)
+    src = _devices.device_of_buffer(data)
+    dev = src if device is None else _devices.as_device(device)
+    needs_copy = (dt is not None and np.dtype(dt) != data.dtype) or dev != src
+    if copy is False and needs_copy:
+        raise ValueError("asarray: a copy is needed (dtype or device change), but copy=False")
+    if dev.host:
+        host = data.get()
+        return Array._wrap(host if dt is None else host.astype(dt, copy=False), dev)
+    with _devices.context(dev):
+        if dev != src:
+            data = cupy.asarray(data)  # peer copy onto ``dev``
+        if dt is not None and np.dtype(dt) != data.dtype:
+            data = data.astype(dt)
+        elif copy and not needs_copy:
+            data = data.copy()
+    return Array._wrap(data, dev)
 
 
 def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None) -> Array:
@@ -40,6 +105,10 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
         return astype(obj, obj.dtype) if copy else obj
     if isinstance(obj, (list, tuple)):
         obj = _unwrap_nested(obj)
+    elif not isinstance(obj, np.ndarray) and _gpu_source(obj):
+        return _asarray_gpu(obj, dt, device, copy)
+    if copy is False and device is not None and not _devices.as_device(device).host:
+        raise ValueError("asarray: moving host data to a GPU needs a copy, but copy=False")
     if copy is False:
         data = np.asarray(obj, dtype=dt, copy=False)
     else:
@@ -57,15 +126,15 @@ def _unwrap_nested(seq: Any) -> Any:
 
 
 def zeros(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-    return _wrap(np.zeros(shape, dtype=_dt(dtype)), device)
+    return _blank("zeros", shape, dtype, device)
 
 
 def ones(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-    return _wrap(np.ones(shape, dtype=_dt(dtype)), device)
+    return _blank("ones", shape, dtype, device)
 
 
 def empty(shape: Any, *, dtype: Any = None, device: Any = None) -> Array:
-    return _wrap(np.empty(shape, dtype=_dt(dtype)), device)
+    return _blank("empty", shape, dtype, device)
 
 
 def full(shape: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Array:
@@ -138,8 +207,8 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> A
 
     An Array of this library is not round-tripped through a DLPack capsule: its
     buffer is shared directly (``copy=None``/``False``) or copied (``copy=True``),
-    so the library's value semantics keep seeing the shared memory. ``device``
-    must be one of this library's (host-memory) devices.
+    so the library's value semantics keep seeing the shared memory. GPU producers (CuPy
+    arrays, PyTorch CUDA tensors) are shared zero-copy as ``cuda:N`` Arrays.
     """
     dev = None if device is None else _devices.as_device(device)
     if isinstance(x, Array):
@@ -147,9 +216,14 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> A
         if copy:
             data = data.copy()
         return Array._wrap(data, dev if dev is not None else x.device)
+    if _gpu_source(x):  # GPU memory (CuPy, PyTorch CUDA tensors): zero-copy through DLPack
+        return _asarray_gpu(x, None, dev, copy)
     kwargs: dict[str, Any] = {}
     if copy is not None:
         kwargs["copy"] = copy
     if dev is not None:
+        if not dev.host:
+            raise ValueError(f"from_dlpack: x is in host memory; device={dev} would need a transfer "
+                             "(use asarray(x, device=...))")
         kwargs["device"] = "cpu"
     return Array._wrap(np.from_dlpack(x, **kwargs), dev if dev is not None else _devices.default_device())

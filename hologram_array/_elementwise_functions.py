@@ -129,7 +129,7 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     d = getattr(x, "_data", None)
     if (d is not None and d.size <= settings.eager_below and type(lo) in _SCALARS and type(hi) in _SCALARS):
         # small and concrete: NumPy's own clip now (it picks the same ufunc as below)
-        return Array._wrap(np.asarray(np.clip(d, lo, hi)), _device_of((x,)))
+        return Array._wrap(_devices.as_buffer(np.clip(d, lo, hi)), _device_of((x,)))
     if hi is None:
         out = apply("maximum", x, lo)
     elif lo is None:

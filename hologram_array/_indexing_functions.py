@@ -33,3 +33,8 @@ def take_along_axis(x: Array, indices: Array, /, *, axis: int = -1) -> Array:
     """Pick values along ``axis`` with an index array of the same rank (other axes broadcast)."""
     return wrap(np.take_along_axis(buf(x, "take_along_axis"), _indices(indices, "take_along_axis"), axis=axis),
                 device_of(x, indices))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

@@ -21,9 +21,11 @@ def _check_device(device: Any) -> None:
 class __array_namespace_info__:  # noqa: N801 - the standard's name
     """Inspection namespace: ``hologram_array.__array_namespace_info__().dtypes()`` etc.
 
-    Every device of this library holds NumPy buffers, so the answers do not
-    depend on ``device`` (which is still validated). Dtype objects are the
-    namespace's (NumPy's scalar types, e.g. ``hologram_array.float64``).
+    ``devices()``: the host device (``cpu``, or ``wasm`` in a WebAssembly host) and one
+    ``cuda:N`` per GPU CuPy sees (none without CuPy or a GPU). Every device holds every dtype
+    with the same defaults, so the answers do not depend on ``device`` (which is still
+    validated). Dtype objects are the namespace's (NumPy's scalar types, e.g.
+    ``hologram_array.float64``).
     """
 
     __slots__ = ()

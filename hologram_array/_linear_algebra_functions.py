@@ -57,3 +57,8 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     standard only defines negative ``axis``.
     """
     return wrap(np.vecdot(buf(x1, "vecdot", "x1"), buf(x2, "vecdot", "x2"), axis=axis), device_of(x1, x2))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

@@ -130,3 +130,8 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
 def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     """Split along ``axis`` into a tuple of views (``ValueError`` for a 0-d input)."""
     return wrap_all(np.unstack(buf(x, "unstack"), axis=axis), device_of(x))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

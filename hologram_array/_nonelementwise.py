@@ -49,8 +49,9 @@ def device_of(*xs: Any) -> _devices.Device:
 
 
 def wrap(res: Any, device: _devices.Device) -> Array:
-    """Wrap a NumPy result (an ndarray or a NumPy scalar) as an Array, without copying."""
-    if type(res) is not np.ndarray:
+    """Wrap a NumPy result (an ndarray or a NumPy scalar; a CuPy array on a GPU) as an Array,
+    without copying."""
+    if type(res) is not np.ndarray and not _devices.is_device_buffer(res):
         res = np.asarray(res)
     return Array._wrap(res, device)
 
@@ -90,6 +91,11 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
             return traced
     if not isinstance(x, Array) or not x.is_lazy:
         return None
+    if not x.device.host:  # on a GPU: any axes, in one CUDA reduction kernel
+        from .compiler import reduce as fused_reduce
+
+        res = fused_reduce.reduce_gpu(x._node, kind, axis, opt_dtype(dtype), keepdims, x.device.name)
+        return None if res is None else wrap(res, x.device)
     nd = len(x.shape)
     if axis is None:
         where = None
@@ -118,3 +124,57 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
     if keepdims:
         res = res.reshape((1,) * nd if where is None else x.shape[:-1] + (1,))
     return wrap(res, device_of(x))
+
+
+# ---- GPU arrays: functions CuPy lacks run on a host copy ---------------------------------------
+
+
+def _gpu_in(values: Any) -> _devices.Device | None:
+    for v in values:
+        if isinstance(v, Array) and not v.device.host:
+            return v.device
+        if isinstance(v, (list, tuple)):
+            d = _gpu_in(v)
+            if d is not None:
+                return d
+    return None
+
+
+def _moved(value: Any, device: _devices.Device) -> Any:
+    if isinstance(value, Array):
+        return value.to_device(device)
+    if isinstance(value, tuple):
+        items = [_moved(v, device) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, list):
+        return [_moved(v, device) for v in value]
+    return value
+
+
+def device_fallback(fn: Any) -> Any:
+    """``fn`` on GPU Arrays: NumPy's function reaches CuPy's through ``__array_function__``;
+    where CuPy lacks it or a keyword (``TypeError``/``NotImplementedError``/``AttributeError``),
+    the call is repeated on host copies and the results are moved back to the GPU -- slower,
+    never wrong. Errors from the host call are NumPy's own and propagate. Host Arrays: ``fn``
+    itself, one ``try`` more."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (TypeError, NotImplementedError, AttributeError):
+            gpu = _gpu_in(args) or _gpu_in(kwargs.values())
+            if gpu is None:
+                raise
+        host = _devices.WASM if _devices.IN_WASM_HOST else _devices.CPU
+        res = fn(*_moved(args, host), **{k: _moved(v, host) for k, v in kwargs.items()})
+        return _moved(res, gpu)
+
+    return wrapper
+
+
+def wrap_module(namespace: dict, names: Any) -> None:
+    """Apply ``device_fallback`` to the public functions ``names`` of a namespace module."""
+    for name in names:
+        namespace[name] = device_fallback(namespace[name])

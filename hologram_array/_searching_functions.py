@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _devices
 from ._array import Array
 from ._dtypes import DEFAULT_INDEX
 from ._elementwise_functions import where
@@ -45,7 +46,7 @@ def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> A
 def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
     """Number of non-zero elements, in the default index dtype (always an array, never an int)."""
     res = np.count_nonzero(buf(x, "count_nonzero"), axis=axis, keepdims=keepdims)
-    return wrap(np.asarray(res, dtype=DEFAULT_INDEX), device_of(x))
+    return wrap(_devices.as_buffer(res, DEFAULT_INDEX), device_of(x))
 
 
 def nonzero(x: Array, /) -> tuple[Array, ...]:
@@ -76,3 +77,8 @@ def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
         v = buf(x2, "searchsorted", "x2")
     s = None if sorter is None else buf(sorter, "searchsorted", "sorter")
     return wrap(np.searchsorted(a, v, side=side, sorter=s), device_of(x1, x2, sorter))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

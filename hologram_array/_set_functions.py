@@ -73,3 +73,8 @@ def unique_inverse(x: Array, /) -> UniqueInverseResult:
 def unique_values(x: Array, /) -> Array:
     """The unique values of the flattened ``x``, as a 1-D array (order unspecified by the standard)."""
     return wrap(np.unique_values(buf(x, "unique_values")), device_of(x))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

@@ -35,3 +35,8 @@ def sort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool 
         return wrap(np.sort(data, axis=axis, stable=stable if stable else None), device_of(x))
     res = np.flip(np.sort(np.flip(data, axis=axis), axis=axis, stable=True), axis=axis)
     return wrap(np.ascontiguousarray(res), device_of(x))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

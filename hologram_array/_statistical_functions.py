@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from . import _devices
 from ._array import Array
 from ._nonelementwise import buf, device_of, fused_reduction, opt_dtype, wrap
 
@@ -86,7 +87,7 @@ def _moment(fn: Any, name: str, x: Array, axis: _Axis, correction: float, keepdi
     if fused is not None:
         return fused  # a lazy expression's var/std chunk by chunk (M - correction > 0 only)
     data = buf(x, name)
-    res = np.asarray(fn(data, axis=axis, ddof=correction, keepdims=keepdims))
+    res = _devices.as_buffer(fn(data, axis=axis, ddof=correction, keepdims=keepdims))
     if _count(data, axis) - correction <= 0:
         res = np.full_like(res, np.nan)  # the standard: NaN (NumPy may give inf)
     return wrap(res, device_of(x))
@@ -104,3 +105,8 @@ def var(x: Array, /, *, axis: _Axis = None, correction: int | float = 0.0, keepd
 def std(x: Array, /, *, axis: _Axis = None, correction: int | float = 0.0, keepdims: bool = False) -> Array:
     """Standard deviation with divisor ``M - correction`` (NaN when ``M - correction <= 0``, as ``var``)."""
     return _moment(np.std, "std", x, axis, correction, keepdims)
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

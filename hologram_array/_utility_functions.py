@@ -41,3 +41,8 @@ def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Array | None = Non
         if val is not None:
             kwargs[key] = val if is_python_scalar(val) else buf(val, "diff", key)
     return wrap(np.diff(buf(x, "diff"), n=n, axis=axis, **kwargs), device_of(x, prepend, append))
+
+
+from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
+
+_wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy

@@ -69,7 +69,7 @@ def prepare(roots: Sequence[Node], backend: str = "cpu") -> Prepared:
     return Prepared(None, canon, circuit, binding)
 
 
-def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
+def use_classmap(entry: Entry, binding: Binding, backend: str = "cpu") -> tuple[bool, str]:
     """Decide table vs direct; returns (decision, reason) -- the reason shows in explain()."""
     c = entry.circuit
     mode = settings.classmap
@@ -81,7 +81,8 @@ def use_classmap(entry: Entry, binding: Binding) -> tuple[bool, str]:
         return False, "floating-point errors are set to raise: run directly so they do"
     if mode == "always":
         return True, "forced (config classmap='always')"
-    if len(classmap.sizes(c)) == 2 and "ready" in jit.slot_of(entry.kernels).variants.values():
+    if (backend == "cpu" and len(classmap.sizes(c)) == 2
+            and "ready" in jit.slot_of(entry.kernels).variants.values()):
         return False, "two inputs: the compiled kernel runs instead (measured ~5x faster than a 256x256 table)"
     size = 1
     for n in binding.shape:
@@ -122,6 +123,8 @@ def _tables(entry: Entry, binding: Binding) -> "classmap.ClassMap | None":
 
 def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = "cpu") -> None:
     """Run one circuit: class-map lookup, compiled kernel or NumPy executor (in that order)."""
+    if backend.startswith("cuda"):
+        return _execute_gpu(entry, binding, outs, backend)
     threads = backend != "wasm"
     ok, _ = use_classmap(entry, binding)
     if ok and _direct_beats_table(entry, binding, outs, backend):
@@ -161,6 +164,52 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         jit.request(entry.kernels, entry.circuit, variant)
         return
     numpy_exec.run(entry.plan, binding.buffers, binding.values, outs, threads=threads)
+
+
+def _execute_gpu(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str) -> None:
+    """Run one circuit on a GPU (``backend`` "cuda:N"; buffers and outs are CuPy arrays): the
+    class-map kernel (tables built on the host once, copied to the device once, read from
+    shared memory) or the circuit's generated CUDA kernel -- one launch either way.
+
+    Floating-point warnings: a GPU has no FP flags, so NumPy's RuntimeWarnings are not issued
+    (docs/semantics.md). Where ``np.errstate`` asks for ``raise``/``call``, the inputs are
+    re-run on the host after the kernel so the error is raised as NumPy would. An op without
+    an exact CUDA template (complex functions NumPy takes from the C library) runs on the host:
+    its inputs are copied over and the result copied back."""
+    import cupy
+
+    from ..backends import gpu_cupy
+
+    with cupy.cuda.Device(int(backend[5:])):
+        ok, _ = use_classmap(entry, binding, backend)
+        if ok:
+            cm = _tables(entry, binding)
+            if cm is not None:
+                cache = cm.__dict__.setdefault("device_tables", {})
+                tables = cache.get(backend)
+                if tables is None:
+                    tables = cache[backend] = [cupy.asarray(t) for t in cm.tables]
+                gpu_cupy.compile_classmap(entry.circuit)(binding.buffers, tables, outs)
+                return
+        try:
+            kernel = gpu_cupy.compile_circuit(entry.circuit)
+        except NotImplementedError:
+            _run_on_host(entry, binding, outs)
+            return
+        kernel(binding.buffers, binding.values, outs)
+        if any(v in ("raise", "call") for v in np.geterr().values()):
+            host = [b.get() for b in binding.buffers]
+            numpy_exec.run(entry.plan, host, binding.values, [np.empty(o.shape, o.dtype) for o in outs])
+
+
+def _run_on_host(entry: Entry, binding: Binding, outs: Sequence[Any]) -> None:
+    """The NumPy executor on host copies of GPU buffers; results copied into ``outs``."""
+    import cupy
+
+    host_outs = [np.empty(o.shape, o.dtype) for o in outs]
+    numpy_exec.run(entry.plan, [b.get() for b in binding.buffers], binding.values, host_outs)
+    for o, h in zip(outs, host_outs):
+        o[...] = cupy.asarray(h)
 
 
 def _direct_beats_table(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str) -> bool:
@@ -252,14 +301,14 @@ def _run(roots: Sequence[Node], backend: str, outs: Sequence[Any] | None) -> lis
     p = prepare(roots, backend)
     entry, _ = CACHE.get(p.circuit)
     if outs is None:
-        outs = new_outputs(p)
+        outs = new_outputs(p, backend)
     else:
         outs = _unalias_inputs(p, outs)
     execute(entry, p.binding, outs, backend)
     return list(outs)
 
 
-def new_outputs(p: Prepared) -> list:
+def new_outputs(p: Prepared, backend: str = "cpu") -> list:
     """Output buffers laid out like NumPy's would be: Fortran order when every full-shape input
     is Fortran-contiguous and not C-contiguous (a transposed array), C order otherwise -- so
     the executor streams memory in order instead of striding through it."""
@@ -267,6 +316,11 @@ def new_outputs(p: Prepared) -> list:
     full = [b for b in p.binding.buffers if b.shape == shape]
     order = "F" if (len(shape) > 1 and full and all(b.flags.f_contiguous and not b.flags.c_contiguous
                                                    for b in full)) else "C"
+    if backend.startswith("cuda"):
+        import cupy
+
+        with cupy.cuda.Device(int(backend[5:])):
+            return [cupy.empty(shape, dt, order) for dt in p.circuit.output_dtypes]
     return [POOL.empty(shape, dt, order) for dt in p.circuit.output_dtypes]
 
 
@@ -283,8 +337,7 @@ def _unalias_inputs(p: Prepared, outs: Sequence[Any]) -> Sequence[Any]:
         for o in outs:
             if b is o:
                 continue
-            same = (b.shape == o.shape and b.strides == o.strides
-                    and b.__array_interface__["data"][0] == o.__array_interface__["data"][0])
+            same = b.shape == o.shape and b.strides == o.strides and _address(b) == _address(o)
             if not same and np.may_share_memory(b, o):
                 bufs[k] = b.copy()
                 changed = True
@@ -292,6 +345,12 @@ def _unalias_inputs(p: Prepared, outs: Sequence[Any]) -> Sequence[Any]:
     if changed:
         p.binding = Binding(tuple(bufs), p.binding.values, p.binding.shape)
     return outs
+
+
+def _address(b: Any) -> int:
+    """The address of a buffer's first element (NumPy or CuPy)."""
+    ai = getattr(b, "__array_interface__", None)
+    return ai["data"][0] if ai is not None else b.data.ptr
 
 
 def evaluate(roots: Sequence[Node], backend: str = "cpu") -> list[Any]:

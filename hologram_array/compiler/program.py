@@ -65,6 +65,14 @@ class Program:
 _PACK_D = struct.Struct("<d").pack
 
 
+def host_scalar(buf: Any) -> Any:
+    """The NumPy scalar held by a 0-d buffer (a GPU buffer's is copied to the host: 0-d values
+    become circuit parameters)."""
+    if isinstance(buf, np.ndarray):
+        return buf[()]
+    return buf.get()[()]
+
+
 def scalar_key(value: Any, dtype: np.dtype | None) -> tuple:
     """A hashable key that tells apart -0.0 and 0.0, 1 and 1.0 and True, NumPy NaN payloads."""
     t = type(value)
@@ -102,7 +110,7 @@ class _Builder:
 
     def buffer(self, buf: Any) -> int:
         if buf.ndim == 0:
-            return self.param(buf[()], buf.dtype)
+            return self.param(host_scalar(buf), buf.dtype)
         return self._add(("in", id(buf)), In(buf))
 
     def param(self, value: Any, dtype: np.dtype | None) -> int:
@@ -190,7 +198,7 @@ def fingerprint(roots: list[Node], shape: tuple[int, ...]) -> tuple[tuple, list]
         elif t is Leaf or node.memo is not None:
             data = node.data if t is Leaf else node.memo
             if data.ndim == 0:
-                add(scalar_key(data[()], data.dtype))
+                add(scalar_key(host_scalar(data), data.dtype))
             else:
                 k = buf_pos.get(id(data))
                 if k is None:

@@ -262,3 +262,62 @@ def _chunks(buffers: Any, shape: tuple, last: bool, c_order: bool = False) -> li
     rows = max(1, CHUNK // max(inner, 1))
     return [([v[lo:lo + rows] for v in views], (min(rows, shape[0] - lo),) + shape[1:])
             for lo in range(0, shape[0], rows)]
+
+
+# ---- on a GPU -------------------------------------------------------------------------------
+
+#: Fused on the GPU: the circuit's element function is the map of one CuPy reduction kernel.
+GPU_KINDS = frozenset({"sum", "prod", "max", "min", "any", "all", "mean"})
+
+
+def _numpy_accumulator(kind: str, dt: np.dtype, dtype: Any) -> np.dtype:
+    """The dtype NumPy's ``sum``/``prod``/``mean`` of ``dt`` accumulates in and returns."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    if kind == "mean":
+        return np.dtype(np.float64) if dt.kind in "biu" else dt
+    if kind in ("sum", "prod"):
+        return np.add.reduce(np.zeros(1, dt)).dtype if kind == "sum" else np.multiply.reduce(np.ones(1, dt)).dtype
+    return dt
+
+
+def reduce_gpu(root: Node, kind: str, axis: Any, dtype: Any, keepdims: bool, backend: str) -> Any:
+    """``kind`` of the lazy expression ``root`` on GPU ``backend`` ("cuda:N") in one kernel (the
+    expression is never stored), over any axes; a CuPy array, or None when not fused (the caller
+    materializes and lets CuPy reduce).
+
+    Exactness: integer, boolean, min/max/any/all results are NumPy's exactly; float sums,
+    products and means are tree reductions in the accumulator dtype (NumPy sums pairwise), so
+    their last bits can differ, as CuPy's own ``sum`` does. float16 and complex are not fused.
+    """
+    from numpy.lib.array_utils import normalize_axis_tuple
+
+    from ..backends import gpu_cupy
+
+    if kind not in GPU_KINDS or not isinstance(root, Op) or root.memo is not None:
+        return None
+    shape = root.shape
+    if not shape or math.prod(shape) == 0:
+        return None
+    try:
+        axes = None if axis is None else normalize_axis_tuple(axis, len(shape))
+    except Exception:
+        return None  # NumPy/CuPy raise their own error for a bad axis
+    if dtype is not None and kind not in ("sum", "prod"):
+        return None
+    acc = _numpy_accumulator(kind, root.dtype, dtype)
+    if acc.kind not in "biuf" or acc == np.float16:
+        return None
+    p = prepare([root], backend)
+    c = p.circuit
+    if not gpu_cupy.reduction_supported(c, "sum" if kind == "mean" else kind):
+        return None
+    import cupy
+
+    with cupy.cuda.Device(int(backend[5:])):
+        kernel = gpu_cupy.compile_reduction(c, "sum" if kind == "mean" else kind, acc)
+        res = kernel(p.binding.buffers, p.binding.values, axes, keepdims)
+        if kind == "mean":
+            count = math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
+            res = res / acc.type(count)
+    return res

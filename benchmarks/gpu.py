@@ -1,0 +1,149 @@
+"""GPU benchmark (issue 8): hologram_array on a CUDA device vs CuPy unfused vs ``cupy.fuse``.
+
+    python benchmarks/gpu.py [--json PATH] [--sizes 1K,1M,64M]
+
+For 1K, 1M and 64M elements: the 10-op float32 chain (``chains.arith10``), the 12-op
+transcendental chain (``chains.transc12``), 8-bit chains of 10 and 64 ops (``chains.u8chain``:
+one class-map lookup per element for hologram_array), a fused reduction (``sum`` of the float32
+chain) and a device-to-device copy (the bandwidth ceiling); plus launch overhead (a 1-element
+``x + 1``). Times are medians of synchronized calls, all measured in this one run; ratios are
+CuPy's time / ours (> 1: we are faster). Needs CuPy and a GPU; prints why and exits 0 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chains  # noqa: E402
+
+SIZES = {"1K": 1 << 10, "1M": 1 << 20, "64M": 1 << 26}
+
+
+class _FuseNS:
+    """What the chains call, in the subset ``cupy.fuse`` traces (ufuncs only)."""
+
+    def __init__(self, cp):
+        self.cp = cp
+        self.abs = cp.absolute
+        self.tanh, self.exp, self.sqrt, self.maximum = cp.tanh, cp.exp, cp.sqrt, cp.maximum
+
+    def clip(self, x, lo, hi):
+        return self.cp.minimum(self.cp.maximum(x, lo), hi)
+
+
+def _time(fn, sync, min_time=0.25, max_reps=500):
+    for _ in range(3):
+        fn()
+    sync()
+    times = []
+    t_end = time.perf_counter() + min_time
+    while len(times) < max_reps and (len(times) < 5 or time.perf_counter() < t_end):
+        t0 = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--sizes", default="1K,1M,64M")
+    args = ap.parse_args()
+    try:
+        import cupy as cp
+
+        if cp.cuda.runtime.getDeviceCount() < 1:
+            raise RuntimeError("no CUDA device")
+    except Exception as e:  # noqa: BLE001
+        print(f"benchmarks/gpu.py: skipped, no usable GPU ({type(e).__name__}: {e})")
+        return 0
+    import hologram_array as hx
+
+    sync = cp.cuda.runtime.deviceSynchronize
+    dev = cp.cuda.Device()
+    props = cp.cuda.runtime.getDeviceProperties(dev.id)
+    name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
+    print(f"GPU: {name}, CuPy {cp.__version__}, hologram_array on {hx.asarray(cp.zeros(1)).device}")
+    fns = _FuseNS(cp)
+    fused = {
+        "arith10": cp.fuse(lambda a: chains.arith10(fns, a)),
+        "transc12": cp.fuse(lambda a: chains.transc12(fns, a)),
+        "u8x10": cp.fuse(lambda a: chains.u8chain(fns, a, 10)),
+        "u8x64": cp.fuse(lambda a: chains.u8chain(fns, a, 64)),
+        "sum_arith10": cp.fuse(lambda a: cp.sum(chains.arith10(fns, a))),
+    }
+    cases = {
+        "arith10": (np.float32, lambda xp, a: chains.arith10(xp, a)),
+        "transc12": (np.float32, lambda xp, a: chains.transc12(xp, a)),
+        "u8x10": (np.uint8, lambda xp, a: chains.u8chain(xp, a, 10)),
+        "u8x64": (np.uint8, lambda xp, a: chains.u8chain(xp, a, 64)),
+        "sum_arith10": (np.float32, lambda xp, a: xp.sum(chains.arith10(xp, a))),
+    }
+    rows = []
+    rng = np.random.default_rng(0)
+    for label in args.sizes.split(","):
+        n = SIZES[label]
+        host_f = (rng.standard_normal(n) * 3).astype(np.float32)
+        host_u = rng.integers(0, 256, n, dtype=np.uint8)
+        d_f, d_u = cp.asarray(host_f), cp.asarray(host_u)
+        h_f, h_u = hx.asarray(d_f), hx.asarray(d_u)
+        out = cp.empty_like(d_f)
+        t_copy = _time(lambda: cp.copyto(out, d_f), sync)
+        rows.append(dict(case="copy float32", size=label, ours=None, cupy=t_copy, fuse=None))
+        print(f"\n{label} elements: device copy {t_copy * 1e6:9.1f} us "
+              f"({2 * 4 * n / t_copy / 1e9:7.1f} GB/s)")
+        for case, (dt, f) in cases.items():
+            d, h = (d_f, h_f) if dt == np.float32 else (d_u, h_u)
+
+            def ours():
+                r = f(hx, h)
+                r._materialize()
+
+            t_ours = _time(ours, sync)
+            t_cupy = _time(lambda: f(cp, d), sync)
+            try:
+                t_fuse = _time(lambda: fused[case](d), sync)
+            except Exception as e:  # noqa: BLE001 - cupy.fuse cannot trace every chain
+                print(f"  ({case}: cupy.fuse failed: {type(e).__name__}: {str(e)[:80]})")
+                t_fuse = float("nan")
+            # the same values as NumPy (exact ops; transcendental within a few ULP)
+            want = f(np, host_f if dt == np.float32 else host_u)
+            got = np.asarray(f(hx, h))
+            if case.startswith("transc") or case.startswith("sum"):
+                ok = np.allclose(got, want, rtol=1e-5, atol=1e-5 * (n if case.startswith("sum") else 1))
+            else:
+                ok = np.array_equal(got, want)
+            rows.append(dict(case=case, size=label, ours=t_ours, cupy=t_cupy, fuse=t_fuse, matches_numpy=bool(ok)))
+            gbs = (2 * dt().itemsize * n) / t_ours / 1e9 if not case.startswith("sum") else dt().itemsize * n / t_ours / 1e9
+            print(f"  {case:12s} ours {t_ours * 1e6:9.1f} us  cupy {t_cupy * 1e6:9.1f} us ({t_cupy / t_ours:5.2f}x)  "
+                  f"cupy.fuse {t_fuse * 1e6:9.1f} us ({t_fuse / t_ours:5.2f}x)  {gbs:7.1f} GB/s"
+                  f"{'' if ok else '  VALUES DIFFER FROM NUMPY'}")
+    one = hx.asarray(cp.ones(1, cp.float32))
+    d_one = cp.ones(1, cp.float32)
+    t_ours = _time(lambda: (one + 1)._materialize(), sync)
+    t_cupy = _time(lambda: d_one + 1, sync)
+    try:
+        t_fuse = _time(lambda: fused["arith10"](d_one), sync)
+    except Exception:  # noqa: BLE001
+        t_fuse = float("nan")
+    t_ours10 = _time(lambda: chains.arith10(hx, one)._materialize(), sync)
+    print(f"\nlaunch overhead (1 element): ours x+1 {t_ours * 1e6:.1f} us, 10-op chain {t_ours10 * 1e6:.1f} us; "
+          f"cupy x+1 {t_cupy * 1e6:.1f} us; cupy.fuse 10-op {t_fuse * 1e6:.1f} us")
+    rows.append(dict(case="launch x+1", size="1", ours=t_ours, cupy=t_cupy, fuse=None))
+    rows.append(dict(case="launch arith10", size="1", ours=t_ours10, cupy=None, fuse=t_fuse))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(dict(gpu=name, cupy=cp.__version__, date=time.strftime("%Y-%m-%d"), rows=rows), fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
