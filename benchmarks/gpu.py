@@ -52,6 +52,36 @@ def _time(fn, sync, min_time=0.25, max_reps=500):
     return statistics.median(times)
 
 
+def _case(cp, hx, np, case, dt, f, fused, sync, n, label, data):
+    """Time one chain three ways (ours, CuPy unfused, cupy.fuse) and check ours against NumPy."""
+    d, h, host = data
+
+    def ours():
+        f(hx, h)._materialize()
+
+    t_ours = _time(ours, sync)
+    t_cupy = _time(lambda: f(cp, d), sync)
+    try:
+        t_fuse = _time(lambda: fused[case](d), sync)
+    except Exception as e:  # noqa: BLE001 - cupy.fuse cannot trace every chain
+        why = [ln.strip() for ln in str(e).splitlines() if "error" in ln][:3] or [str(e)[:200]]
+        print(f"  ({case}: cupy.fuse failed: {type(e).__name__}: {' | '.join(why)[:400]})")
+        t_fuse = float("nan")
+    # the same values as NumPy (exact ops; transcendental chains and float sums within rounding)
+    want = f(np, host)
+    got = np.asarray(f(hx, h))
+    if case.startswith("transc") or case.startswith("sum"):
+        ok = np.allclose(got, want, rtol=1e-5, atol=1e-5 * (n if case.startswith("sum") else 1))
+    else:
+        ok = np.array_equal(got, want)
+    item = np.dtype(dt).itemsize
+    gbs = (item * n if case.startswith("sum") else 2 * item * n) / t_ours / 1e9
+    print(f"  {case:12s} ours {t_ours * 1e6:9.1f} us  cupy {t_cupy * 1e6:9.1f} us ({t_cupy / t_ours:5.2f}x)  "
+          f"cupy.fuse {t_fuse * 1e6:9.1f} us ({t_fuse / t_ours:5.2f}x)  {gbs:7.1f} GB/s"
+          f"{'' if ok else '  VALUES DIFFER FROM NUMPY'}")
+    return dict(case=case, size=label, ours=t_ours, cupy=t_cupy, fuse=t_fuse, matches_numpy=bool(ok))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", default=None)
@@ -101,31 +131,13 @@ def main() -> int:
         print(f"\n{label} elements: device copy {t_copy * 1e6:9.1f} us "
               f"({2 * 4 * n / t_copy / 1e9:7.1f} GB/s)")
         for case, (dt, f) in cases.items():
-            d, h = (d_f, h_f) if dt == np.float32 else (d_u, h_u)
-
-            def ours():
-                r = f(hx, h)
-                r._materialize()
-
-            t_ours = _time(ours, sync)
-            t_cupy = _time(lambda: f(cp, d), sync)
             try:
-                t_fuse = _time(lambda: fused[case](d), sync)
-            except Exception as e:  # noqa: BLE001 - cupy.fuse cannot trace every chain
-                print(f"  ({case}: cupy.fuse failed: {type(e).__name__}: {str(e)[:80]})")
-                t_fuse = float("nan")
-            # the same values as NumPy (exact ops; transcendental within a few ULP)
-            want = f(np, host_f if dt == np.float32 else host_u)
-            got = np.asarray(f(hx, h))
-            if case.startswith("transc") or case.startswith("sum"):
-                ok = np.allclose(got, want, rtol=1e-5, atol=1e-5 * (n if case.startswith("sum") else 1))
-            else:
-                ok = np.array_equal(got, want)
-            rows.append(dict(case=case, size=label, ours=t_ours, cupy=t_cupy, fuse=t_fuse, matches_numpy=bool(ok)))
-            gbs = (2 * dt().itemsize * n) / t_ours / 1e9 if not case.startswith("sum") else dt().itemsize * n / t_ours / 1e9
-            print(f"  {case:12s} ours {t_ours * 1e6:9.1f} us  cupy {t_cupy * 1e6:9.1f} us ({t_cupy / t_ours:5.2f}x)  "
-                  f"cupy.fuse {t_fuse * 1e6:9.1f} us ({t_fuse / t_ours:5.2f}x)  {gbs:7.1f} GB/s"
-                  f"{'' if ok else '  VALUES DIFFER FROM NUMPY'}")
+                rows.append(_case(cp, hx, np, case, dt, f, fused, sync, n, label,
+                                  (d_f, h_f, host_f) if dt == np.float32 else (d_u, h_u, host_u)))
+            except Exception as e:  # noqa: BLE001 - one broken case must not hide the others
+                print(f"  {case:12s} FAILED: {type(e).__name__}: {str(e)[:300]}")
+                rows.append(dict(case=case, size=label, error=f"{type(e).__name__}: {e}"[:500]))
+
     one = hx.asarray(cp.ones(1, cp.float32))
     d_one = cp.ones(1, cp.float32)
     t_ours = _time(lambda: (one + 1)._materialize(), sync)

@@ -127,7 +127,8 @@ def clip(x: Array, /, min: Any = None, max: Any = None) -> Array:
     if lo is None and hi is None:
         return astype(x, dt)
     d = getattr(x, "_data", None)
-    if (d is not None and d.size <= settings.eager_below and type(lo) in _SCALARS and type(hi) in _SCALARS):
+    if (d is not None and d.size <= settings.eager_below and type(lo) in _SCALARS and type(hi) in _SCALARS
+            and x._device.host):
         # small and concrete: NumPy's own clip now (it picks the same ufunc as below)
         return Array._wrap(_devices.as_buffer(np.clip(d, lo, hi)), _device_of((x,)))
     if hi is None:

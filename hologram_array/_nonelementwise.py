@@ -129,15 +129,13 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
 # ---- GPU arrays: functions CuPy lacks run on a host copy ---------------------------------------
 
 
-def _gpu_in(values: Any) -> _devices.Device | None:
+def _devices_in(values: Any, found: set) -> set:
     for v in values:
-        if isinstance(v, Array) and not v.device.host:
-            return v.device
-        if isinstance(v, (list, tuple)):
-            d = _gpu_in(v)
-            if d is not None:
-                return d
-    return None
+        if isinstance(v, Array):
+            found.add(v.device)
+        elif isinstance(v, (list, tuple)):
+            _devices_in(v, found)
+    return found
 
 
 def _moved(value: Any, device: _devices.Device) -> Any:
@@ -164,17 +162,25 @@ def device_fallback(fn: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except (TypeError, NotImplementedError, AttributeError):
-            gpu = _gpu_in(args) or _gpu_in(kwargs.values())
-            if gpu is None:
+            found = _devices_in(kwargs.values(), _devices_in(args, set()))
+            gpus = [d for d in found if not d.host]
+            if not gpus:
                 raise
+            if len(found) > 1:
+                raise ValueError(f"{getattr(fn, '__name__', 'function')}: arrays on different devices: "
+                                 f"{sorted(d.name for d in found)}") from None
+            gpu = gpus[0]
         host = _devices.WASM if _devices.IN_WASM_HOST else _devices.CPU
         res = fn(*_moved(args, host), **{k: _moved(v, host) for k, v in kwargs.items()})
         return _moved(res, gpu)
 
+    wrapper._device_fallback = True  # type: ignore[attr-defined]
     return wrapper
 
 
 def wrap_module(namespace: dict, names: Any) -> None:
     """Apply ``device_fallback`` to the public functions ``names`` of a namespace module."""
     for name in names:
-        namespace[name] = device_fallback(namespace[name])
+        fn = namespace[name]
+        if callable(fn) and not getattr(fn, "_device_fallback", False):  # re-exports stay identical
+            namespace[name] = device_fallback(fn)

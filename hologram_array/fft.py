@@ -121,11 +121,11 @@ def ifftshift(x: Array, /, *, axes: int | Sequence[int] | None = None) -> Array:
 
 
 # ---- numpy.fft's signatures (positional n/axis, norm=None, out=; docs/numpy_compat.md) --------
-from .numpy_compat.fft import *  # noqa: E402,F401,F403
 from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
 
 _wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy
 
+from .numpy_compat.fft import *  # noqa: E402,F401,F403
 from .numpy_compat.fft import __all__ as _numpy_all  # noqa: E402
 
 __all__ = sorted(set(__all__) | set(_numpy_all))

@@ -194,11 +194,11 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepd
 
 
 # ---- numpy.linalg's signatures and functions (docs/numpy_compat.md) -------------------------
-from .numpy_compat.linalg import *  # noqa: E402,F401,F403
 from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
 
 _wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy
 
+from .numpy_compat.linalg import *  # noqa: E402,F401,F403
 from .numpy_compat.linalg import __all__ as _numpy_all  # noqa: E402
 
 __all__ = sorted(set(__all__) | set(_numpy_all))

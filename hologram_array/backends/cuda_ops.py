@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from string import Template
 
+import numpy as np
+
 _HEAD = r"""
 #ifndef HX_CUDA_OPS_H
 #define HX_CUDA_OPS_H
@@ -297,7 +299,7 @@ _FLOAT16 = r"""
 HX_DEV float hx_nextafter_h(float x, float y) {
     long long hx = hx_hbits(x), hy = hx_hbits(y);
     if (x != x || y != y) return hx_nan_f32();
-    if (x == y) return x;  /* NumPy 2's half loop returns x */
+    if (x == y) return HX_HALF_NEXTAFTER_EQUAL_GIVES_Y ? y : x;  /* the installed NumPy's rule */
     long long ret;
     if (x == 0.0f) {
         ret = (hy & 0x8000) + 1;
@@ -505,6 +507,10 @@ _BITS_F64 = r"""
 HX_DEV double hx_bits_f64(unsigned long long b) { return __longlong_as_double((long long)b); }
 """
 
+#: Version-dependent NumPy rules, asked of the installed NumPy (numba_ops does the same).
+_NUMPY_RULES = (f"#define HX_HALF_NEXTAFTER_EQUAL_GIVES_Y "
+                f"{int(np.signbit(np.nextafter(np.float16(0.0), np.float16(-0.0))))}\n")
+
 #: The device helpers, CUDA C source (include-guarded).
-PREAMBLE: str = (_HEAD + _BITS_F64 + _float_block(32) + _float_block(64) + _FLOAT16
+PREAMBLE: str = (_HEAD + _NUMPY_RULES + _BITS_F64 + _float_block(32) + _float_block(64) + _FLOAT16
                  + _complex_block(64) + _complex_block(128) + _TAIL)

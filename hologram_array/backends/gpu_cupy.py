@@ -98,6 +98,7 @@ Only the ``gpu`` device would use this backend; the CPU device keeps Numba/NumPy
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from typing import Any, Sequence
 
@@ -114,7 +115,10 @@ CODEGEN_VERSION = 1
 
 #: NVRTC (CuPy) options; nvcc accepts the same spellings. No fast math: no FMA contraction,
 #: IEEE division and square root, subnormals kept.
-COMPILE_OPTIONS = ("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false")
+#: ``-D`` marks our compiles: CuPy appends ``-ftz=true`` to every NVRTC compile (it flushes
+#: float32 subnormals to zero; cupy/cupy#9576), and ``_keep_subnormals`` drops it for ours only.
+IEEE_MARK = "-DHOLOGRAM_IEEE_SUBNORMALS=1"
+COMPILE_OPTIONS = ("--fmad=false", "--prec-div=true", "--prec-sqrt=true", "--ftz=false", IEEE_MARK)
 
 _NEG_POW_MSG = "Integers to negative integer powers are not allowed."
 
@@ -612,7 +616,41 @@ def available() -> bool:
             _available = cupy.cuda.runtime.getDeviceCount() > 0
         except Exception:
             _available = False
+        if _available:
+            _keep_subnormals()
     return _available
+
+
+#: Whether our kernels keep float32 subnormals (NumPy's results); False where this CuPy's
+#: compiler could not be told (then float32 subnormal inputs and results flush to zero).
+SUBNORMALS_KEPT = False
+
+
+def _keep_subnormals() -> None:
+    """CuPy's compile path adds ``-ftz=true`` after the caller's options (cupy/cupy#9576), so
+    NVRTC flushes float32 subnormals in every kernel -- NumPy never does. Wrap the NVRTC call of
+    ``cupy.cuda.compiler`` so that compiles carrying ``IEEE_MARK`` (ours, nothing else) lose that
+    option; CuPy's own kernels are untouched, and its cache keys still tell ours apart."""
+    global SUBNORMALS_KEPT
+    try:
+        from cupy.cuda import compiler
+    except Exception:  # noqa: BLE001
+        return
+    inner = getattr(compiler, "_compile_using_nvrtc_no_warning", None)
+    if inner is None:
+        return
+    if getattr(inner, "_hologram_keeps_subnormals", False):
+        SUBNORMALS_KEPT = True
+        return
+
+    def compile_keeping_subnormals(source: Any, options: Any = (), *args: Any, **kwargs: Any) -> Any:
+        if IEEE_MARK in options:
+            options = tuple(o for o in options if o not in ("-ftz=true", "--ftz=true"))
+        return inner(source, options, *args, **kwargs)
+
+    compile_keeping_subnormals._hologram_keeps_subnormals = True  # type: ignore[attr-defined]
+    compiler._compile_using_nvrtc_no_warning = compile_keeping_subnormals
+    SUBNORMALS_KEPT = True
 
 
 def bind(circuit: Circuit, uses: Sequence[tuple[int, np.dtype, bool]], values: Sequence[Any]) -> list:
@@ -659,7 +697,8 @@ def _launch_dims(n: int) -> tuple[int, int]:
 def _layout(cp, buffers, outs, shape):
     """(contig flag, input arrays, shape args, stride args)."""
     nd = len(shape)
-    bufs = [cp.asarray(b) for b in buffers]
+    nd_type = cp.ndarray
+    bufs = [b if type(b) is nd_type else cp.asarray(b) for b in buffers]
     contig = nd == 0 or (all(tuple(b.shape) == shape and b.flags.c_contiguous for b in bufs)
                          and all(o.flags.c_contiguous for o in outs))
     if contig:
@@ -682,6 +721,9 @@ class Kernel:
         self.source = PREAMBLE + "\n" + self.body
         self.uses = list(g.use_list)
         self._raw = raw if raw is not None else _raw_kernel(self.source, self.name)
+        # only an integer power can set the error flag: other kernels get a shared scratch word
+        # (no allocation, no memset, no read-back per call)
+        self.checks_err = any(i.op == "pow" for i in circuit.instrs)
 
     def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
         import cupy as cp
@@ -689,18 +731,54 @@ class Kernel:
         if not outs:
             return None
         shape = tuple(outs[0].shape)
-        n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        n = math.prod(shape)
         if n == 0:
             return None
         contig, ins, shp, strides = _layout(cp, buffers, outs, shape)
-        params = bind(self.circuit, self.uses, values)
-        err = cp.zeros(1, dtype=np.int32)
+        params = bind(self.circuit, self.uses, values) if self.uses else ()
+        err = cp.zeros(1, dtype=np.int32) if self.checks_err else _scratch_word(cp)
         blocks, threads = _launch_dims(n)
         self._raw((blocks,), (threads,),
                   (*ins, *params, *outs, err, np.int64(n), np.int32(contig), *shp, *strides))
-        if any(ins_.op == "pow" for ins_ in self.circuit.instrs) and int(err.get()[0]):
+        if self.checks_err and int(err.get()[0]):
             raise ValueError(_NEG_POW_MSG)
         return None
+
+
+_scratch: dict[int, Any] = {}
+
+
+def _scratch_word(cp: Any) -> Any:
+    """One int32 on the current GPU that kernels without an error flag may be handed."""
+    dev = cp.cuda.runtime.getDevice() if _several_gpus() else 0
+    w = _scratch.get(dev)
+    if w is None:
+        w = _scratch[dev] = cp.zeros(1, dtype=np.int32)
+    return w
+
+
+_gpu_count: int | None = None
+
+
+def _several_gpus() -> bool:
+    global _gpu_count
+    if _gpu_count is None:
+        import cupy
+
+        _gpu_count = cupy.cuda.runtime.getDeviceCount()
+    return _gpu_count > 1
+
+
+def device_context(index: int) -> Any:
+    """Make GPU ``index`` current for the block (a no-op on a one-GPU machine, where switching
+    costs CUDA runtime calls per launch and changes nothing)."""
+    if not _several_gpus():
+        import contextlib
+
+        return contextlib.nullcontext()
+    import cupy
+
+    return cupy.cuda.Device(index)
 
 
 class ClassMapKernel:
@@ -727,7 +805,7 @@ class ClassMapKernel:
         if not outs:
             return None
         shape = tuple(outs[0].shape)
-        n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        n = math.prod(shape)
         if n == 0:
             return None
         contig, ins, shp, strides = _layout(cp, buffers, outs, shape)

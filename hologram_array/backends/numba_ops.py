@@ -760,14 +760,19 @@ globals().update(_float_helpers(np.float64, "f64", np.uint64, f64_bits, bits_f64
 # float16 ops NumPy does on the bits (halffloat.cpp) or with its own tie rules (loops.c.src)
 
 
+#: NumPy's float16 ``nextafter(x, y)`` for x == y: y (C99; NumPy 2.5) or x (NumPy 2.4), asked
+#: of the installed NumPy (it differs only for 0.0 and -0.0).
+HALF_NEXTAFTER_EQUAL_GIVES_Y = bool(np.signbit(np.nextafter(np.float16(0.0), np.float16(-0.0))))
+
+
 @njit(**_OPTS)
 def nextafter_h(x, y):
     hx = np.int64(f2h(x))
     hy = np.int64(f2h(y))
     if x != x or y != y:
         return np.float32(np.nan)
-    if x == y:
-        return x  # NumPy 2's half loop returns x (nextafter(0.0, -0.0) is 0.0)
+    if x == y:  # NumPy <= 2.4's half loop returns x, 2.5's y (C99): the installed one's rule
+        return y if HALF_NEXTAFTER_EQUAL_GIVES_Y else x
     if x == 0:
         ret = (hy & 0x8000) + 1
     elif (hx & 0x8000) == 0:

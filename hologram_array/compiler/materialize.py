@@ -180,7 +180,7 @@ def _execute_gpu(entry: Entry, binding: Binding, outs: Sequence[Any], backend: s
 
     from ..backends import gpu_cupy
 
-    with cupy.cuda.Device(int(backend[5:])):
+    with gpu_cupy.device_context(int(backend[5:])):
         ok, _ = use_classmap(entry, binding, backend)
         if ok:
             cm = _tables(entry, binding)
@@ -319,7 +319,9 @@ def new_outputs(p: Prepared, backend: str = "cpu") -> list:
     if backend.startswith("cuda"):
         import cupy
 
-        with cupy.cuda.Device(int(backend[5:])):
+        from ..backends import gpu_cupy
+
+        with gpu_cupy.device_context(int(backend[5:])):
             return [cupy.empty(shape, dt, order) for dt in p.circuit.output_dtypes]
     return [POOL.empty(shape, dt, order) for dt in p.circuit.output_dtypes]
 

@@ -312,9 +312,7 @@ def reduce_gpu(root: Node, kind: str, axis: Any, dtype: Any, keepdims: bool, bac
     c = p.circuit
     if not gpu_cupy.reduction_supported(c, "sum" if kind == "mean" else kind):
         return None
-    import cupy
-
-    with cupy.cuda.Device(int(backend[5:])):
+    with gpu_cupy.device_context(int(backend[5:])):
         kernel = gpu_cupy.compile_reduction(c, "sum" if kind == "mean" else kind, acc)
         res = kernel(p.binding.buffers, p.binding.values, axes, keepdims)
         if kind == "mean":

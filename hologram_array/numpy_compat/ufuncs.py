@@ -54,7 +54,7 @@ class Ufunc:
             x = args[0]
             if len(args) == 1 and type(x) is Array:  # eager small unary: no detour through apply
                 d = x._data
-                if d is not None and d.size <= settings.eager_below:
+                if d is not None and d.size <= settings.eager_below and x._device.host:
                     return wrap_result(self._ufunc(d), x._device)
             if type(x) is Array and (len(args) == 1 or type(args[1]) in _FAST):
                 return apply(op, *args)  # the common case, first
