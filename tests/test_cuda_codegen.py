@@ -198,6 +198,13 @@ def classmap_circuits():
             for nd in (0, 1, 2, 3) if k == 0 else (1,):
                 c = circuit(ins, spec, out_ndim=nd)
                 cases.append((f"classmap {ni} input(s) {dt} {nd}-d", c))
+    # one byte in, one byte out: the 16-bytes-per-step path (gpu_cupy.classmap_vectorizable)
+    for dt, out in ((np.dtype(np.uint8), np.dtype(np.uint8)), (np.dtype(np.int8), np.dtype(np.int8)),
+                    (np.dtype(np.uint8), np.dtype(bool))):
+        for nd in (1, 2):
+            full = circuit([dt], [("multiply", (0, 0)), ("astype", (1,), out)], out_ndim=nd)
+            one = Circuit(full.inputs, full.params, full.instrs, full.outputs[-1:], full.out_ndim)
+            cases.append((f"classmap 1 input(s) {dt} -> {out} {nd}-d", one))
     for dt in (np.dtype(np.float16), np.dtype(np.uint16), np.dtype(np.int16)):  # 16-bit class maps
         c = circuit([dt], [("multiply", (0, 0)), ("astype", (0,), np.dtype(np.float32))], out_ndim=2)
         if classmap.eligible(c):
@@ -341,6 +348,23 @@ def corpus():
         add(label, c)
     for label, c in classmap_circuits():
         add(label, c, classmap_variant=True)
+    # fused full reductions (gpu_cupy.FullReduction) of every single-output lazy circuit
+    from hologram_array.compiler.reduce import _numpy_accumulator
+
+    for label, full, _ in lazy_circuits():
+        for j, reg in enumerate(full.outputs):  # each output alone (a reduction has one)
+            c = Circuit(full.inputs, full.params, full.instrs, (reg,), full.out_ndim)
+            for kind in sorted(gpu_cupy.REDUCE_KINDS):
+                if not gpu_cupy.reduction_supported(c, kind):
+                    continue
+                acc = _numpy_accumulator(kind, c.output_dtypes[0], None)
+                name = gpu_cupy.kernel_name(c, f"all_{kind}_{acc.name}")
+                if name in seen:  # the same structure twice: one kernel
+                    continue
+                seen.add(name)
+                src, _uses = gpu_cupy.full_reduction_source(c, kind, acc, name)
+                meta[f"{label} output {j} reduce {kind}"] = c
+                units.append(Unit(f"{label} output {j} reduce {kind}", src))
     return dict(units=units, not_impl=not_impl, meta=meta, ops=ops, group_of=group_of)
 
 
@@ -478,6 +502,13 @@ def test_nvcc_compiles_lazy_broadcast_strided_multi_output(compiled, corpus):
     assert not msg, "kernels that do not compile:\n" + msg
     c = corpus["meta"]["broadcast/strided 3-d"]
     assert len(c.outputs) > 1 and any(any(i.stretched) for i in c.inputs)
+
+
+def test_nvcc_compiles_full_reduction_kernels(compiled, corpus):
+    labels = [u.label for u in corpus["units"] if " reduce " in u.label]
+    assert len(labels) >= 12, labels  # several circuits x sum/prod/max/min/any/all
+    bad = _failures(compiled, labels)
+    assert not bad, bad
 
 
 def test_nvcc_compiles_classmap_kernels(compiled, corpus):
@@ -645,7 +676,9 @@ def check_output(c: Circuit, j: int, g, r, what: str) -> None:
         ok = (np.isnan(g) & np.isnan(r)) | (np.abs(g.astype(np.float64) - r) <= tol)
         assert ok.all(), f"{what}: {g[~ok][:5]} vs {r[~ok][:5]}"
     else:
-        _same(g, r, what, transcendental=True)
+        by_dst = {i.dst: i for i in c.instrs}
+        ins = by_dst.get(c.outputs[j])
+        _same(g, r, what, transcendental=True, floor=1.0 if ins is not None and ins.op in _LOG_FAMILY else 0.0)
 
 
 def after_transcendental(c: Circuit, reg: int) -> bool:
@@ -704,14 +737,19 @@ def edge_values(dt: np.dtype) -> np.ndarray:
     return z
 
 
-def _same(got, ref, what, transcendental, scale=None):
+#: Complex functions whose real part is log|.|: absolute error at the scale max(1, |z|).
+_LOG_FAMILY = frozenset({"log", "log1p", "log2", "log10", "logaddexp", "logaddexp2"})
+
+
+def _same(got, ref, what, transcendental, scale=None, floor=0.0):
     """Bit-identical (NaN == NaN, signed zeros told apart), or for ``transcendental`` results
     within MAX_ULP units in the last place of ``scale`` (default: the value itself; complex
     parts: the larger part's magnitude, as complex accuracy is measured -- a part that cancels
-    to near zero carries the absolute error of the whole)."""
+    to near zero carries the absolute error of the whole; ``floor``: a least scale, 1.0 for the
+    log family, whose results near zero carry the absolute error of log near 1)."""
     assert got.dtype == ref.dtype, (what, got.dtype, ref.dtype)
     if got.dtype.kind == "c":
-        mag = np.maximum(np.abs(ref.real), np.abs(ref.imag))
+        mag = np.maximum(np.maximum(np.abs(ref.real), np.abs(ref.imag)), floor)
         for part in ("real", "imag"):
             _same(np.ascontiguousarray(getattr(got, part)), np.ascontiguousarray(getattr(ref, part)),
                   f"{what}.{part}", transcendental, mag)
@@ -775,6 +813,7 @@ def check_op_cases(cases, not_impl, run):
         # complex sign is z / |z|: |z| is libdevice's hypot on the GPU
         transcendental = (OPS[op].cost == TRANSCENDENTAL or op in ("logaddexp",)
                           or (op == "sign" and c.inputs[0].dtype.kind == "c"))
+        floor = 1.0 if op in _LOG_FAMILY else 0.0
         for j, (got, r) in enumerate(zip(outs, ref)):
             try:
                 keep = None
@@ -783,9 +822,16 @@ def check_op_cases(cases, not_impl, run):
                     keep = (xr > -2.0 ** 31) & (xr < 2.0 ** 32)  # NumPy: position-dependent
                 if op in ("fmax", "fmin") and c.inputs[0].dtype.kind in "fc":
                     keep = ~((bufs[0] == 0) & (bufs[1] == 0))  # NumPy: SIMD body vs scalar tail
+                scale = None
+                if op in ("logaddexp", "logaddexp2") and r.dtype.kind == "f":
+                    # log(e^x + e^y) = max(x, y) + log1p(...): its error is at the inputs' scale
+                    xs = [np.abs(np.asarray(b, dtype=np.float64)) for b in bufs[:2]]
+                    scale = np.maximum(np.maximum(xs[0], xs[1]), np.abs(r.astype(np.float64)))
                 if keep is not None:
                     got, r = got[keep], r[keep]
-                _same(got, r, f"{label} output {j}", transcendental and c.output_dtypes[j].kind in "fc")
+                    scale = None if scale is None else scale[keep]
+                _same(got, r, f"{label} output {j}", transcendental and c.output_dtypes[j].kind in "fc",
+                      scale, floor)
             except AssertionError as e:
                 failures.append(str(e))
     return failures

@@ -245,6 +245,18 @@ HX_DEV $T hx_heaviside_$S($T x, $T h0) {
     if (x < ($T)0) return ($T)0;
     return ($T)1;
 }
+/* libdevice's hypot can round a result just below the largest finite value up to inf
+   (hypot(DBL_MAX, 1)); NumPy's (the C library's) does not. Only then: the scaled form. */
+HX_DEV $T hx_hypot_$S($T x, $T y) {
+    $T h = hypot$M(x, y);
+    if (isinf(h) && isfinite(x) && isfinite(y)) {
+        $T ax = fabs$M(x), ay = fabs$M(y);
+        $T a = ax > ay ? ax : ay, b = ax > ay ? ay : ax;
+        $T r = $DIV(b, a);
+        h = $MUL(a, $SQRT($ADD(($T)1, $MUL(r, r))));
+    }
+    return h;
+}
 HX_DEV $T hx_logaddexp_$S($T x, $T y) {
     if (x == y) return $ADD(x, $OFB($LOGE2));
     $T tmp = $SUB(x, y);

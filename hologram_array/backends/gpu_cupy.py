@@ -77,23 +77,14 @@ CuPy arrays (NumPy inputs are copied to the device); it raises ``ValueError`` li
 integer power with a negative exponent. ``compile_classmap(circuit) -> ClassMapKernel``:
 ``kernel(buffers, tables, outs)``.
 
-How the driver should call it (not wired in yet: ``compiler/materialize.execute``)::
-
-    if device == "gpu" and gpu_cupy.available():
-        try:
-            k = gpu_cupy.compile_circuit(entry.circuit)        # cached per circuit key
-        except NotImplementedError as e:                       # an op/dtype without template
-            ...mark the circuit failed with str(e), run on the host (numpy_exec) instead
-        else:
-            flags = k(binding.buffers, binding.values, outs)   # cupy outs, same shape/dtype
-            # flags is None: NumPy's floating-point warnings are unknown on the GPU; if the
-            # caller's np.errstate does not ignore them, re-run numpy_exec on host copies
-            # (or document that the GPU device does not warn)
-
-    # class maps: tables = classmap.build(...) as today (on the host, by numpy_exec), then
-    #   gpu_cupy.compile_classmap(c)(binding.buffers, [cupy.asarray(t) for t in cm.tables], outs)
-
-Only the ``gpu`` device would use this backend; the CPU device keeps Numba/NumPy.
+The driver (``compiler/materialize._execute_gpu``) calls it for Arrays on a ``cuda:N`` device:
+class maps through ``compile_classmap`` (tables built on the host, copied once), everything else
+through ``compile_circuit``; a ``NotImplementedError`` circuit runs on the host.
+``compile_full_reduction`` / ``compile_reduction``: fused ``sum``/``prod``/``max``/``min``/
+``any``/``all`` over every axis (our two-stage kernel) or some axes (CuPy's ``ReductionKernel``
+with the element function as its map). ``compile_many``: a batch of circuits in a few NVRTC
+translation units (test corpora). CuPy adds ``-ftz=true`` to every compile; ``_keep_subnormals``
+removes it from ours.
 """
 from __future__ import annotations
 
@@ -358,10 +349,15 @@ class _Gen(CircuitNames):
         return self.param_arg(r, self.c.params[r - self.ni])
 
     # -- the kernel -------------------------------------------------------------------------
-    def source(self, name: str, host: bool = False) -> str:
+    def source(self, name: str, host: bool = False, reduce: tuple[str, str] | None = None) -> str:
         """The element function and the kernel; ``host=True``: the element function and a serial
         host loop ``{name}_host`` over contiguous buffers instead of the kernel (tests only: the
-        generated code's semantics checked with a host C++ compiler, see cuda_ops)."""
+        generated code's semantics checked with a host C++ compiler, see cuda_ops).
+
+        ``reduce=(acc_ctype, map_expr)``: the first stage of a full reduction instead -- each
+        thread folds the values it visits (``map_expr`` of ``y0``) with ``{name}_combine``,
+        each block folds its threads' values in shared memory (blocks of ``REDUCE_THREADS``) and
+        writes one partial to ``partials[blockIdx.x]``; no output is stored."""
         c = self.c
         body = []
         for ins in c.instrs:
@@ -395,11 +391,14 @@ class _Gen(CircuitNames):
             else:
                 k_args.append(f"{self._pass_ctype(dt)} {base}")
                 conv.append(f"(({_ctype(dt)}){base})" if dt.kind in "biu" else base)
-        k_args += [f"{_mem_ctype(d)}* out{j}" for j, d in enumerate(out_dts)]
+        n_out = 0 if reduce else len(out_dts)
+        k_args += [f"{_mem_ctype(d)}* out{j}" for j, d in enumerate(out_dts[:n_out])]
+        if reduce:
+            k_args.append(f"{reduce[0]}* partials")
         k_args += ["int* err", "long long n", "int contig"]
         k_args += [f"long long shape{a}" for a in range(nd)]
         k_args += [f"long long st_in{k}_{a}" for k in range(self.ni) for a in range(nd)]
-        k_args += [f"long long st_out{j}_{a}" for j in range(len(out_dts)) for a in range(nd)]
+        k_args += [f"long long st_out{j}_{a}" for j in range(n_out) for a in range(nd)]
 
         def load(k: int, ptr: str) -> str:
             dt = c.inputs[k].dtype
@@ -423,7 +422,10 @@ class _Gen(CircuitNames):
             args = [load(k, in_ptr(k)) for k in range(self.ni)] + conv + ["err"]
             args += [f"&y{j}" for j in range(len(out_dts))]
             lines.append(f"{ind}{name}_element({', '.join(args)});")
-            lines += [ind + store(j, out_ptr(j)) for j in range(len(out_dts))]
+            if reduce:
+                lines.append(f"{ind}acc = {name}_combine(acc, {reduce[1].format('y0')});")
+            else:
+                lines += [ind + store(j, out_ptr(j)) for j in range(len(out_dts))]
             return lines
 
         if host:
@@ -437,6 +439,8 @@ class _Gen(CircuitNames):
         kern = [f'extern "C" __global__ void {name}(', "    " + ",\n    ".join(k_args) + ") {",
                 "    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;",
                 "    const long long step = (long long)gridDim.x * blockDim.x;"]
+        if reduce:
+            kern.append(f"    {reduce[0]} acc = {name}_identity();")
         if nd == 0:
             kern += ["    (void)contig;", "    for (; i < n; i += step) {"]
             kern += call(lambda k: f"in{k}[0]", lambda j: f"out{j}[0]", "        ")
@@ -444,19 +448,33 @@ class _Gen(CircuitNames):
         else:
             # one loop, one inlined element function: byte offsets from the flat index (contig)
             # or from the coordinates and strides (broadcast/strided), then load/compute/store
-            bufs = [f"in{k}" for k in range(self.ni)] + [f"out{j}" for j in range(len(out_dts))]
-            sizes = [i.dtype.itemsize for i in c.inputs] + [d.itemsize for d in out_dts]
-            kern += ["    for (; i < n; i += step) {"]
-            kern += [f"        long long o_{b};" for b in bufs]
-            kern += ["        if (contig) {"]
-            kern += [f"            o_{b} = i * {sz};" for b, sz in zip(bufs, sizes)]
-            kern += ["        } else {"]
+            bufs = [f"in{k}" for k in range(self.ni)] + [f"out{j}" for j in range(n_out)]
+            sizes = [i.dtype.itemsize for i in c.inputs] + [d.itemsize for d in out_dts[:n_out]]
+            # two loops, the layout test hoisted out: the contiguous one indexes by i alone
+            load_in = lambda k: f"*(const {_mem_ctype(c.inputs[k].dtype)}*)((const char*)in{k} + o_in{k})"  # noqa: E731
+            store_out = lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})"  # noqa: E731
+            kern += ["    if (contig) {", "        for (; i < n; i += step) {"]
+            kern += [f"            const long long o_{b} = i * {sz};" for b, sz in zip(bufs, sizes)]
+            kern += call(load_in, store_out, "            ")
+            kern += ["        }", "    } else {", "        for (; i < n; i += step) {"]
+            kern += [f"            long long o_{b};" for b in bufs]
             kern += self._offsets("            ", bufs)
-            kern += ["        }"]
-            kern += call(
-                lambda k: f"*(const {_mem_ctype(c.inputs[k].dtype)}*)((const char*)in{k} + o_in{k})",
-                lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
-            kern += ["    }", "}"]
+            kern += call(load_in, store_out, "            ")
+            kern += ["        }", "    }"]
+            if not reduce:
+                kern.append("}")
+        if reduce:
+            if nd == 0:
+                kern.pop()  # the closing brace: the block fold follows
+            kern += [f"    __shared__ {reduce[0]} sh[{REDUCE_THREADS}];",
+                     "    sh[threadIdx.x] = acc;",
+                     "    __syncthreads();",
+                     f"    for (int s = {REDUCE_THREADS // 2}; s > 0; s >>= 1) {{",
+                     f"        if (threadIdx.x < s) sh[threadIdx.x] = {name}_combine(sh[threadIdx.x], sh[threadIdx.x + s]);",
+                     "        __syncthreads();",
+                     "    }",
+                     "    if (threadIdx.x == 0) partials[blockIdx.x] = sh[0];",
+                     "}"]
         return "\n".join(ef + [""] + kern) + "\n"
 
     def _offsets(self, ind: str, bufs: list[str]) -> list[str]:
@@ -581,6 +599,24 @@ def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
         lines += body(lambda k: f"in{k}[0]", lambda j: f"out{j}[0]", "        ")
         lines += ["    }", "}"]
     else:
+        if classmap_vectorizable(c):
+            # contig == 2 (host: one byte in, one byte out, both 16-byte aligned): 16 lookups per
+            # step on one 16-byte load and store -- a quarter of the memory instructions of four
+            # byte loads, so the lookup runs at copy speed
+            def lut4(v: str) -> str:
+                parts = [f"(unsigned int)(unsigned char)t0[({v} >> {8 * b}) & 0xffu] << {8 * b}" for b in range(4)]
+                return " | ".join(f"({p})" for p in parts)
+            lines += ["    if (contig == 2) {",
+                      "        const uint4* w_in = (const uint4*)in0;",
+                      "        uint4* w_out = (uint4*)out0;",
+                      "        const long long nw = n >> 4;",
+                      "        for (long long w = i; w < nw; w += step) {",
+                      "            const uint4 v = w_in[w];",
+                      "            uint4 r;"]
+            lines += [f"            r.{f} = {lut4('v.' + f)};" for f in "xyzw"]
+            lines += ["            w_out[w] = r;", "        }",
+                      "        for (long long t = (nw << 4) + i; t < n; t += step) out0[t] = t0[in0[t]];",
+                      "        return;", "    }"]
         lines += ["    if (contig) {", "        for (; i < n; i += step) {"]
         lines += body(lambda k: f"in{k}[i]", lambda j: f"out{j}[i]", "            ")
         lines += ["        }", "        return;", "    }", "    for (; i < n; i += step) {"]
@@ -593,6 +629,12 @@ def classmap_kernel_source(circuit: Circuit, name: str | None = None) -> str:
                       lambda j: f"*({_mem_ctype(out_dts[j])}*)((char*)out{j} + o_out{j})", "        ")
         lines += ["    }", "}"]
     return "\n".join(lines) + "\n"
+
+
+def classmap_vectorizable(circuit: Circuit) -> bool:
+    """One 8-bit input, one 1-byte output: the class-map kernel has a 16-bytes-per-step path."""
+    return (circuit.n_inputs == 1 and _index_bytes(circuit.inputs[0].dtype) == 1
+            and len(circuit.output_dtypes) == 1 and circuit.output_dtypes[0].itemsize == 1)
 
 
 def generate_classmap_source(circuit: Circuit, name: str | None = None) -> str:
@@ -689,8 +731,13 @@ def bind(circuit: Circuit, uses: Sequence[tuple[int, np.dtype, bool]], values: S
 
 
 def _launch_dims(n: int) -> tuple[int, int]:
+    """Blocks of 256 threads, at most 8 per multiprocessor (a full GPU at 2048 resident threads
+    per SM); the kernels' grid-stride loops cover the rest -- one table copy per block for class
+    maps instead of one per 256 elements."""
+    import cupy
+
     threads = 256
-    blocks = max(1, min((n + threads - 1) // threads, 65535 * 8))
+    blocks = max(1, min((n + threads - 1) // threads, 8 * _multiprocessors(cupy)))
     return blocks, threads
 
 
@@ -724,6 +771,7 @@ class Kernel:
         # only an integer power can set the error flag: other kernels get a shared scratch word
         # (no allocation, no memset, no read-back per call)
         self.checks_err = any(i.op == "pow" for i in circuit.instrs)
+        self._bound: tuple | None = None
 
     def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> None:
         import cupy as cp
@@ -735,7 +783,7 @@ class Kernel:
         if n == 0:
             return None
         contig, ins, shp, strides = _layout(cp, buffers, outs, shape)
-        params = bind(self.circuit, self.uses, values) if self.uses else ()
+        params = _bound_params(self, values)
         err = cp.zeros(1, dtype=np.int32) if self.checks_err else _scratch_word(cp)
         blocks, threads = _launch_dims(n)
         self._raw((blocks,), (threads,),
@@ -743,6 +791,19 @@ class Kernel:
         if self.checks_err and int(err.get()[0]):
             raise ValueError(_NEG_POW_MSG)
         return None
+
+
+def _bound_params(kernel: Any, values: Sequence[Any]) -> Sequence[Any]:
+    """``bind``'s arguments, reused while the same values tuple comes back: the plan cache hands
+    a repeated expression the very tuple it stored, so a loop binds its scalars once."""
+    if not kernel.uses:
+        return ()
+    last = kernel._bound
+    if last is not None and last[0] is values:
+        return last[1]
+    params = bind(kernel.circuit, kernel.uses, values)
+    kernel._bound = (values, params)
+    return params
 
 
 _scratch: dict[int, Any] = {}
@@ -793,6 +854,7 @@ class ClassMapKernel:
         self.source = PREAMBLE + "\n" + self.body
         self.table_bytes = classmap_table_bytes(circuit)
         self._raw = raw if raw is not None else _raw_kernel(self.source, self.name)
+        self.vec16 = classmap_vectorizable(circuit)
         dev = cp.cuda.Device()
         limit = int(dev.attributes.get("MaxSharedMemoryPerBlockOptin", 48 << 10))
         self.use_shared = self.table_bytes <= limit
@@ -812,9 +874,12 @@ class ClassMapKernel:
         # the bit patterns index the tables
         ins = [x.view(np.uint16 if _index_bytes(i.dtype) == 2 else np.uint8)
                for x, i in zip(ins, self.circuit.inputs)]
+        work = n
+        if contig and self.vec16 and ins[0].data.ptr % 16 == 0 and outs[0].data.ptr % 16 == 0:
+            contig, work = 2, max(1, n // 16)
         tabs = [cp.ascontiguousarray(cp.asarray(t).reshape(-1).astype(d, copy=False))
                 for t, d in zip(tables, self.circuit.output_dtypes)]
-        blocks, threads = _launch_dims(n)
+        blocks, threads = _launch_dims(work)
         shared = self.table_bytes if self.use_shared else 0
         self._raw((blocks,), (threads,),
                   (*ins, *tabs, *outs, np.int64(n), np.int32(contig), np.int32(1 if self.use_shared else 0),
@@ -924,6 +989,85 @@ class ReductionKernel:
         params = [cp.asarray(np.asarray(v, dtype=d)) for v, d in
                   zip(bind(self.circuit, self.uses, values), self.param_dtypes)]
         return self._red(*buffers, *params, axis=axis, keepdims=keepdims)
+
+
+#: Threads per block of the full-reduction kernels (the shared-memory fold is unrolled for it).
+REDUCE_THREADS = 256
+
+
+def full_reduction_source(circuit: Circuit, kind: str, acc: np.dtype, name: str | None = None) -> tuple[str, list]:
+    """CUDA source of the first stage of ``kind`` over every element of the circuit's output:
+    the element function inside a grid-stride loop that folds instead of storing, then a
+    shared-memory fold per block (``_Gen.source(reduce=...)``); returns (source, param uses).
+    CuPy's generic reduction puts one block on a single output, so a full reduction is ours."""
+    logical = kind in ("any", "all")
+    acc_c = "bool" if logical else _ctype(acc)
+    name = name or kernel_name(circuit, f"all_{kind}_{acc.name}")
+    expr = _REDUCE_EXPR[kind][0 if acc.kind == "f" else 1]
+    ident = _identity(kind, np.dtype(bool) if logical else acc)
+    helpers = (f"HX_DEV {acc_c} {name}_combine({acc_c} a, {acc_c} b) {{\n"
+               f"    typedef {acc_c} _type_reduce;\n    return {expr};\n}}\n"
+               f"HX_DEV {acc_c} {name}_identity() {{ return ({acc_c})({ident}); }}\n")
+    g = _Gen(circuit)
+    body = g.source(name, reduce=(acc_c, "({0} != 0)" if logical else f"(({acc_c}){{0}})"))
+    return _header(circuit, f"full reduction {kind}") + helpers + body, list(g.use_list)
+
+
+class FullReduction:
+    """``kernel(buffers, values, shape)``: ``kind`` over all of a circuit's output, never stored:
+    one launch folds everything into one partial per block (at most 8 blocks per multiprocessor,
+    grid-stride), then CuPy reduces the few hundred partials (NumPy's NaN rule for max/min)."""
+
+    _FINISH = {"sum": "sum", "prod": "prod", "max": "max", "min": "min", "any": "any", "all": "all"}
+
+    def __init__(self, circuit: Circuit, kind: str, acc: np.dtype):
+        self.circuit, self.kind = circuit, kind
+        self.acc = np.dtype(bool) if kind in ("any", "all") else acc
+        self.name = kernel_name(circuit, f"all_{kind}_{acc.name}")
+        body, self.uses = full_reduction_source(circuit, kind, acc, self.name)
+        self.source = PREAMBLE + "\n" + body
+        self._raw = _raw_kernel(self.source, self.name)
+        self.checks_err = any(i.op == "pow" for i in circuit.instrs)
+        self._bound: tuple | None = None
+
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], shape: tuple) -> Any:
+        import cupy as cp
+
+        n = math.prod(shape)
+        blocks = max(1, min((n + REDUCE_THREADS - 1) // REDUCE_THREADS, 8 * _multiprocessors(cp)))
+        partials = cp.empty(blocks, dtype=self.acc)
+        contig, ins, shp, strides = _layout(cp, buffers, [], tuple(shape))
+        params = _bound_params(self, values)
+        err = cp.zeros(1, dtype=np.int32) if self.checks_err else _scratch_word(cp)
+        self._raw((blocks,), (REDUCE_THREADS,),
+                  (*ins, *params, partials, err, np.int64(n), np.int32(contig), *shp, *strides))
+        if self.checks_err and int(err.get()[0]):
+            raise ValueError(_NEG_POW_MSG)
+        finish = getattr(partials, self._FINISH[self.kind])
+        return finish(dtype=self.acc) if self.kind in ("sum", "prod") else finish()
+
+
+_sm_count: int | None = None
+
+
+def _multiprocessors(cp: Any) -> int:
+    global _sm_count
+    if _sm_count is None:
+        _sm_count = int(cp.cuda.Device().attributes["MultiProcessorCount"])
+    return _sm_count
+
+
+def compile_full_reduction(circuit: Circuit, kind: str, acc: np.dtype) -> FullReduction:
+    """The ``FullReduction`` of ``circuit``, compiled once per circuit key, kind and accumulator."""
+    key = ("reduce_all", CODEGEN_VERSION, circuit.key, kind, acc.str)
+    k = _kernels.get(key)
+    if k is None:
+        if not available():
+            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
+        k = FullReduction(circuit, kind, acc)
+        with _lock:
+            k = _kernels.setdefault(key, k)
+    return k
 
 
 def compile_reduction(circuit: Circuit, kind: str, acc: np.dtype) -> ReductionKernel:

@@ -312,9 +312,16 @@ def reduce_gpu(root: Node, kind: str, axis: Any, dtype: Any, keepdims: bool, bac
     c = p.circuit
     if not gpu_cupy.reduction_supported(c, "sum" if kind == "mean" else kind):
         return None
+    base = "sum" if kind == "mean" else kind
     with gpu_cupy.device_context(int(backend[5:])):
-        kernel = gpu_cupy.compile_reduction(c, "sum" if kind == "mean" else kind, acc)
-        res = kernel(p.binding.buffers, p.binding.values, axes, keepdims)
+        if axes is None or len(axes) == len(shape):
+            # every axis: our two-stage kernel (CuPy's generic reduction runs one block per output)
+            res = gpu_cupy.compile_full_reduction(c, base, acc)(p.binding.buffers, p.binding.values, shape)
+            if keepdims:
+                res = res.reshape((1,) * len(shape))
+        else:
+            kernel = gpu_cupy.compile_reduction(c, base, acc)
+            res = kernel(p.binding.buffers, p.binding.values, axes, keepdims)
         if kind == "mean":
             count = math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
             res = res / acc.type(count)

@@ -408,7 +408,7 @@ _CUDA: dict[str, dict[str, str]] = {
                      "ef": "hx_floor_divide_{s}({0}, {1})"},
     "greater": {"biuef": "({0} > {1})", "x": "({cmp} > 0)", "c": "hx_cgt_{s}({0}, {1})"},
     "greater_equal": {"biuef": "({0} >= {1})", "x": "({cmp} >= 0)", "c": "hx_cge_{s}({0}, {1})"},
-    "hypot": {"ef": "hypot{m}({0}, {1})"},
+    "hypot": {"ef": "hx_hypot_{s}({0}, {1})"},
     "less": {"biuef": "({0} < {1})", "x": "({cmp} < 0)", "c": "hx_clt_{s}({0}, {1})"},
     "less_equal": {"biuef": "({0} <= {1})", "x": "({cmp} <= 0)", "c": "hx_cle_{s}({0}, {1})"},
     "logaddexp": {"ef": "hx_logaddexp_{s}({0}, {1})"},
