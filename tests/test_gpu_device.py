@@ -162,7 +162,8 @@ def _data(dt, n=2000, seed=0):
         info = np.iinfo(dt)
         return rng.integers(max(info.min, -1000), min(info.max, 1000), n, endpoint=True).astype(dt)
     v = rng.standard_normal(n) * 10
-    v[:8] = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-30, 0.5, -2.5]
+    edge = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-30, 0.5, -2.5]
+    v[:min(n, 8)] = edge[:min(n, 8)]
     if dt.kind == "c":
         return (v + 1j * np.roll(v, 3)).astype(dt)
     return v.astype(dt)

@@ -943,8 +943,20 @@ def _identity(kind: str, dt: np.dtype) -> str:
     return f"{v}ULL" if dt.kind == "u" else f"{v}LL"
 
 
+_reduction_support: dict[tuple, bool] = {}
+
+
 def reduction_supported(circuit: Circuit, kind: str) -> bool:
-    """Fused on the GPU: one output, real (non-float16) dtypes, at least one input buffer."""
+    """Fused on the GPU: one output, real (non-float16) dtypes, at least one input buffer.
+    Answered once per circuit key and kind (it generates the circuit's source)."""
+    key = (circuit.key, kind)
+    ok = _reduction_support.get(key)
+    if ok is None:
+        ok = _reduction_support[key] = _reduction_supported(circuit, kind)
+    return ok
+
+
+def _reduction_supported(circuit: Circuit, kind: str) -> bool:
     dts = [i.dtype for i in circuit.inputs] + list(circuit.output_dtypes)
     if not (kind in _REDUCE_EXPR and len(circuit.outputs) == 1 and len(circuit.inputs) > 0
             and all(d.kind in "biuf" and d != _F16 for d in dts)):

@@ -68,6 +68,8 @@ def from_numpy(r: Any, device: _devices.Device | None = None) -> Any:
         return r  # object, string, structured, datetime: NumPy's (the namespace computes numbers)
     if isinstance(r, np.ndarray):  # subclasses (matrix, masked arrays, memmap) stay NumPy's
         return r
+    if _devices.is_device_buffer(r):  # NumPy's function ran on a GPU buffer: CuPy's result
+        return Array._wrap(r, device) if r.dtype.kind in _NUMERIC else r
     if isinstance(r, tuple):
         items = [from_numpy(v, device) for v in r]
         return type(r)._make(items) if hasattr(r, "_fields") else tuple(items)
