@@ -1090,33 +1090,35 @@ def _multiprocessors(cp: Any) -> int:
 
 def compile_full_reduction(circuit: Circuit, kind: str, acc: np.dtype) -> FullReduction:
     """The ``FullReduction`` of ``circuit``, compiled once per circuit key, kind and accumulator."""
-    key = ("reduce_all", CODEGEN_VERSION, circuit.key, kind, acc.str)
-    k = _kernels.get(key)
-    if k is None:
-        if not available():
-            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
-        k = FullReduction(circuit, kind, acc)
-        with _lock:
-            k = _kernels.setdefault(key, k)
-    return k
+    return _cached(("reduce_all", CODEGEN_VERSION, circuit.key, kind, acc.str),
+                   lambda: FullReduction(circuit, kind, acc))
 
 
 def compile_reduction(circuit: Circuit, kind: str, acc: np.dtype) -> ReductionKernel:
     """The fused ``kind`` reduction of ``circuit`` into ``acc``, built once per circuit key
     (CuPy compiles it at first call, per input dtypes/ndim/axes, and caches the binary)."""
-    key = ("reduce", CODEGEN_VERSION, circuit.key, kind, acc.str)
-    k = _kernels.get(key)
-    if k is None:
-        if not available():
-            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
-        k = ReductionKernel(circuit, kind, acc)
-        with _lock:
-            k = _kernels.setdefault(key, k)
-    return k
+    return _cached(("reduce", CODEGEN_VERSION, circuit.key, kind, acc.str),
+                   lambda: ReductionKernel(circuit, kind, acc))
 
 
 _kernels: dict[tuple, Any] = {}
 _lock = threading.Lock()
+
+
+def _cached(key: tuple, build: Any, check: Any = None) -> Any:
+    """The kernel cached under ``key``, built once per process: ``check()`` first (it raises
+    NotImplementedError for a circuit without a template, before CuPy is touched), then
+    RuntimeError without CuPy and a GPU, then ``build()``."""
+    k = _kernels.get(key)
+    if k is None:
+        if check is not None:
+            check()
+        if not available():
+            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
+        k = build()
+        with _lock:
+            k = _kernels.setdefault(key, k)
+    return k
 
 
 def _raw_kernel(source: str, name: str) -> Any:
@@ -1185,27 +1187,10 @@ def compile_circuit(circuit: Circuit) -> Kernel:
     ``NotImplementedError`` (naming op and dtype) for anything without an exact CUDA template;
     ``ImportError``/``RuntimeError`` when CuPy or a GPU is missing.
     """
-    key = _direct_key(circuit)
-    k = _kernels.get(key)
-    if k is None:
-        _Gen(circuit).source("probe")  # NotImplementedError before touching CuPy
-        if not available():
-            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
-        k = Kernel(circuit)
-        with _lock:
-            k = _kernels.setdefault(key, k)
-    return k
+    return _cached(_direct_key(circuit), lambda: Kernel(circuit), lambda: _Gen(circuit).source("probe"))
 
 
 def compile_classmap(circuit: Circuit) -> ClassMapKernel:
     """The class-map kernel of ``circuit`` (tables come at call time), cached per circuit key."""
-    key = _classmap_key(circuit)
-    k = _kernels.get(key)
-    if k is None:
-        classmap_kernel_source(circuit)  # NotImplementedError if not eligible
-        if not available():
-            raise RuntimeError("hologram_array gpu_cupy: CuPy with a CUDA device is not available")
-        k = ClassMapKernel(circuit)
-        with _lock:
-            k = _kernels.setdefault(key, k)
-    return k
+    return _cached(_classmap_key(circuit), lambda: ClassMapKernel(circuit),
+                   lambda: classmap_kernel_source(circuit))
