@@ -82,7 +82,8 @@ def _sample_f32(n: int = 1 << 21, seed: int = 0) -> np.ndarray:
     return np.concatenate([bits, dense, F32_SPECIALS])
 
 
-F32_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float32")
+#: One-argument functions (pow has its own tests below).
+F32_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float32" and op != "pow")
 
 
 def test_every_float32_entry_has_a_bound():
@@ -277,3 +278,110 @@ def test_float64_within_bound_and_specials_exact(op, helper):
     flags_ours = _flags(lambda: run(F64_SPECIALS, sg))
     flags_numpy = _flags(lambda: ufunc(F64_SPECIALS))
     assert flags_ours <= flags_numpy, (flags_ours, flags_numpy)
+
+
+# ---- two arguments: float32 pow ----------------------------------------------------------------
+
+#: Max ULP error of pow_vec_f32 against float64's power, rounded, over the sample of
+#: ``test_pow_float32_accuracy`` (``benchmarks/accuracy.py pow``: ours 0.500 on 4M sampled pairs,
+#: NumPy's own float32 power here 1.21 with SVML).
+POW_BOUND = 0.51
+
+POW_SPECIALS = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, np.inf, -np.inf, np.nan,
+                         1e-45, -1e-45, 1.5, -1.5, 2.2, 1e30, -1e30, 0.3333, 7.0, -7.0, 16777216.0,
+                         16777217.0, 8388609.0, -8388609.0, 8388608.5, 100.0, -100.5, 1e-20,
+                         3.4028235e38, 0.99999994, 1.0000001, -126.0, -149.0, -150.0, 128.0, 127.5],
+                        np.float32)
+
+
+def _pow_kernel():
+    import numba
+    from hologram_array.backends import numba_ops
+
+    fn = numba_ops.pow_vec_f32
+
+    @numba.njit(error_model="numpy")
+    def run(x, y, out):
+        for i in range(x.size):
+            out[i] = fn(x[i], y[i])
+
+    return run
+
+
+def _pow_grid():
+    return np.repeat(POW_SPECIALS, POW_SPECIALS.size), np.tile(POW_SPECIALS, POW_SPECIALS.size)
+
+
+def test_pow_float32_special_cases_exact():
+    """Every pair of special values (signed zeros, infinities, NaN, +-1, integer and non-integer
+    exponents, odd and even, results that overflow, underflow or are exact): the C99 answer,
+    which NumPy's float64 power gives exactly here, rounded once -- and NaN exactly where NumPy's
+    float32 power gives NaN."""
+    x, y = _pow_grid()
+    got = np.empty_like(x)
+    _pow_kernel()(x, y, got)
+    with np.errstate(all="ignore"):
+        ref = np.power(x.astype(np.float64), y.astype(np.float64)).astype(np.float32)
+        numpy32 = np.power(x, y)
+    same = ((got == ref) & (np.signbit(got) == np.signbit(ref))) | (np.isnan(got) & np.isnan(ref))
+    assert same.all(), list(zip(x[~same][:8], y[~same][:8], got[~same][:8], ref[~same][:8]))
+    assert np.array_equal(np.isnan(got), np.isnan(numpy32))
+
+
+def test_pow_float32_accuracy():
+    rng = np.random.default_rng(7)
+    n = 1 << 20
+    x = (np.exp2(rng.uniform(-40, 40, n)) * rng.choice([1.0, -1.0], n)).astype(np.float32)
+    y = rng.uniform(-10, 10, n).astype(np.float32)
+    y[::2] = np.round(y[::2])                      # negative bases need integer exponents
+    x[1::4] = rng.uniform(0.9, 1.1, n // 4).astype(np.float32)   # near 1: large exponents matter
+    y[1::4] = rng.uniform(-3000, 3000, n // 4).astype(np.float32)
+    got = np.empty_like(x)
+    _pow_kernel()(x, y, got)
+    with np.errstate(all="ignore"):
+        ref = np.power(x.astype(np.float64), y.astype(np.float64))
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    fin = np.isfinite(ref) & (np.abs(ref) < 3.4e38)
+    err = _ulps(got[fin], ref[fin])
+    assert err.max() <= POW_BOUND, (x[fin][np.argmax(err)], y[fin][np.argmax(err)], err.max())
+
+
+def test_pow_float32_flags_like_numpy():
+    """The helper's own arithmetic raises nothing NumPy's power does not (special grid); through
+    a compiled circuit, the flags (raised in software) equal NumPy's -- except that NumPy's SVML
+    power (AVX512_SKX builds) also raises underflow for an exact tiny result, which the C
+    library does not."""
+    import hologram_array as hx
+    from numpy._core._multiarray_umath import __cpu_features__ as feats
+
+    x, y = _pow_grid()
+    out = np.empty_like(x)
+    run = _pow_kernel()
+    for a, b in zip(x.reshape(-1, POW_SPECIALS.size), y.reshape(-1, POW_SPECIALS.size)):
+        ours = _flags(lambda: run(a, b, out[:a.size]))  # noqa: B023 -- called at once
+        theirs = _flags(lambda: np.power(a, b))  # noqa: B023
+        assert ours <= theirs | {"invalid"}, (a[0], ours, theirs)
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        rng = np.random.default_rng(8)
+        for xs, ys in [(rng.uniform(0.5, 2, 4096), rng.uniform(-5, 5, 4096)),          # no flag
+                       (rng.uniform(2, 10, 4096), rng.uniform(60, 200, 4096)),        # overflow
+                       (rng.uniform(3, 10, 4096), rng.uniform(-200, -60, 4096)),      # underflow
+                       (-rng.uniform(1, 2, 4096), rng.uniform(0.1, 0.9, 4096)),       # invalid
+                       (np.zeros(4096), -rng.uniform(1, 3, 4096))]:                   # divide
+            xs, ys = xs.astype(np.float32), ys.astype(np.float32)
+            ours = _flags(lambda: np.asarray(hx.pow(hx.asarray(xs), hx.asarray(ys))))  # noqa: B023
+            theirs = _flags(lambda: np.power(xs, ys))  # noqa: B023
+            assert ours == theirs or (feats.get("AVX512_SKX") and ours | {"underflow"} == theirs), (ours, theirs)
+    finally:
+        hx.config(**old)
+
+
+def test_pow_generated_source_calls_the_pieces():
+    from hologram_array.compiler.circuit import Circuit, InputSig, Instr
+
+    f32 = np.dtype(np.float32)
+    c = Circuit((InputSig(f32, 1, (False,)), InputSig(f32, 1, (False,))), (),
+                (Instr("pow", 2, (0, 1), f32),), (2,), 1)
+    src = cpu_numba.generate_source(c)
+    assert "pow_fix_f32(" in src and "pow_t_f64(" in src and "fl_pow_over_f32(" in src

@@ -126,7 +126,7 @@ from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
 #: Bump when the generated code's meaning changes without its text changing.
-CODEGEN_VERSION = 4
+CODEGEN_VERSION = 5
 #: Elements per block (``Kernel.run``): the unit of the floating-point flag bookkeeping (the
 #: MXCSR is cleared and read once per block) and of the parallel schedule.
 BLOCK = 8192
@@ -310,7 +310,9 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "atanh_vec_f32": ((1, "fl_atanh_one_f32({0})"), (8, "fl_atanh_dom_f32({0})")),
                   "acosh_vec_f32": ((8, "fl_acosh_dom_f32({0})"),),
                   "asin_vec_f32": ((8, "fl_atanh_dom_f32({0})"),),   # |x| > 1, as atanh's
-                  "acos_vec_f32": ((8, "fl_atanh_dom_f32({0})"),)}
+                  "acos_vec_f32": ((8, "fl_atanh_dom_f32({0})"),),
+                  "pow_vec_f32": ((8, "fl_pow_invalid_f32({0}, {1})"), (1, "fl_pow_divide_f32({0}, {1})"),
+                                  (2, "fl_pow_over_f32({0}, {1}, {r})"), (4, "fl_pow_under_f32({0}, {1}, {r})"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,11 +478,18 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("asinh", "float16"): "asinh_vec_f32",
     ("acosh", "float32"): "acosh_vec_f32",
     ("acosh", "float16"): "acosh_vec_f32",
+    ("pow", "float32"): "pow_vec_f32",
+    ("pow", "float16"): "pow_vec_f32",
     ("asin", "float32"): "asin_vec_f32",
     ("asin", "float16"): "asin_vec_f32",
     ("acos", "float32"): "acos_vec_f32",
     ("acos", "float16"): "acos_vec_f32",
 }
+#: How a kernel calls a helper too large for LLVM to inline whole into the loop (a call left
+#: in the loop stops it vectorizing): in pieces, each inlined (see numba_vecmath's pow).
+INLINE_TEMPLATES: dict[str, str] = {
+    "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})))"}
+
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")
 
@@ -543,14 +552,16 @@ class _Gen(CircuitNames):
             _check_dtype(d, f"op {ins.op!r} loop")
         t, clibm = _template(ins.op, loop)
         t = _TEMPLATE_OVERRIDES.get((ins.op, _kind(loop[0])), t)
-        own = inline_math(ins.op, loop[0]) if len(loop) == 1 else None
+        # own math: one argument, or two of the same dtype (pow)
+        same = len(loop) == 1 or (len(loop) == 2 and loop[0] == loop[1])
+        own = inline_math(ins.op, loop[0]) if same else None
         port = simd_port(ins.op, loop[0]) if (len(loop) == 1 and own is None) else None
         helper = own or port
         slow = SLOW_PATHS.get(helper) if (self.fast and helper is not None) else None
         if slow is not None:
             t = slow[0] + "({0})"
         elif helper is not None:
-            t = helper + "({0})"
+            t = INLINE_TEMPLATES.get(helper) or helper + ("({0})" if len(loop) == 1 else "({0}, {1})")
         if clibm:
             if not clibm_available():
                 raise NotImplementedError(
@@ -589,6 +600,9 @@ class _Gen(CircuitNames):
             self.has_slow = True
         kind = _kind(loop[0])
         sw = _SW_FLAGS_PORT.get(helper) if helper is not None else _SW_FLAGS.get((ins.op, kind))
+        if sw and any("{r}" in cond for _, cond in sw):
+            # flags that depend on the result (overflow, underflow): compute it once, first
+            fields["r"] = expr = emit.flagged(expr)
         for bit, cond in sw or ():
             emit.flag(bit, cond.format(*ops, **fields))
         if flag_side is not None:

@@ -39,7 +39,8 @@ __all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", 
            "fl_expm1_over_f32", "fl_log1p_m1_f32", "fl_log1p_dom_f32", "fl_exp2_over_f32",
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
-           "fl_acosh_dom_f32",
+           "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "fl_pow_invalid_f32",
+           "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32",
            "tanh_vec_f64"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
@@ -626,6 +627,155 @@ def fl_atanh_dom_f32(x):
     """atanh(|x| > 1), infinities included: invalid."""
     m = f32_bits(x) & np.uint32(0x7FFFFFFF)
     return (m > np.uint32(0x3F800000)) & (m <= np.uint32(0x7F800000))
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 pow (x ** y): two arguments, C99's special cases as selects
+#
+# Split in three for the code generator (cpu_numba.INLINE_TEMPLATES): LLVM inlines a helper into
+# the loop only below a size threshold (measured: a call left in the loop, 11-22 ns per element,
+# vs 2.1 vectorized), and a call left there stops the loop vectorizing -- log2, exp2 and the
+# special cases are each small enough, one function holding two of them is not. Found with LLVM's remarks (llvmlite: --pass-remarks-missed=loop-vectorize),
+# as were two patterns to avoid here: a helper returning a tuple or an int64 code, and testing the
+# same bits for == 0 and for != 0 & < inf (InstCombine fuses them into usub.with.overflow, which
+# does not vectorize): zero is tested as a float compare (quiet: no flag on NaN).
+
+_U_SIGN, _U_MAG, _U_INF32 = np.uint32(0x80000000), np.uint32(0x7FFFFFFF), np.uint32(0x7F800000)
+_U_ONE32 = np.uint32(0x3F800000)
+_U_2P23 = np.uint32(0x4B000000)                  # |y| >= 2^23: every float32 is an integer
+_U_2P24 = np.uint32(0x4B800000)                  # |y| >= 2^24: every float32 is an even integer
+_U_MIN_NORMAL32 = np.uint32(0x00800000)
+_U_MANT = np.uint32(0x007FFFFF)
+_U_ONE_BIT = np.uint32(1)
+_F_2P23 = _F(8388608.0)                          # |y| + 2^23 rounds |y| < 2^23 to an integer
+_F_HALF, _F_THREE = _F(0.5), _F(3.0)
+# y log2|x| from here on rounds to inf (2^t >= FLT_MAX + half an ULP): overflow; t is clamped
+# just below it, so the float32 conversion itself never overflows (no hardware flag on lanes
+# whose result is replaced: a negative base with a non-integer exponent)
+_D_POW_OVER = _D(128.0 + math.log2(1.0 - 2.0 ** -25))
+_D_POW_HI = _D_POW_OVER - _D(1e-9)
+_D_POW_LO = _D(-200.0)                           # below: the result rounds to 0
+
+
+@njit(**_OPTS)
+def _pow_y_kind_f32(y):
+    """For a float32 y: 1.0 if y is an even integer, 3.0 if an odd one, 0.0 otherwise (NaN and
+    inf included). float32 arithmetic and bit tests only; a float result (an int or tuple result
+    stops LLVM vectorizing the caller's loop)."""
+    my = f32_bits(y) & _U_MAG
+    small = my < _U_2P23
+    ya = abs(y)
+    ya = ya if small else _ZERO
+    z = ya + _F_2P23
+    is_int = ((z - _F_2P23) == ya) & (my < _U_INF32)
+    h = ya * _F_HALF
+    hz = h + _F_2P23
+    odd = is_int & ((hz - _F_2P23) != h)
+    big_odd = (my >= _U_2P23) & (my < _U_2P24) & ((f32_bits(y) & _U_ONE_BIT) != np.uint32(0))
+    k = _ONE if is_int else _ZERO
+    return _F_THREE if (odd | big_odd) else k
+
+
+@njit(**_OPTS)
+def pow_t_f64(x, y):
+    """y log2|x| in float64 for a finite y (others: y = 0); log2|x| to ~1e-12 relative. x = 0,
+    inf or NaN give 0 (``_log_f64_parts``), replaced later by pow_fix_f32, without a flag."""
+    xa = abs(x)
+    my = f32_bits(y) & _U_MAG
+    ys = y if (my < _U_INF32) else _ZERO
+    kd, lm = _log_f64_parts(xa)
+    return _D(ys) * fma(lm, _D_LOG2E, kd)
+
+
+@njit(**_OPTS)
+def pow_exp2_t_f32(t):
+    """2^t rounded once to float32 (t from pow_t_f64: within ~1e-10 of exact, so the correctly
+    rounded result nearly always); inf from the overflow threshold on (software flag:
+    fl_pow_over_f32), subnormal results built without a hardware underflow flag."""
+    over = t >= _D_POW_OVER
+    t = t if t < _D_POW_HI else _D_POW_HI
+    t = t if t > _D_POW_LO else _D_POW_LO
+    z = t + _D_MAGIC
+    k = np.int64(f64_bits(z)) - _I_MAGIC
+    r = t - (z - _D_MAGIC)                         # exact, |r| <= 1/2
+    s = _pow2_f64(k)
+    mag = _round_f32(fma(s, _expm1_poly_f64(r * _D_LN2_HI), s))
+    return _F_INF if over else mag
+
+
+@njit(**_OPTS)
+def pow_fix_f32(x, y, mag):
+    """x ** y from ``mag`` = |x| ** y (pow_exp2_t_f32 of pow_t_f64): the sign of an odd power of a negative x, and
+    every C99 special case as a select -- NaN for a negative finite x and a finite non-integer y;
+    +-0 and +-inf bases; y = +-inf (1 for x = -1); NaN operands; 1 for x = 1 or y = +-0."""
+    bx = f32_bits(x)
+    by = f32_bits(y)
+    mx = bx & _U_MAG
+    my = by & _U_MAG
+    xneg = bx >= _U_SIGN
+    yneg = by >= _U_SIGN
+    k = _pow_y_kind_f32(y)
+    odd = k == _F_THREE
+    neg_odd = xneg & odd
+    res = -mag if neg_odd else mag
+    res = _F_NAN if (xneg & (mx != np.uint32(0)) & (mx < _U_INF32) & (my < _U_INF32) & (k == _ZERO)) else res
+    # x = +-0: y < 0 gives +inf, y > 0 gives +0; x's sign for an odd y
+    zres = _F_INF if yneg else _ZERO
+    zres = bits_f32(np.uint32(f32_bits(zres) | (bx & _U_SIGN))) if odd else zres
+    res = zres if (x == _ZERO) else res
+    # x = +-inf: y < 0 gives +0, y > 0 gives +inf; negative for x = -inf and an odd y
+    ires = _ZERO if yneg else _F_INF
+    ires = -ires if neg_odd else ires
+    res = ires if (mx == _U_INF32) else res
+    # y = +-inf, x not NaN: |x| = 1 gives 1; |x| < 1 with y = +inf, |x| > 1 with y = -inf give +0
+    yres = _ZERO if ((mx < _U_ONE32) != yneg) else _F_INF
+    yres = _ONE if mx == _U_ONE32 else yres
+    res = yres if ((my == _U_INF32) & (mx <= _U_INF32)) else res
+    res = y if (my > _U_INF32) else res
+    res = x if (mx > _U_INF32) else res
+    return _ONE if ((bx == _U_ONE32) | (my == np.uint32(0))) else res
+
+
+@njit(**_OPTS)
+def pow_vec_f32(x, y):
+    """x ** y, float32, ~0.5 ULP (NumPy's SVML power here: 1.2 ULP). Generated kernels call the
+    three pieces directly (cpu_numba.INLINE_TEMPLATES), see above."""
+    return pow_fix_f32(x, y, pow_exp2_t_f32(pow_t_f64(x, y)))
+
+
+@njit(**_OPTS)
+def fl_pow_invalid_f32(x, y):
+    """pow: negative finite nonzero x, finite non-integer y: invalid."""
+    mx = f32_bits(x) & _U_MAG
+    my = f32_bits(y) & _U_MAG
+    return ((f32_bits(x) >= _U_SIGN) & (mx != np.uint32(0)) & (mx < _U_INF32) & (my < _U_INF32)
+            & (_pow_y_kind_f32(y) == _ZERO))
+
+
+@njit(**_OPTS)
+def fl_pow_divide_f32(x, y):
+    """pow(+-0, finite y < 0): divide-by-zero (the C library's rule: y = -inf raises none)."""
+    my = f32_bits(y) & _U_MAG
+    return (x == _ZERO) & (f32_bits(y) >= _U_SIGN) & (my != np.uint32(0)) & (my < _U_INF32)
+
+
+@njit(**_OPTS)
+def fl_pow_over_f32(x, y, r):
+    """pow of a finite nonzero x and a finite y whose result ``r`` is infinite: overflow."""
+    mx = f32_bits(x) & _U_MAG
+    return (((f32_bits(r) & _U_MAG) == _U_INF32) & (mx != np.uint32(0)) & (mx < _U_INF32)
+            & ((f32_bits(y) & _U_MAG) < _U_INF32))
+
+
+@njit(**_OPTS)
+def fl_pow_under_f32(x, y, r):
+    """pow of a finite nonzero x and a finite y whose result ``r`` is below 2^-126 and inexact:
+    underflow. An exact tiny result (x a power of two, y an integer) raises none, as in the C
+    library; NumPy's SVML power (AVX512_SKX builds) raises it there too: the tests allow either."""
+    mx = f32_bits(x) & _U_MAG
+    exact = ((mx & _U_MANT) == np.uint32(0)) & (mx >= _U_MIN_NORMAL32) & (_pow_y_kind_f32(y) != _ZERO)
+    return (((f32_bits(r) & _U_MAG) < _U_MIN_NORMAL32) & (mx != np.uint32(0)) & (mx < _U_INF32)
+            & ((f32_bits(y) & _U_MAG) < _U_INF32) & (exact == False))  # noqa: E712
 
 
 # ---------------------------------------------------------------------------------------------
