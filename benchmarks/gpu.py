@@ -6,8 +6,11 @@ For 1K, 1M and 64M elements: the 10-op float32 chain (``chains.arith10``), the 1
 transcendental chain (``chains.transc12``), 8-bit chains of 10 and 64 ops (``chains.u8chain``:
 one class-map lookup per element for hologram_array), a fused reduction (``sum`` of the float32
 chain) and a device-to-device copy (the bandwidth ceiling); plus launch overhead (a 1-element
-``x + 1``). Times are medians of synchronized calls, all measured in this one run; ratios are
-CuPy's time / ours (> 1: we are faster). Needs CuPy and a GPU; prints why and exits 0 otherwise.
+``x + 1``), and each chain hand-written as one ``cupy.ElementwiseKernel`` (the best plain CuPy
+offers; ``cupy.fuse`` is tried too and reported when it fails to compile). Times are medians of
+synchronized calls including the Python that records the chain, all measured in this one run;
+ratios are the other's time / ours (> 1: we are faster). Needs CuPy and a GPU; prints why and
+exits 0 otherwise. Results of the H200 run: benchmarks/results/gpu_h200.json, docs/performance.md.
 """
 from __future__ import annotations
 
