@@ -38,6 +38,7 @@ BOUNDS = {
     ("acosh", "float32"): 0.51,  # NumPy 1.16
     ("asin", "float32"): 0.51,   # NumPy 3.12
     ("acos", "float32"): 0.51,   # NumPy 2.10
+    ("tan", "float32"): 1.48,    # NumPy 3.90; ours 0.500 below 2^17, the C library's tanf above
 }
 
 F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
@@ -51,7 +52,11 @@ F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e
                          -150.0, -151.0, -1e30, 0.99999994, -0.99999994,
                          # inverse trigonometric / hyperbolic: reduction edges, domain edges
                          0.41421354, 0.41421357, 2.4142134, 2.4142137, -1.0000001, 1.5, -1.5,
-                         1e20, 1.8446744e19, -0.5, 0.50000006, 0.49999997], np.float32)
+                         1e20, 1.8446744e19, -0.5, 0.50000006, 0.49999997,
+                         # tan: near odd multiples of pi/2, the reduction's limit 2^17, the
+                         # rounds-to-x threshold 2^-12
+                         1.5707964, -1.5707963, 3.1415927, 4.712389, 131071.99, 131072.0,
+                         -131072.0, 2.4414062e-4, 2.4414065e-4, 0.7853982], np.float32)
 
 
 def _kernel(helper):

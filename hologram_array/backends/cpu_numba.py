@@ -446,6 +446,7 @@ def simd_port(op: str, loop: np.dtype) -> str | None:
 SLOW_PATHS: dict[str, tuple[str, str]] = {
     "sin_simd_f32": ("sin_fast_f32", "sin_big_f32"),
     "cos_simd_f32": ("cos_fast_f32", "cos_big_f32"),
+    "tan_vec_f32": ("tan_fast_f32", "tan_big_f32"),
 }
 
 #: Own vectorizable implementations (``numba_vecmath``) used instead of the op table's template,
@@ -478,6 +479,8 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("asinh", "float16"): "asinh_vec_f32",
     ("acosh", "float32"): "acosh_vec_f32",
     ("acosh", "float16"): "acosh_vec_f32",
+    ("tan", "float32"): "tan_vec_f32",
+    ("tan", "float16"): "tan_vec_f32",
     ("pow", "float32"): "pow_vec_f32",
     ("pow", "float16"): "pow_vec_f32",
     ("asin", "float32"): "asin_vec_f32",
