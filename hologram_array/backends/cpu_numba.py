@@ -481,6 +481,8 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("acosh", "float16"): "acosh_vec_f32",
     ("tan", "float32"): "tan_vec_f32",
     ("tan", "float16"): "tan_vec_f32",
+    ("hypot", "float32"): "hypot_vec_f32",
+    ("hypot", "float16"): "hypot_vec_f32",
     ("pow", "float32"): "pow_vec_f32",
     ("pow", "float16"): "pow_vec_f32",
     ("asin", "float32"): "asin_vec_f32",

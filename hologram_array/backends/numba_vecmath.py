@@ -40,7 +40,7 @@ __all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", 
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "fl_pow_invalid_f32",
-           "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32",
+           "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
            "tanh_vec_f64"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
@@ -701,6 +701,23 @@ def tan_vec_f32(x):
     if tan_big_f32(x):
         res = libm_tan(x)
     return res
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 hypot
+
+@njit(**_OPTS)
+def hypot_vec_f32(x, y):
+    """hypot, float32: sqrt(x^2 + y^2) in float64 (both squares exact, one rounding each for the
+    sum and the root), rounded once -- the C library's hypotf, bit for bit and flag for flag
+    (overflow and underflow come from the final conversion, as there), without its call: the
+    loop vectorizes. +inf when either argument is infinite, NaN or not."""
+    xd = _D(x)
+    yd = _D(y)
+    res = _F(math.sqrt(xd * xd + yd * yd))
+    inf = ((f32_bits(x) & np.uint32(0x7FFFFFFF)) == np.uint32(0x7F800000)) | (
+        (f32_bits(y) & np.uint32(0x7FFFFFFF)) == np.uint32(0x7F800000))
+    return _F_INF if inf else res
 
 
 # ---------------------------------------------------------------------------------------------
