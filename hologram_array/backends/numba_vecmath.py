@@ -104,7 +104,9 @@ def tanh_vec_f32(x):
     xs = _ZERO if nan else x
     a = abs(xs)
     a = a if a < _TANH_SAT else _TANH_SAT
-    at = a if a > _TANH_TINY else _ZERO
+    # below _TANH_TINY the polynomial must see 0, not a: a product by a 0/1 factor rather than
+    # a select, which LLVM may turn into a select of products, squaring a tiny a (underflow)
+    at = a * (_ONE if a > _TANH_TINY else _ZERO)
     s = at * at
     p = fma(_TP7, s, _TP6)
     p = fma(p, s, _TP5)
@@ -114,7 +116,9 @@ def tanh_vec_f32(x):
     p = fma(p, s, _TP1)
     p = fma(p, s, _TP0)
     small = fma(a, s * p, a)
-    e = exp_reduced_f32(_F(-2.0) * a)
+    # the large-|x| form only from 1 on (elsewhere its argument is 0): a tiny a would make
+    # exp_reduced_f32's r * p underflow in lanes that never use it
+    e = exp_reduced_f32(_F(-2.0) * (a * (_ONE if a >= _ONE else _ZERO)))
     big = _ONE - (e + e) / (_ONE + e)
     r = small if a < _ONE else big
     r = math.copysign(r, x)            # a bit copy (vectorizes; integer OR-ing here does not)
@@ -332,7 +336,10 @@ def _round_f32(d):
     result is built from its bits (d 2^149 rounded to an integer), as SVML raises underflow
     only below its own threshold (software flag)."""
     normal = d >= _D_MIN_NORMAL_F32
-    rn = _F(d if normal else _D_ONE)
+    # d where normal, else 1: arithmetic, not a select (LLVM may turn a select feeding the
+    # conversion into a select of conversions, converting a tiny d: underflow)
+    nf = _D_ONE if normal else _D(0.0)
+    rn = _F(fma(d, nf, _D_ONE - nf))
     y = fma(d, _D_2P149, _D_MAGIC)                  # d 2^149 is exact: one rounding, to even
     rs = bits_f32(np.uint32(np.int64(f64_bits(y)) - _I_MAGIC))
     return rn if normal else rs
@@ -759,7 +766,9 @@ def _pow_y_kind_f32(y):
     ya = ya if small else _ZERO
     z = ya + _F_2P23
     is_int = ((z - _F_2P23) == ya) & (my < _U_INF32)
-    h = ya * _F_HALF
+    # parity from ya / 2, for |y| >= 1 only (a subnormal y halved would underflow); a 0/1
+    # factor, not a select, which LLVM may turn into a select of products
+    h = ya * (_ONE if my >= _U_ONE32 else _ZERO) * _F_HALF
     hz = h + _F_2P23
     odd = is_int & ((hz - _F_2P23) != h)
     big_odd = (my >= _U_2P23) & (my < _U_2P24) & ((f32_bits(y) & _U_ONE_BIT) != np.uint32(0))
@@ -902,7 +911,9 @@ def tanh_vec_f64(x):
     xs = _D_ZERO if nan else x
     a = abs(xs)
     a = a if a < _D(22.0) else _D(22.0)            # tanh rounds to 1 from 19.1
-    at = a if a > _D(2.0 ** -27) else _D_ZERO      # below: tanh(x) rounds to x; no underflow
+    # below 2^-27 tanh(x) rounds to x: the polynomial sees 0 (a 0/1 factor, not a select, which
+    # LLVM may turn into a select of products: a tiny a squared would underflow)
+    at = a * (_D_ONE if a > _D(2.0 ** -27) else _D_ZERO)
     s = at * at
     p = fma(_TD13, s, _TD12)
     p = fma(p, s, _TD11)
@@ -918,7 +929,8 @@ def tanh_vec_f64(x):
     p = fma(p, s, _TD1)
     p = fma(p, s, _TD0)
     small = fma(a, s * p, a)
-    y = a + a
+    ab = a * (_D_ONE if a >= _D(0.75) else _D_ZERO)  # the large-|x| form's argument, 0 below it
+    y = ab + ab
     q = fma(y, _D_LOG2E, _D_MAGIC) - _D_MAGIC
     r = fma(q, -_TANH_LN2_HI, y)
     r = fma(q, -_TANH_LN2_LO, r)
