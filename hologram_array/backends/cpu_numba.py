@@ -493,7 +493,7 @@ INLINE_MATH: dict[tuple[str, str], str] = {
 #: How a kernel calls a helper too large for LLVM to inline whole into the loop (a call left
 #: in the loop stops it vectorizing): in pieces, each inlined (see numba_vecmath's pow).
 INLINE_TEMPLATES: dict[str, str] = {
-    "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})))"}
+    "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})), pow_y_kind_f32({1}))"}
 
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")

@@ -39,7 +39,7 @@ __all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", 
            "fl_expm1_over_f32", "fl_log1p_m1_f32", "fl_log1p_dom_f32", "fl_exp2_over_f32",
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
-           "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "fl_pow_invalid_f32",
+           "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
            "tanh_vec_f64"]
 
@@ -756,7 +756,7 @@ _D_POW_LO = _D(-200.0)                           # below: the result rounds to 0
 
 
 @njit(**_OPTS)
-def _pow_y_kind_f32(y):
+def pow_y_kind_f32(y):
     """For a float32 y: 1.0 if y is an even integer, 3.0 if an odd one, 0.0 otherwise (NaN and
     inf included). float32 arithmetic and bit tests only; a float result (an int or tuple result
     stops LLVM vectorizing the caller's loop)."""
@@ -804,8 +804,9 @@ def pow_exp2_t_f32(t):
 
 
 @njit(**_OPTS)
-def pow_fix_f32(x, y, mag):
-    """x ** y from ``mag`` = |x| ** y (pow_exp2_t_f32 of pow_t_f64): the sign of an odd power of a negative x, and
+def pow_fix_f32(x, y, mag, k):
+    """x ** y from ``mag`` = |x| ** y (pow_exp2_t_f32 of pow_t_f64) and ``k`` = pow_y_kind_f32(y)
+    (an argument: inside, it made this function too large to be inlined): the sign of an odd power of a negative x, and
     every C99 special case as a select -- NaN for a negative finite x and a finite non-integer y;
     +-0 and +-inf bases; y = +-inf (1 for x = -1); NaN operands; 1 for x = 1 or y = +-0."""
     bx = f32_bits(x)
@@ -814,7 +815,6 @@ def pow_fix_f32(x, y, mag):
     my = by & _U_MAG
     xneg = bx >= _U_SIGN
     yneg = by >= _U_SIGN
-    k = _pow_y_kind_f32(y)
     odd = k == _F_THREE
     neg_odd = xneg & odd
     res = -mag if neg_odd else mag
@@ -840,7 +840,7 @@ def pow_fix_f32(x, y, mag):
 def pow_vec_f32(x, y):
     """x ** y, float32, ~0.5 ULP (NumPy's SVML power here: 1.2 ULP). Generated kernels call the
     three pieces directly (cpu_numba.INLINE_TEMPLATES), see above."""
-    return pow_fix_f32(x, y, pow_exp2_t_f32(pow_t_f64(x, y)))
+    return pow_fix_f32(x, y, pow_exp2_t_f32(pow_t_f64(x, y)), pow_y_kind_f32(y))
 
 
 @njit(**_OPTS)
@@ -849,7 +849,7 @@ def fl_pow_invalid_f32(x, y):
     mx = f32_bits(x) & _U_MAG
     my = f32_bits(y) & _U_MAG
     return ((f32_bits(x) >= _U_SIGN) & (mx != np.uint32(0)) & (mx < _U_INF32) & (my < _U_INF32)
-            & (_pow_y_kind_f32(y) == _ZERO))
+            & (pow_y_kind_f32(y) == _ZERO))
 
 
 @njit(**_OPTS)
@@ -873,7 +873,7 @@ def fl_pow_under_f32(x, y, r):
     underflow. An exact tiny result (x a power of two, y an integer) raises none, as in the C
     library; NumPy's SVML power (AVX512_SKX builds) raises it there too: the tests allow either."""
     mx = f32_bits(x) & _U_MAG
-    exact = ((mx & _U_MANT) == np.uint32(0)) & (mx >= _U_MIN_NORMAL32) & (_pow_y_kind_f32(y) != _ZERO)
+    exact = ((mx & _U_MANT) == np.uint32(0)) & (mx >= _U_MIN_NORMAL32) & (pow_y_kind_f32(y) != _ZERO)
     return (((f32_bits(r) & _U_MAG) < _U_MIN_NORMAL32) & (mx != np.uint32(0)) & (mx < _U_INF32)
             & ((f32_bits(y) & _U_MAG) < _U_INF32) & (exact == False))  # noqa: E712
 
