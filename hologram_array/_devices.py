@@ -52,6 +52,8 @@ class Device:
 CPU = Device("cpu")
 WASM = Device("wasm")
 IN_WASM_HOST = sys.platform in ("emscripten", "wasi")
+#: The host device of this process: where NumPy buffers live.
+HOST = WASM if IN_WASM_HOST else CPU
 _KNOWN = {"cpu": CPU, "wasm": WASM}
 _gpus: list[Device] | None = None
 
@@ -86,13 +88,13 @@ _default: Device | None = None
 def default_device() -> Device:
     global _default
     if _default is None:
-        _default = _env_default() or (WASM if IN_WASM_HOST else CPU)
+        _default = _env_default() or HOST
     return _default
 
 
 def devices() -> list[Device]:
     """The host device (``cpu``, or ``wasm`` in a WebAssembly host) and each visible GPU."""
-    return [WASM if IN_WASM_HOST else CPU] + gpu_devices()
+    return [HOST] + gpu_devices()
 
 
 def as_device(device: object) -> Device:
@@ -137,21 +139,36 @@ def module(device: Device) -> Any:
 
 
 def context(device: Device) -> Any:
-    """A context manager making ``device`` current (CuPy's ``Device``; a no-op on the host)."""
+    """A context manager making ``device`` current (a no-op on the host and on a one-GPU
+    machine: ``gpu_cupy.device_context``)."""
     if device.host:
         import contextlib
 
         return contextlib.nullcontext()
-    import cupy
+    from .backends import gpu_cupy
 
-    return cupy.cuda.Device(device.index)
+    return gpu_cupy.device_context(device.index)
+
+
+_cupy_installed: bool | None = None
+
+
+def cupy_installed() -> bool:
+    """Whether CuPy can be imported at all (found on the path; not imported): without it no GPU
+    device can exist. About 0.1 ms."""
+    global _cupy_installed
+    if _cupy_installed is None:
+        import importlib.util
+
+        _cupy_installed = not IN_WASM_HOST and importlib.util.find_spec("cupy") is not None
+    return _cupy_installed
 
 
 def device_of_buffer(x: Any) -> Device:
     """The device a raw buffer lives on (host for NumPy arrays)."""
     if is_device_buffer(x):
         return as_device(f"cuda:{int(x.device.id)}")
-    return default_device() if default_device().host else (WASM if IN_WASM_HOST else CPU)
+    return HOST
 
 
 def to_buffer(data: Any, device: Device) -> Any:
