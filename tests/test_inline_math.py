@@ -99,9 +99,11 @@ def _sample_f32(n: int = 1 << 21, seed: int = 0) -> np.ndarray:
     return np.concatenate([bits, dense, F32_SPECIALS])
 
 
-#: One-argument functions (pow and hypot have their own tests below).
+#: Two-argument functions have their own tests below.
+TWO_ARGS = ("pow", "hypot", "atan2", "logaddexp")
+#: One-argument functions.
 F32_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
-                     if dt == "float32" and op not in ("pow", "hypot"))
+                     if dt == "float32" and op not in TWO_ARGS)
 
 
 def test_every_float32_entry_has_a_bound():
@@ -451,6 +453,111 @@ def test_hypot_float32_is_the_c_librarys_bit_for_bit_with_its_flags():
         hx.config(**old)
 
 
+# ---- two arguments: float32 atan2 and logaddexp (float64 inside, ~0.5 ULP) -------------------
+
+#: Max ULP error against the long-double function over ``benchmarks/accuracy.py``'s 4M sampled
+#: pairs: ours 0.500 for both; NumPy's float32 functions here 3.27 (arctan2, SVML) and 3.3e6
+#: (logaddexp: float32 arithmetic, 0 where the terms cancel).
+PAIR_BOUND = 0.51
+PAIR_OPS = {"atan2": ("atan2_vec_f32", np.arctan2), "logaddexp": ("logaddexp_vec_f32", np.logaddexp)}
+PAIR_SPECIALS = np.concatenate([POW_SPECIALS, np.array(
+    [87.33654, 87.33655, -87.33655, 0.6931472, -0.6931472, -0.69314712, 1e-40, -1e-40, 3e38, -3e38,
+     1.1754944e-38], np.float32)])
+
+
+def _pair_kernel(helper):
+    import numba
+    from hologram_array.backends import numba_ops
+
+    fn = getattr(numba_ops, helper)
+    clear, read = numba_ops.fpe_clear, numba_ops.fpe_read
+
+    @numba.njit(error_model="numpy")
+    def run(x, y, out):
+        clear()
+        for i in range(x.size):
+            out[i] = fn(x[i], y[i])
+        return read()
+
+    return run
+
+
+def _pair_sample(op, n=1 << 20, seed=12):
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 1 << 32, (2, n), dtype=np.uint64).astype(np.uint32).view(np.float32)
+    u = rng.uniform(-100, 100, (2, n)).astype(np.float32)
+    x = np.concatenate([bits[0], u[0]])
+    y = np.concatenate([bits[1], u[1]])
+    if op == "logaddexp":  # the result nearly cancels: x near -ln 2, y just below x
+        c = rng.uniform(-0.75, -0.6, n).astype(np.float32)
+        x = np.concatenate([x, c])
+        y = np.concatenate([y, (c - rng.uniform(0, 0.2, n)).astype(np.float32)])
+    return x, y
+
+
+@pytest.mark.parametrize("op", sorted(PAIR_OPS))
+def test_pair_float32_special_cases_exact(op):
+    """Every pair of special values (signed zeros, infinities, NaN, subnormals, the overflow and
+    underflow thresholds): the long-double function's answer rounded once, sign included."""
+    helper, npfn = PAIR_OPS[op]
+    x, y = np.repeat(PAIR_SPECIALS, PAIR_SPECIALS.size), np.tile(PAIR_SPECIALS, PAIR_SPECIALS.size)
+    got = np.empty_like(x)
+    _pair_kernel(helper)(x, y, got)
+    with np.errstate(all="ignore"):
+        ref = npfn(x.astype(np.longdouble), y.astype(np.longdouble)).astype(np.float32)
+    same = ((got == ref) & (np.signbit(got) == np.signbit(ref))) | (np.isnan(got) & np.isnan(ref))
+    assert same.all(), list(zip(x[~same][:8], y[~same][:8], got[~same][:8], ref[~same][:8]))
+
+
+@pytest.mark.parametrize("op", sorted(PAIR_OPS))
+def test_pair_float32_accuracy(op):
+    helper, npfn = PAIR_OPS[op]
+    x, y = _pair_sample(op)
+    got = np.empty_like(x)
+    _pair_kernel(helper)(x, y, got)
+    with np.errstate(all="ignore"):
+        ref = npfn(x.astype(np.longdouble), y.astype(np.longdouble))
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    fin = np.isfinite(ref) & (np.abs(ref) < 3.4e38)
+    _, e = np.frexp(np.abs(ref[fin]).astype(np.float64))
+    err = (np.abs(got[fin].astype(np.longdouble) - ref[fin]) / np.ldexp(1.0, np.maximum(e - 24, -149))).astype(float)
+    assert err.max() <= PAIR_BOUND, (x[fin][np.argmax(err)], y[fin][np.argmax(err)], err.max())
+
+
+@pytest.mark.parametrize("op", sorted(PAIR_OPS))
+def test_pair_float32_flags_like_numpy(op):
+    """The helper's own arithmetic raises no flag NumPy's function does not (special grid, row
+    by row); through a compiled circuit the flags equal NumPy's: its own where the kernel's
+    software flags say NumPy raises (overflow, underflow, invalid), NumPy re-run where they
+    over-approximate."""
+    import hologram_array as hx
+
+    helper, npfn = PAIR_OPS[op]
+    run = _pair_kernel(helper)
+    out = np.empty(PAIR_SPECIALS.size, np.float32)
+    for v in PAIR_SPECIALS:
+        a = np.full(PAIR_SPECIALS.size, v, np.float32)
+        ours = _hw_flags(run(a, PAIR_SPECIALS, out))
+        assert ours <= _flags(lambda: npfn(a, PAIR_SPECIALS)), (v, ours)  # noqa: B023
+    hxfn = getattr(hx, op)
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        rng = np.random.default_rng(13)
+        n = 4096
+        for xs, ys in [(rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)),             # no flag
+                       (np.full(n, 50.0), rng.uniform(-60, -40, n)),                  # expf underflows
+                       (np.full(n, 3e38), np.full(n, -3e38)),                         # x - y overflows
+                       (np.full(n, np.nan), rng.uniform(-5, 5, n)),                   # NaN
+                       (np.zeros(n), np.full(n, -100.0)),                             # tiny result
+                       (np.full(n, 1e-40), rng.uniform(1, 5, n)),                     # atan2: tiny
+                       (np.full(n, 1e-30), np.full(n, 1e30))]:
+            xs, ys = xs.astype(np.float32), ys.astype(np.float32)
+            ours = _flags(lambda: np.asarray(hxfn(hx.asarray(xs), hx.asarray(ys))))  # noqa: B023
+            assert ours == _flags(lambda: npfn(xs, ys)), (op, xs[0], ys[0])  # noqa: B023
+    finally:
+        hx.config(**old)
+
+
 # ---- the generated loops vectorize ------------------------------------------------------------
 
 #: Helpers the contiguous loop calls per op (after INLINE_TEMPLATES and SLOW_PATHS): none of
@@ -458,7 +565,8 @@ def test_hypot_float32_is_the_c_librarys_bit_for_bit_with_its_flags():
 #: too large stays a call, and the whole fused loop then runs one element at a time (pow went
 #: from 3 to 24 ns per element that way).
 VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "expm1": ("expm1_vec_f32",), "tan": ("tan_fast_f32",),
-                "hypot": ("hypot_vec_f32",),
+                "hypot": ("hypot_vec_f32",), "atan2": ("atan2_vec_f32",),
+                "logaddexp": ("lae_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae_d_f64"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 
@@ -469,7 +577,7 @@ def test_generated_loop_inlines_its_helpers_and_vectorizes(op):
     from hologram_array.compiler.circuit import Circuit, InputSig, Instr
 
     f32 = np.dtype(np.float32)
-    nin = 2 if op in ("pow", "hypot") else 1
+    nin = 2 if op in TWO_ARGS else 1
     c = Circuit(tuple(InputSig(f32, 1, (False,)) for _ in range(nin)), (),
                 (Instr(op, nin, tuple(range(nin)), f32),), (nin,), 1)
     k = cpu_numba.compile_circuit(c, parallel=False)

@@ -126,7 +126,7 @@ from ..expr.infer import resolve
 from ..expr.ops import COMPARISONS, OPS
 
 #: Bump when the generated code's meaning changes without its text changing.
-CODEGEN_VERSION = 5
+CODEGEN_VERSION = 6
 #: Elements per block (``Kernel.run``): the unit of the floating-point flag bookkeeping (the
 #: MXCSR is cleared and read once per block) and of the parallel schedule.
 BLOCK = 8192
@@ -312,7 +312,10 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "asin_vec_f32": ((8, "fl_atanh_dom_f32({0})"),),   # |x| > 1, as atanh's
                   "acos_vec_f32": ((8, "fl_atanh_dom_f32({0})"),),
                   "pow_vec_f32": ((8, "fl_pow_invalid_f32({0}, {1})"), (1, "fl_pow_divide_f32({0}, {1})"),
-                                  (2, "fl_pow_over_f32({0}, {1}, {r})"), (4, "fl_pow_under_f32({0}, {1}, {r})"))}
+                                  (2, "fl_pow_over_f32({0}, {1}, {r})"), (4, "fl_pow_under_f32({0}, {1}, {r})")),
+                  "atan2_vec_f32": ((4, "fl_atan2_under_f32({0}, {1}, {r})"),),
+                  "logaddexp_vec_f32": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f32({0}, {1})"),
+                                        (4, "fl_lae_under_f32({0}, {1})"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,11 +492,16 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("asin", "float16"): "asin_vec_f32",
     ("acos", "float32"): "acos_vec_f32",
     ("acos", "float16"): "acos_vec_f32",
+    ("atan2", "float32"): "atan2_vec_f32",
+    ("atan2", "float16"): "atan2_vec_f32",
+    ("logaddexp", "float32"): "logaddexp_vec_f32",
+    ("logaddexp", "float16"): "logaddexp_vec_f32",
 }
 #: How a kernel calls a helper too large for LLVM to inline whole into the loop (a call left
 #: in the loop stops it vectorizing): in pieces, each inlined (see numba_vecmath's pow).
 INLINE_TEMPLATES: dict[str, str] = {
-    "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})), pow_y_kind_f32({1}))"}
+    "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})), pow_y_kind_f32({1}))",
+    "logaddexp_vec_f32": "lae_fix_f32({0}, {1}, log1p_01_f64(exp_neg_f64(lae_d_f64({0}, {1}))))"}
 
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")

@@ -41,7 +41,9 @@ __all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", 
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
-           "tanh_vec_f64"]
+           "tanh_vec_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
+           "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
+           "log1p_01_f64"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
 _F = np.float32
@@ -876,6 +878,187 @@ def fl_pow_under_f32(x, y, r):
     exact = ((mx & _U_MANT) == np.uint32(0)) & (mx >= _U_MIN_NORMAL32) & (pow_y_kind_f32(y) != _ZERO)
     return (((f32_bits(r) & _U_MAG) < _U_MIN_NORMAL32) & (mx != np.uint32(0)) & (mx < _U_INF32)
             & ((f32_bits(y) & _U_MAG) < _U_INF32) & (exact == False))  # noqa: E712
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 atan2: two arguments, evaluated in float64 (C99's special cases from the same formulas)
+
+_D_PI_LO = _D(1.2246467991473532e-16)            # pi - _D_PI
+_D_PI_2_LO = _D(6.123233995736766e-17)           # pi/2 - _D_PI_2
+_D_CLAMP_HI = _D(1e200)                          # inf -> 1e200: inf/inf becomes 1, x/inf -> tiny
+_D_CLAMP_LO = _D(1e-200)                         # 0 -> 1e-200: 0/0 becomes 0
+_D_INF = _D(np.inf)
+_D_ZERO_ = _D(0.0)
+
+
+@njit(**_OPTS)
+def atan2_vec_f32(y, x):
+    """arctan2(y, x), float32, evaluated in float64. t = min(|x|,|y|) / max(|x|,|y|) in [0, 1]
+    (one division: float32 ratios stay inside float64's normal range), atan(t) reduced to
+    |t| <= tan(pi/8) as in atan_vec_f32, then the octant: pi/2 - a where |y| > |x|, pi - a where
+    x is negative (-0.0 included), y's sign. ~0.5 ULP. C99's special cases come out of the same
+    formulas: +-0/+-0 as t = 0, inf/inf as t = 1, a finite over an infinity as t = 0 (a 0/1
+    factor: no select feeding arithmetic, see pow); NaN in -> that NaN out."""
+    ynan = y != y
+    xnan = x != x
+    ys = _ZERO if ynan else y
+    xs = _ZERO if xnan else x
+    ay = _D(abs(ys))
+    ax = _D(abs(xs))
+    swap = ay > ax
+    num = ax if swap else ay
+    den = ay if swap else ax
+    numc = num if num < _D_CLAMP_HI else _D_CLAMP_HI
+    denc = den if den < _D_CLAMP_HI else _D_CLAMP_HI
+    denc = denc if denc > _D_CLAMP_LO else _D_CLAMP_LO
+    keep = _D_ZERO_ if ((den == _D_INF) & (num < _D_INF)) else _D_ONE
+    t = numc / denc * keep
+    mid = t > _D_TAN_PI_8
+    u = (t - _D_ONE) / (t + _D_ONE) if mid else t
+    a = (_D_PI_4 if mid else _D_ZERO_) + _atan_poly_f64(u)
+    a = ((_D_PI_2 - a) + _D_PI_2_LO) if swap else a
+    a = ((_D_PI - a) + _D_PI_LO) if (f32_bits(xs) >= _U_SIGN) else a
+    res = math.copysign(_F(a), ys)
+    res = y if ynan else res
+    return x if xnan else res
+
+
+@njit(**_OPTS)
+def fl_atan2_under_f32(y, x, r):
+    """arctan2 of a finite nonzero y whose result ``r`` is below 2^-126 (a finite x): underflow
+    -- raised by NumPy (SVML here) even where the tiny result is exact, so in software."""
+    my = f32_bits(y) & _U_MAG
+    return (((f32_bits(r) & _U_MAG) < _U_MIN_NORMAL32) & (my != np.uint32(0)) & (my < _U_INF32)
+            & ((f32_bits(x) & _U_MAG) < _U_INF32))
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 logaddexp: log(e^x + e^y) = max + log1p(e^-|x - y|), in float64 to ~3e-16, so the
+# float32 result is correctly rounded even where max and the log1p term nearly cancel
+
+# 1/n! for n = 2..13: e^r - 1 - r on |r| <= ln2/2 (truncation below 1e-17)
+_EX = tuple(_D(1.0 / math.factorial(n)) for n in range(2, 14))
+(_EX2, _EX3, _EX4, _EX5, _EX6, _EX7, _EX8, _EX9, _EX10, _EX11, _EX12, _EX13) = _EX
+# 1/(2n+1) for n = 1..10: log1p(f) = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716 (below 1e-17)
+_AT = tuple(_D(1.0 / (2 * n + 1)) for n in range(1, 11))
+(_AT1, _AT2, _AT3, _AT4, _AT5, _AT6, _AT7, _AT8, _AT9, _AT10) = _AT
+_D_LN2_A = _D(0.6931471805599453)                # ln 2 = _D_LN2_A + _D_LN2_B
+_D_LN2_B = _D(2.3190468138462996e-17)
+_D_SQRT2_M1 = _D(0.41421356237309503)
+_D_LAE_MIN = _D(-200.0)                          # e^-200: below float32's resolution of anything
+_D_TWO = _D(2.0)
+# float32(t) >= 87.33655 (0x42AEAC50, from where NumPy's expf(-t) underflows) for a float64 t
+# from this midpoint on (a tie rounds to that even float32)
+_D_LAE_UNDER = _D((np.uint32(0x42AEAC4F).view(_F).item() + np.uint32(0x42AEAC50).view(_F).item()) / 2)
+_D_POW_OVF32 = _D(2.0 ** 128 - 2.0 ** 103)       # float32(t) overflows from here on (ties to even)
+
+
+@njit(**_OPTS)
+def exp_neg_f64(d):
+    """e^d for -200 <= d <= 0 (float64, relative error ~2e-16): d = k ln2 + r, 2^k e^r."""
+    z = fma(d, _D_LOG2E, _D_MAGIC)
+    k = np.int64(f64_bits(z)) - _I_MAGIC
+    kd = z - _D_MAGIC
+    r = fma(-kd, _D_LN2_A, d)
+    r = fma(-kd, _D_LN2_B, r)
+    q = fma(_EX13, r, _EX12)
+    q = fma(q, r, _EX11)
+    q = fma(q, r, _EX10)
+    q = fma(q, r, _EX9)
+    q = fma(q, r, _EX8)
+    q = fma(q, r, _EX7)
+    q = fma(q, r, _EX6)
+    q = fma(q, r, _EX5)
+    q = fma(q, r, _EX4)
+    q = fma(q, r, _EX3)
+    q = fma(q, r, _EX2)
+    s = _pow2_f64(k)
+    return fma(s, fma(r * r, q, r), s)
+
+
+@njit(**_OPTS)
+def log1p_01_f64(e):
+    """log(1 + e) for 0 <= e <= 1 (float64, relative error ~3e-16): 1 + e = 2^k (1 + f) with
+    sqrt(1/2) - 1 <= f <= sqrt(2) - 1, then 2 atanh(f / (2 + f)) as a series."""
+    big = e > _D_SQRT2_M1
+    f = (e - _D_ONE) * _D_HALF if big else e
+    s = f / (_D_TWO + f)
+    s2 = s * s
+    q = fma(_AT10, s2, _AT9)
+    q = fma(q, s2, _AT8)
+    q = fma(q, s2, _AT7)
+    q = fma(q, s2, _AT6)
+    q = fma(q, s2, _AT5)
+    q = fma(q, s2, _AT4)
+    q = fma(q, s2, _AT3)
+    q = fma(q, s2, _AT2)
+    q = fma(q, s2, _AT1)
+    s2x = s + s
+    lf = fma(s2x * s2, q, s2x)
+    kb = _D_ONE if big else _D_ZERO_
+    return fma(kb, _D_LN2_A, fma(kb, _D_LN2_B, lf))
+
+
+@njit(**_OPTS)
+def lae_d_f64(x, y):
+    """min(x, y) - max(x, y) in float64, clamped to [-200, 0]; 0 wherever lae_fix_f32 selects
+    its result instead (a NaN, an infinity): those lanes are computed too, and must raise no
+    flag (an underflowing conversion)."""
+    xs = _ZERO if x != x else x
+    ys = _ZERO if y != y else y
+    hi = xs if xs > ys else ys
+    lo = ys if xs > ys else xs
+    ok = (abs(hi) < _F_INF) & (abs(lo) < _F_INF) & (x == x) & (y == y)
+    d = (_D(lo) - _D(hi)) if ok else _D_ZERO_
+    d = d if d > _D_LAE_MIN else _D_LAE_MIN
+    return d if d < _D_ZERO_ else _D_ZERO_
+
+
+@njit(**_OPTS)
+def lae_fix_f32(x, y, l):
+    """logaddexp from ``l`` = log1p(e^d) (d from lae_d_f64): max(x, y) + l rounded once, and
+    the special cases as selects: +inf wins, -inf gives the other argument (both -inf: -inf),
+    NaN in -> that NaN (x's first, as NumPy's x - y)."""
+    xs = _ZERO if x != x else x
+    ys = _ZERO if y != y else y
+    hi = xs if xs > ys else ys
+    lo = ys if xs > ys else xs
+    hfin = abs(hi) < _F_INF
+    res = _F(_D(hi if hfin else _ZERO) + l)
+    res = (hi + _ZERO) if ((lo == -_F_INF) | (hfin == False)) else res  # noqa: E712 (-0 + 0 = +0, as NumPy's)
+    res = y if y != y else res
+    return x if x != x else res
+
+
+@njit(**_OPTS)
+def logaddexp_vec_f32(x, y):
+    """log(e^x + e^y), float32, evaluated in float64: max + log1p(e^(min - max)). ~0.5 ULP
+    (NumPy's: float32 arithmetic, x + log1pf(expf(-(x - y))), with an exact 0 where the two
+    terms cancel). NumPy's flags (invalid for a NaN, overflow where its float32 x - y overflows,
+    underflow where its expf(-|x - y|) does) are software flags; the arithmetic here raises only
+    the final conversion's underflow, where NumPy's result underflows too. Generated kernels
+    call the four pieces (cpu_numba.INLINE_TEMPLATES; whole, LLVM leaves it a call)."""
+    return lae_fix_f32(x, y, log1p_01_f64(exp_neg_f64(lae_d_f64(x, y))))
+
+
+@njit(**_OPTS)
+def fl_lae_over_f32(x, y):
+    """logaddexp of finite x, y whose float32 difference overflows (NumPy computes it): overflow."""
+    fin = ((f32_bits(x) & _U_MAG) < _U_INF32) & ((f32_bits(y) & _U_MAG) < _U_INF32)
+    t = abs(_D(x) - _D(y)) if fin else _D_ZERO_
+    return t >= _D_POW_OVF32
+
+
+@njit(**_OPTS)
+def fl_lae_under_f32(x, y):
+    """logaddexp of finite x, y with |x - y| (float32) >= 87.33655, where NumPy's expf(-|x - y|)
+    underflows. Also true where the difference overflows (NumPy: expf(-inf) = 0, no underflow):
+    excluding that, the complement of fl_lae_over_f32's compare, made LLVM fuse the two flag
+    reductions into one it cannot vectorize (15 ns per element instead of 2); the overflow flag
+    is raised there anyway, so the driver re-runs NumPy for the exact flags."""
+    fin = ((f32_bits(x) & _U_MAG) < _U_INF32) & ((f32_bits(y) & _U_MAG) < _U_INF32)
+    t = abs(_D(x) - _D(y)) if fin else _D_ZERO_
+    return t >= _D_LAE_UNDER
 
 
 # ---------------------------------------------------------------------------------------------
