@@ -348,12 +348,34 @@ def test_params_weak_and_strong_multi_output(group):
     assert c.params, c.listing()
     assert len(c.outputs) > 1
     kernel, got, ref = run_both(c, b.buffers, b.values, parallel=True, shape=b.shape)
+    own = _own_math_registers(c)
     for j, (g, r) in enumerate(zip(got, ref)):
-        assert_same(g, r, f"output {j} of\n{c.listing()}")
+        _assert_output(g, r, c.outputs[j] in own, f"output {j} of\n{c.listing()}")
     # other values, same circuit and kernel (values are arguments, not constants)
     kernel(b.buffers, b.values, got)
-    for g, r in zip(got, ref):
-        assert_same(g, r, "rerun")
+    for j, (g, r) in enumerate(zip(got, ref)):
+        _assert_output(g, r, c.outputs[j] in own, "rerun")
+
+
+def _own_math_registers(c: Circuit) -> set[int]:
+    """Registers computed from an own (INLINE_MATH) function's result: within a few ULP of
+    NumPy's, not bit-identical."""
+    own: set[int] = set()
+    for ins in c.instrs:
+        loop = (resolve(ins.op, tuple(c.reg_dtype(s) for s in ins.srcs))[0]
+                if OPS[ins.op].ufunc is not None else (c.reg_dtype(ins.srcs[0]),))
+        if cpu_numba.inline_math(ins.op, loop[0]) or own.intersection(ins.srcs):
+            own.add(ins.dst)
+    return own
+
+
+def _assert_output(g, r, own_math: bool, what: str):
+    if own_math and g.dtype.kind == "f":
+        eps = float(np.finfo(g.dtype).eps)
+        close = np.abs(g.astype(np.float64) - r) <= MAX_ULP * eps * np.maximum(1.0, np.abs(r))
+        assert np.all(close | _same_float(g, r)), (what, g[~close][:5], r[~close][:5])
+    else:
+        assert_same(g, r, what)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from hologram_array.backends import cpu_numba  # noqa: E402
 #: NumPy's own in brackets. A change to a function must re-measure and update this table.
 BOUNDS = {
     ("tanh", "float32"): 1.13,   # NumPy 1.37
+    ("exp", "float32"): 1.0,     # NumPy 2.54 (its SIMD algorithm stays in numba_ops.exp_simd_f32)
     ("expm1", "float32"): 0.51,  # NumPy 2.62
     ("log1p", "float32"): 0.51,  # NumPy 1.96
     ("log2", "float32"): 0.51,   # NumPy 2.12
@@ -161,6 +162,13 @@ def _flags(fn) -> set[str]:
     return seen
 
 
+#: Flags an own function's arithmetic may raise beyond NumPy's, per argument: exp's subnormal
+#: results round in one multiply (the hardware's underflow), where NumPy's SIMD exp raises none
+#: above -103.97; a circuit's flags still equal NumPy's (the driver re-runs NumPy on a flag the
+#: program does not ignore), so this costs a re-run only under np.errstate(under=...).
+EXTRA_FLAGS = {"exp": lambda v: {"underflow"} if -103.972084 < v < -87.33654 else set()}
+
+
 @pytest.mark.parametrize("op,helper", F32_ENTRIES)
 def test_float32_raises_no_flag_numpy_does_not(op, helper):
     """Through a compiled circuit: the kernel's FP flags equal NumPy's on the special values."""
@@ -172,7 +180,8 @@ def test_float32_raises_no_flag_numpy_does_not(op, helper):
         out = np.empty_like(x)
         ours = _hw_flags(run(x, out))
         theirs = _flags(lambda: getattr(np, op)(x))  # noqa: B023
-        assert ours <= theirs | {"invalid value"} if np.isnan(v) else ours <= theirs, (v, ours, theirs)
+        allowed = theirs | EXTRA_FLAGS.get(op, lambda v: set())(v) | ({"invalid value"} if np.isnan(v) else set())
+        assert ours <= allowed, (v, ours, theirs)
     old = hx.config(compile="sync", jit_min=0, eager_below=0)
     try:
         x = _sample_f32(1 << 16)

@@ -300,6 +300,7 @@ _TEMPLATE_OVERRIDES = {("isfinite", "f"): "isfinite_{s}({0})", ("isfinite", "e")
 _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_under_f32({0})")),
                   "log_simd_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
                   # own functions (numba_vecmath) whose arithmetic raises none: NumPy's flags
+                  "exp_vec_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_under_f32({0})")),
                   "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
                   "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
                   "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
@@ -492,6 +493,7 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("asin", "float16"): "asin_vec_f32",
     ("acos", "float32"): "acos_vec_f32",
     ("acos", "float16"): "acos_vec_f32",
+    ("exp", "float32"): "exp_vec_f32",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",

@@ -34,7 +34,7 @@ from numba import njit
 
 from .numba_ops import bits_f32, bits_f64, f32_bits, f64_bits, fma, libm_tan  # numba_ops imports this module at its end
 
-__all__ = ["tanh_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", "log2_vec_f32",
+__all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", "log2_vec_f32",
            "log10_vec_f32", "exp2_vec_f32", "sinh_vec_f32", "cosh_vec_f32", "atanh_vec_f32",
            "fl_expm1_over_f32", "fl_log1p_m1_f32", "fl_log1p_dom_f32", "fl_exp2_over_f32",
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
@@ -61,6 +61,7 @@ _MAGIC = _F(12582912.0)            # 0x1.8p23: (y + magic) - magic rounds y to a
 _LN2_HI = _F(0.693359375)          # ln 2 in two parts (Cody-Waite): k * _LN2_HI is exact
 _LN2_LO = _F(-2.12194440e-4)
 _ONE, _ZERO = _F(1.0), _F(0.0)
+_F_INF_E = _F(np.inf)
 
 
 @njit(**_OPTS)
@@ -81,6 +82,47 @@ def exp_reduced_f32(y):
     p = fma(p * r, r, r) + _ONE
     k = np.int32(q)
     return bits_f32(np.uint32(np.int32(f32_bits(p)) + (k << np.int32(23))))
+
+
+_EXP_HI = _F(88.72283935546875)    # from here on e^x rounds to inf (NumPy's threshold)
+_EXP_LO = _F(-103.97208404541015625)  # from here down e^x rounds to 0 (NumPy's threshold)
+_EXP_TINY = _F(2.0 ** -25)            # below: e^x rounds to 1
+_I_1 = np.int32(1)
+_I_127 = np.int32(127)
+_I_23 = np.int32(23)
+
+
+@njit(**_OPTS)
+def exp_vec_f32(x):
+    """e^x, float32, < 1 ULP (NumPy's SIMD exp here: 2.54): exp_reduced_f32's polynomial and no
+    division (NumPy's algorithm, ported in numba_ops.exp_simd_f32, divides by a rational's
+    denominator and scales subnormals with integer min/max: 0.40 ns per element on one core
+    against 0.27 here). 2^k as two exact power-of-two factors 2^(k/2) 2^(k - k/2): the first
+    product is exact, the second rounds once (a subnormal result: the hardware's underflow flag,
+    as NumPy's scalef). NaN, +-inf, and NumPy's overflow (software flag) and zero thresholds."""
+    nan = x != x
+    xs = _ZERO if nan else x
+    # 0 where the result is selected below (NaN, +-inf, beyond the thresholds): those lanes are
+    # computed too and must raise no flag (e^88.7228 overflows, e^-103.97 underflows); and for
+    # |x| < 2^-25, where e^x rounds to 1 and r * p would underflow
+    xc = xs if ((xs < _EXP_HI) & (xs > _EXP_LO) & (abs(xs) >= _EXP_TINY)) else _ZERO
+    q = fma(xc, _LOG2E, _MAGIC) - _MAGIC
+    r = fma(q, -_LN2_HI, xc)
+    r = fma(q, -_LN2_LO, r)
+    p = fma(_EQ5, r, _EQ4)
+    p = fma(p, r, _EQ3)
+    p = fma(p, r, _EQ2)
+    p = fma(p, r, _EQ1)
+    p = fma(p, r, _EQ0)
+    p = fma(p * r, r, r) + _ONE
+    k = np.int32(q)
+    k1 = k >> _I_1
+    s1 = bits_f32(np.uint32((k1 + _I_127) << _I_23))
+    s2 = bits_f32(np.uint32((k - k1 + _I_127) << _I_23))
+    res = (p * s1) * s2
+    res = _F_INF_E if xs >= _EXP_HI else res
+    res = _ZERO if xs <= _EXP_LO else res
+    return x if nan else res
 
 
 # ---------------------------------------------------------------------------------------------
