@@ -59,5 +59,13 @@ def image_normalize(xp, img):
     return (img / xp.float32(255) - xp.float32(0.485)) / xp.float32(0.229)
 
 
+def image_normalize_affine(xp, img):
+    """uint8 image -> float32 normalization, then an affine map and a floor (6 ops: a class map
+    with a float32 table, looked up as four byte planes where the CPU has AVX-512 VBMI)"""
+    y = (img / xp.float32(255) - xp.float32(0.485)) / xp.float32(0.229)
+    return xp.maximum(y * xp.float32(1.5) + xp.float32(0.1), xp.float32(-1.0))
+
+
 CHAINS = {"arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain,
-          "image_gamma": image_gamma, "image_normalize": image_normalize}
+          "image_gamma": image_gamma, "image_normalize": image_normalize,
+          "image_normalize_affine": image_normalize_affine}

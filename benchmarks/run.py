@@ -641,7 +641,7 @@ def section_image(quick: bool) -> None:
     tcopy = bench(lambda: np.copyto(o, img), 5)
     row("np.copyto (memory floor, uint8)", tcopy)
     res = RESULTS.setdefault("image", {"pixels": img.size, "copy": tcopy.med, "rows": []})
-    for name in ("image_gamma", "image_normalize"):
+    for name in ("image_gamma", "image_normalize", "image_normalize_affine"):
         fn = CHAINS[name]
         tn = bench(lambda: fn(np, img), 3)
         with Settings(compile="sync"):
@@ -653,6 +653,13 @@ def section_image(quick: bool) -> None:
         row(f"{name}: hologram", th, tn.med, f"({th.med / tcopy.med:.1f}x copy; {path}; {diff_note(got, ref)})")
         res["rows"].append({"name": name, "doc": fn.__doc__.strip(), "numpy": tn.med,
                             "hologram": th.med, "path": path, "equal": bool(np.array_equal(got, ref))})
+        if name == "image_normalize_affine":  # the table (byte planes) against computing directly
+            with Settings(compile="sync", classmap="never"):
+                hx.clear_cache()
+                td = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=5)
+                dpath = hologram_path(fn(hx, himg))
+            row(f"{name}: hologram, no class map", td, tn.med, f"({td.med / tcopy.med:.1f}x copy; {dpath})")
+            res["rows"][-1]["direct"] = td.med
 
 
 SECTIONS = {"chains": section_chains, "classmap": section_classmap, "reduction": section_reduction,

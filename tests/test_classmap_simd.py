@@ -1,7 +1,8 @@
 """Class-map lookups (256-entry byte table applied to a byte array) on every path this CPU runs.
 
 ``cpu_numba.gather`` picks its lookup from the host CPU's features at run time: AVX-512 VBMI
-``vpermi2b`` > AVX2 ``vpshufb`` > a scalar gather, or the path ``$HOLOGRAM_GATHER`` forces.
+``vpermi2b`` > AVX2 ``vpshufb`` > a scalar gather, or the path ``$HOLOGRAM_GATHER`` forces;
+wider tables (2, 4, 8 bytes) with VBMI as byte planes, else the scalar gather.
 Each path the machine supports is checked bit for bit against NumPy's ``table[x]``; paths it
 lacks are skipped with the reason.
 """
@@ -130,13 +131,37 @@ def test_non_contiguous_falls_back(method):
     assert np.array_equal(buf[::2], table[xc]) and not buf[1::2].any()
 
 
-def test_wider_tables_unaffected(method):
-    """SIMD paths apply to 1-byte tables only; wider ones take the scalar gather."""
+_WIDE = [np.float16, np.int16, np.float32, np.int32, np.uint32, np.float64, np.int64, np.complex64]
+
+
+@pytest.mark.parametrize("out_dt", _WIDE, ids=lambda d: np.dtype(d).name)
+def test_wider_tables(method, out_dt):
+    """2-, 4- and 8-byte tables (uint8 -> float32 normalization, say): with VBMI one byte
+    shuffle per byte plane, interleaved (pshufb and scalar: the scalar gather). Random bit
+    patterns, so NaN payloads, -0.0 and subnormals must come through as bits; every byte in
+    every lane position; lengths with tails of every size from unaligned starts; several
+    parallel blocks."""
     rng = np.random.default_rng(17)
-    x = rng.integers(0, 256, 10_007, dtype=np.uint8)
-    for dt in (np.float16, np.int32, np.float64):
-        table = rng.integers(0, 256, 256 * np.dtype(dt).itemsize, dtype=np.uint8).view(dt)
-        _check(table, x, np.empty(x.shape, dt), method)
+    w = np.dtype(out_dt).itemsize
+    tables = [rng.integers(0, 256, 256 * w, dtype=np.uint8).view(out_dt) for _ in range(3)]
+    x = np.arange(256, dtype=np.uint8)
+    for table in tables:
+        for xs in (x, x[::-1].copy(), np.tile(x, 5), rng.integers(0, 256, 10_007, dtype=np.uint8)):
+            _check(table, xs, np.empty(xs.shape, out_dt), method)
+            _check(table, xs.view(np.int8), np.empty(xs.shape, out_dt), method)
+    table = tables[0]
+    src = rng.integers(0, 256, 400, dtype=np.uint8)
+    dst = np.zeros(400, out_dt)
+    for n in list(range(0, 140)) + [191, 192, 193, 255, 256, 257]:
+        for k_in, k_out in ((0, 0), (1, 3), (63, 17)):
+            before = dst.copy()
+            out = dst[k_out:k_out + n]
+            _check(table, src[k_in:k_in + n], out, method)
+            assert dst[:k_out].tobytes() == before[:k_out].tobytes()
+            assert dst[k_out + n:].tobytes() == before[k_out + n:].tobytes()
+    big = rng.integers(0, 256, 3 * numba_ops.GATHER_BLOCK + 77, dtype=np.uint8)
+    for k in (0, 1, 63, 129):
+        _check(table, big[k:], np.empty(big.size - k, out_dt), method)
 
 
 # ---- choosing and forcing the path ---------------------------------------------------------

@@ -274,6 +274,35 @@ def test_two_float16_inputs_in_a_compiled_kernel_round_after_every_op():
     np.testing.assert_array_equal(got.view(np.uint16), ref.view(np.uint16))
 
 
+def _wide_chain(m, x):
+    """uint8 -> float32, 6 ops: a class map with a 4-byte table."""
+    y = (x / m.float32(255) - m.float32(0.485)) / m.float32(0.229)
+    return m.maximum(y * m.float32(1.5) + m.float32(0.1), m.float32(-1.0))
+
+
+@pytest.mark.parametrize("forced", ["auto", "scalar"])
+def test_wide_class_maps_use_byte_planes_or_give_way(monkeypatch, forced):
+    """A uint8 -> float32 class map: with AVX-512 VBMI its table is looked up as four byte
+    planes (one shuffle each; faster than the fused kernel, measured); where only the scalar
+    gather could serve it (forced here), the compiled kernel runs instead (~4x faster)."""
+    from hologram_array.backends import cpu_numba
+
+    if forced == "auto" and cpu_numba.gather_method() != "vbmi":
+        pytest.skip("CPU lacks AVX-512 VBMI: no byte-plane lookup (the 'scalar' case covers this CPU)")
+    if forced != "auto":
+        monkeypatch.setenv(cpu_numba.GATHER_ENV, forced)
+    a = np.random.default_rng(9).integers(0, 256, N, dtype=np.uint8)
+    x = hx.asarray(a)
+    for _ in range(2):  # the first run compiles (sync), the second takes the chosen path
+        np.testing.assert_array_equal(np.asarray(_wide_chain(hx, x)), _wide_chain(np, a))
+    text = hx.explain(_wide_chain(hx, x))
+    if forced == "auto":
+        assert "class map: yes" in text and "byte planes" in text, text
+    else:
+        # (compiled kernel or NumPy executor: the measured executor choice decides)
+        assert "wide output without AVX-512 VBMI" in text and "table lookup" not in text, text
+
+
 def test_two_input_class_maps_give_way_to_the_compiled_kernel():
     """A 256x256 table lookup measured ~5x slower than the fused kernel: once the kernel is
     ready it runs instead (sync: at once); classmap='always' still forces the table."""

@@ -110,8 +110,9 @@ def compile_in_child(circuit: Any, variant: str) -> tuple[str, Any] | None:
 def warm_gather(n_inputs: int, dtype: Any) -> None:
     """Compile (or load from Numba's cache) every path of the class-map lookup kernel for
     ``n_inputs`` byte inputs and tables of ``dtype`` that ``method="auto"`` takes: contiguous
-    (for one input and a 1-byte table, the SIMD lookup ``cpu_numba.gather_method()`` picks --
-    vbmi, pshufb or scalar, ``$HOLOGRAM_GATHER`` included) and strided."""
+    (for one input, the SIMD lookup ``cpu_numba.gather_method()`` picks -- vbmi, pshufb or
+    scalar, ``$HOLOGRAM_GATHER`` included; vbmi byte planes for 2-, 4- and 8-byte tables) and
+    strided."""
     import numpy as np
 
     from hologram_array.backends import cpu_numba

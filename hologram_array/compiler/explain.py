@@ -65,7 +65,8 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
         states = {jit.gather_state(len(sizes), dt) for dt in circuit.output_dtypes}
         if (backend == "cpu" and sizes in ((256,), (256, 256)) and size >= settings.jit_min
                 and states == {"ready"}):
-            lines.append("backend: table lookup (compiled parallel gather: AVX-512 VBMI or AVX2 byte shuffles for byte tables)")
+            lines.append("backend: table lookup (compiled parallel gather: AVX-512 VBMI or AVX2 byte shuffles for byte tables, "
+                         "VBMI byte planes for wider ones)")
         else:
             lines.append("backend: table lookup (numpy executor)")
     elif backend != "cpu":

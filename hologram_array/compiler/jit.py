@@ -271,6 +271,16 @@ def gather_for(n_inputs: int, dtype: Any) -> Any:
     return None
 
 
+def gather_method() -> str:
+    """The class-map lookup ``cpu_numba.gather`` takes here (vbmi, pshufb, scalar), or "none"
+    where no kernel may be compiled (``compile="never"``, no Numba) -- Numba is not imported
+    for that answer."""
+    if settings.compile == "never" or not numba_installed():
+        return "none"
+    from ..backends import cpu_numba
+    return cpu_numba.gather_method()
+
+
 def gather_state(n_inputs: int, dtype: Any) -> str | None:
     """The compiled lookup's state for explain(): "ready", "pending", "failed" or None."""
     slot = _gather_slots.get((n_inputs, str(dtype)))
