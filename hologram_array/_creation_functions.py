@@ -222,8 +222,11 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> A
     if copy is not None:
         kwargs["copy"] = copy
     if dev is not None:
-        if not dev.host:
-            raise ValueError(f"from_dlpack: x is in host memory; device={dev} would need a transfer "
-                             "(use asarray(x, device=...))")
+        if not dev.host:  # host memory to a GPU: a copy (the standard allows it unless copy=False)
+            if copy is False:
+                raise BufferError(f"from_dlpack: x is in host memory; device={dev} needs a copy "
+                                  "(copy=False given)")
+            return Array._wrap(np.from_dlpack(x), dev)
         kwargs["device"] = "cpu"
-    return Array._wrap(np.from_dlpack(x, **kwargs), dev if dev is not None else _devices.default_device())
+    # no device given: the producer's (the standard), here the host -- not the default device
+    return Array._wrap(np.from_dlpack(x, **kwargs), dev if dev is not None else _devices.HOST)

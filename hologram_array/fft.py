@@ -24,8 +24,20 @@ _Norm = Literal["backward", "ortho", "forward"]
 _SINGLE = (np.dtype(np.float32), np.dtype(np.complex64))
 
 
+def _check_axes_on_device(data: Any, kwargs: dict, name: str) -> None:
+    """CuPy's FFTs accept an axis beyond the array's rank; NumPy raises ``AxisError`` (an
+    ``IndexError``): checked here for GPU buffers (NumPy checks host ones itself)."""
+    axes = kwargs.get("axes")
+    axes = [kwargs["axis"]] if "axis" in kwargs else ([] if axes is None else list(axes))
+    for a in axes:
+        if not -data.ndim <= a < data.ndim:
+            raise np.exceptions.AxisError(a, data.ndim, f"fft.{name}")
+
+
 def _run(func: Any, name: str, x: Array, out_kind: str, *args: Any, **kwargs: Any) -> Array:
     data = buf(x, f"fft.{name}")
+    if type(data) is not np.ndarray:
+        _check_axes_on_device(data, kwargs, name)
     res = func(data, *args, **kwargs)
     single = data.dtype in _SINGLE
     want = np.dtype((np.complex64 if single else np.complex128) if out_kind == "c"

@@ -64,7 +64,10 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
 
 def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Cross product of 3-element vectors along ``axis`` (other axes broadcast; ``ValueError`` if size != 3)."""
-    return wrap(np.linalg.cross(_b(x1, "cross", "x1"), _b(x2, "cross", "x2"), axis=axis), device_of(x1, x2))
+    a, b = _b(x1, "cross", "x1"), _b(x2, "cross", "x2")
+    if type(a) is not np.ndarray and a.shape != b.shape:  # CuPy's cross does not broadcast
+        a, b = np.broadcast_arrays(a, b)
+    return wrap(np.linalg.cross(a, b, axis=axis), device_of(x1, x2))
 
 
 def det(x: Array, /) -> Array:
@@ -193,9 +196,32 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepd
                 device_of(x))
 
 
+def _raising_on_device(fn: Any) -> Any:
+    """``fn`` run under ``cupyx.errstate(linalg="raise")`` for GPU Arrays: CuPy reports a
+    singular or non-positive-definite matrix only so (else its results are NaN/inf), NumPy
+    raises ``LinAlgError``. Host Arrays: ``fn`` itself, one device test more."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        x = args[0] if args else None
+        if not isinstance(x, Array) or x._device.host:
+            return fn(*args, **kwargs)
+        import cupyx
+
+        with cupyx.errstate(linalg="raise"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 # ---- numpy.linalg's signatures and functions (docs/numpy_compat.md) -------------------------
+from ._devices import cupy_installed as _cupy_installed  # noqa: E402
 from ._nonelementwise import wrap_module as _wrap_module  # noqa: E402
 
+if _cupy_installed():
+    for _name in ("cholesky", "inv", "solve"):
+        globals()[_name] = _raising_on_device(globals()[_name])
 _wrap_module(globals(), __all__)  # GPU arrays: what CuPy lacks runs on a host copy
 
 from .numpy_compat.linalg import *  # noqa: E402,F401,F403

@@ -361,3 +361,53 @@ def test_kernels_are_compiled_once(cp):
     for k in range(5):
         (x * float(k + 2) + 1)._materialize()  # same structure, other scalar values
     assert len(gpu_cupy._kernels) == n
+
+
+def test_namespace_errors_on_the_device_are_numpys(cp):
+    """Where CuPy is laxer than NumPy, the namespace checks first: out-of-bounds take indices
+    (CuPy wraps them around), singular or non-positive-definite matrices (CuPy returns NaN/inf
+    unless asked to raise), FFT axes beyond the rank (CuPy accepts them), cross products of
+    broadcastable shapes (CuPy demands equal shapes), numpy_compat functions CuPy implements
+    (NumPy's dispatch reaches CuPy) or not (a host copy), and from_dlpack of host memory to a
+    GPU (a copy; BufferError with copy=False)."""
+    x = hx.asarray(np.arange(12.0).reshape(3, 4), device=GPU)
+    with pytest.raises(IndexError):
+        hx.take(x, hx.asarray(np.array([0, 4]), device=GPU), axis=1)
+    with pytest.raises(IndexError):
+        hx.take_along_axis(x, hx.asarray(np.array([[0], [9], [1]]), device=GPU), axis=1)
+    for fn, arg in [(hx.linalg.inv, np.zeros((2, 2))), (hx.linalg.cholesky, -np.eye(2))]:
+        with pytest.raises(np.linalg.LinAlgError):
+            fn(hx.asarray(arg, device=GPU))
+    with pytest.raises(np.linalg.LinAlgError):
+        hx.linalg.solve(hx.asarray(np.zeros((2, 2)), device=GPU), hx.asarray(np.ones(2), device=GPU))
+    with pytest.raises(IndexError):
+        hx.fft.fft(hx.asarray(np.ones(3, np.complex64), device=GPU), axis=1)
+    u, v = np.arange(6.0).reshape(2, 3), np.array([[1.0, -2.0, 0.5]])
+    got = hx.linalg.cross(hx.asarray(u, device=GPU), hx.asarray(v, device=GPU))
+    assert got.device == GPU
+    _same(got, np.linalg.cross(u, v), exact=False)
+    t = hx.tril(x, k=-1)  # numpy_compat's tril: NumPy's dispatch reaches CuPy's
+    assert t.device == GPU
+    _same(t, np.tril(np.arange(12.0).reshape(3, 4), -1))
+    s = hx.stack([x, x + 1])
+    assert s.device == GPU and s.shape == (2, 3, 4)
+    h = np.arange(6.0)
+    d = hx.from_dlpack(h, device=GPU)
+    assert d.device == GPU and _on_gpu(d)
+    _same(d, h)
+    with pytest.raises(BufferError):
+        hx.from_dlpack(h, device=GPU, copy=False)
+    assert hx.from_dlpack(h).device == "cpu"  # no device given: the producer's
+
+
+def test_namespace_tests_pass_with_the_gpu_as_default_device(cp):
+    """The namespace's own tests with ``HOLOGRAM_DEVICE=cuda``: every function of the standard
+    (and linalg, fft) on GPU Arrays, against NumPy on the host."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = [os.path.join(here, f) for f in ("test_namespace.py", "test_namespace_reductions.py",
+                                             "test_namespace_linalg_fft.py")]
+    env = dict(os.environ, HOLOGRAM_DEVICE="cuda")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=short",
+                        "-W", "ignore::DeprecationWarning", *files], env=env, capture_output=True,
+                       text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-6000:]

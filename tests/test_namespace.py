@@ -272,7 +272,7 @@ def test_from_dlpack():
     assert not np.shares_memory(c._materialize(), a._materialize())
     same(c, x)
     d = hx.from_dlpack(x, device=hx.__array_namespace_info__().default_device(), copy=True)
-    assert not np.shares_memory(d._materialize(), x)
+    assert not d.device == "cpu" or not np.shares_memory(d._materialize(), x)  # a GPU: a copy anyway
     same(hx.from_dlpack(lazy(x)), x)
     with pytest.raises(ValueError):
         hx.from_dlpack(x, device="tpu")

@@ -121,6 +121,8 @@ def numpy_function(fn: Callable, name: str | None = None, inplace: tuple[int, ..
                 isinstance(o, Array) for o in out))):
             del kwargs["out"]
             return call_with_out(impl, out, *args, **kwargs)
+        if not dev.host:
+            return _on_device(fn, dev, args, kwargs)
         return from_numpy(impl(*to_numpy(args), **to_numpy(kwargs)), dev)
 
     if name is not None:
@@ -130,6 +132,23 @@ def numpy_function(fn: Callable, name: str | None = None, inplace: tuple[int, ..
                        f"Array arguments; ndarray results are returned as Arrays.\n\n"
                        + (fn.__doc__ or ""))
     return wrapper
+
+
+def _on_device(fn: Callable, dev: _devices.Device, args: Any, kwargs: Any) -> Any:
+    """NumPy's ``fn`` on GPU Arrays: through NumPy's dispatch, so CuPy's ``__array_function__``
+    runs it on the device; where CuPy lacks it or a keyword, on host copies, the results moved
+    back (``_nonelementwise.device_fallback``'s rule: slower, never wrong)."""
+    from .._nonelementwise import _moved
+
+    try:
+        return from_numpy(fn(*to_numpy(args), **to_numpy(kwargs)), dev)
+    except (TypeError, NotImplementedError, AttributeError):
+        host = _devices.HOST
+        hargs = _moved(args, host)
+        hkwargs = {k: _moved(v, host) for k, v in kwargs.items()}
+        impl = getattr(fn, "_implementation", fn)
+        res = from_numpy(impl(*to_numpy(hargs), **to_numpy(hkwargs)), host)
+        return _moved(res, dev)
 
 
 def standard_signature(ours: Callable, std: Callable) -> Callable:
