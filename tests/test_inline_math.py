@@ -573,7 +573,8 @@ def test_pair_float32_flags_like_numpy(op):
 #: them may be left as a call -- LLVM's inliner works to a size threshold, a helper a little
 #: too large stays a call, and the whole fused loop then runs one element at a time (pow went
 #: from 3 to 24 ns per element that way).
-VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "expm1": ("expm1_vec_f32",), "tan": ("tan_fast_f32",),
+VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("expm1_vec_f32",),
+                "tan": ("tan_fast_f32",),
                 "hypot": ("hypot_vec_f32",), "atan2": ("atan2_vec_f32",),
                 "logaddexp": ("lae_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae_d_f64"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}

@@ -86,7 +86,10 @@ def exp_reduced_f32(y):
 
 _EXP_HI = _F(88.72283935546875)    # from here on e^x rounds to inf (NumPy's threshold)
 _EXP_LO = _F(-103.97208404541015625)  # from here down e^x rounds to 0 (NumPy's threshold)
-_EXP_TINY = _F(2.0 ** -25)            # below: e^x rounds to 1
+_U_EXP_HI = np.uint32(_EXP_HI.view(np.uint32))  # bits of _EXP_HI
+_U_EXP_LO = np.uint32((-_EXP_LO).view(np.uint32))  # bits of -_EXP_LO
+_U_EXP_TINY = np.uint32(0x33000000)   # bits of 2^-25: below, e^x rounds to 1
+_U_MAG_E, _U_SIGN_E, _U_INF_E = np.uint32(0x7FFFFFFF), np.uint32(0x80000000), np.uint32(0x7F800000)
 _I_1 = np.int32(1)
 _I_127 = np.int32(127)
 _I_23 = np.int32(23)
@@ -100,12 +103,15 @@ def exp_vec_f32(x):
     against 0.27 here). 2^k as two exact power-of-two factors 2^(k/2) 2^(k - k/2): the first
     product is exact, the second rounds once (a subnormal result: the hardware's underflow flag,
     as NumPy's scalef). NaN, +-inf, and NumPy's overflow (software flag) and zero thresholds."""
-    nan = x != x
-    xs = _ZERO if nan else x
-    # 0 where the result is selected below (NaN, +-inf, beyond the thresholds): those lanes are
-    # computed too and must raise no flag (e^88.7228 overflows, e^-103.97 underflows); and for
-    # |x| < 2^-25, where e^x rounds to 1 and r * p would underflow
-    xc = xs if ((xs < _EXP_HI) & (xs > _EXP_LO) & (abs(xs) >= _EXP_TINY)) else _ZERO
+    b = f32_bits(x)
+    m = b & _U_MAG_E
+    neg = b >= _U_SIGN_E
+    # a finite result to compute: |x| below the overflow threshold, or negative down to the zero
+    # threshold, and not below 2^-25 (e^x rounds to 1 there, and r * p would underflow); tested
+    # on the bits (no flag on NaN, no float compare). Elsewhere x is replaced by 0 -- those lanes
+    # are computed too and must raise no flag (e^88.7228 overflows, e^-103.97 underflows).
+    ok = ((m < _U_EXP_HI) | (neg & (m < _U_EXP_LO))) & (m >= _U_EXP_TINY)
+    xc = x if ok else _ZERO
     q = fma(xc, _LOG2E, _MAGIC) - _MAGIC
     r = fma(q, -_LN2_HI, xc)
     r = fma(q, -_LN2_LO, r)
@@ -120,9 +126,9 @@ def exp_vec_f32(x):
     s1 = bits_f32(np.uint32((k1 + _I_127) << _I_23))
     s2 = bits_f32(np.uint32((k - k1 + _I_127) << _I_23))
     res = (p * s1) * s2
-    res = _F_INF_E if xs >= _EXP_HI else res
-    res = _ZERO if xs <= _EXP_LO else res
-    return x if nan else res
+    out = _ZERO if neg else _F_INF_E        # beyond the thresholds, +-inf
+    out = x if m > _U_INF_E else out        # NaN
+    return res if (ok | (m < _U_EXP_TINY)) else out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,6 +142,9 @@ _TP = (_F(-0.3333333432674408), _F(0.13333310186862946), _F(-0.05396341904997825
 _TP0, _TP1, _TP2, _TP3, _TP4, _TP5, _TP6, _TP7 = _TP
 _TANH_SAT = _F(9.5)           # tanh(x) rounds to 1.0f for x >= 9.01
 _TANH_TINY = _F(2.0 ** -20)   # below: tanh(x) rounds to x (x^3/3 < 2^-25 x); x^2 would underflow
+_U_TANH_SAT = np.uint32(_TANH_SAT.view(np.uint32))
+_U_TANH_TINY = np.uint32(_TANH_TINY.view(np.uint32))
+_U_ONE_T = np.uint32(0x3F800000)   # bits of 1.0
 
 
 @njit(**_OPTS)
@@ -144,13 +153,18 @@ def tanh_vec_f32(x):
 
     Max error 1.13 ULP (NumPy's SIMD tanh here: 1.37); see ``benchmarks/accuracy.py``.
     """
-    nan = x != x                       # unordered compare: quiet on NaN
-    xs = _ZERO if nan else x
-    a = abs(xs)
-    a = a if a < _TANH_SAT else _TANH_SAT
-    # below _TANH_TINY the polynomial must see 0, not a: a product by a 0/1 factor rather than
-    # a select, which LLVM may turn into a select of products, squaring a tiny a (underflow)
-    at = a * (_ONE if a > _TANH_TINY else _ZERO)
+    b = f32_bits(x)
+    m = b & _U_MAG_E
+    # |x| clamped at the saturation point; inf and NaN too, so no NaN reaches the arithmetic
+    # (the tests are on the bits: integer compares raise no flag, a float compare on NaN would)
+    ac = m if m < _U_TANH_SAT else _U_TANH_SAT
+    a = bits_f32(np.uint32(ac))
+    # below _TANH_TINY tanh(x) rounds to x: the polynomial runs on a clamped up to _TANH_TINY
+    # (its square 2^-40 is normal) and its result is replaced by a -- a tiny a itself must not
+    # reach the arithmetic, even in lanes whose result is replaced (underflow). A 0/1 factor
+    # zeroing the square does not do: LLVM proves a finite here, turns the factor into a select
+    # and pushes it past the fma below, computing the tiny lanes anyway.
+    at = bits_f32(np.uint32(max(ac, _U_TANH_TINY)))
     s = at * at
     p = fma(_TP7, s, _TP6)
     p = fma(p, s, _TP5)
@@ -159,14 +173,16 @@ def tanh_vec_f32(x):
     p = fma(p, s, _TP2)
     p = fma(p, s, _TP1)
     p = fma(p, s, _TP0)
-    small = fma(a, s * p, a)
+    small = fma(at, s * p, at)
+    small = a if m <= _U_TANH_TINY else small
     # the large-|x| form only from 1 on (elsewhere its argument is 0): a tiny a would make
     # exp_reduced_f32's r * p underflow in lanes that never use it
-    e = exp_reduced_f32(_F(-2.0) * (a * (_ONE if a >= _ONE else _ZERO)))
+    lt1 = m < _U_ONE_T
+    e = exp_reduced_f32(_F(-2.0) * (a * (_ZERO if lt1 else _ONE)))
     big = _ONE - (e + e) / (_ONE + e)
-    r = small if a < _ONE else big
-    r = math.copysign(r, x)            # a bit copy (vectorizes; integer OR-ing here does not)
-    return x if nan else r
+    r = small if lt1 else big
+    r = bits_f32(np.uint32(f32_bits(r) | (b & _U_SIGN_E)))   # x's sign (r >= 0)
+    return x if m > _U_INF_E else r
 
 
 
