@@ -266,11 +266,19 @@ def test_slow_path_blocks_rerun_exactly_and_aliasing_uses_the_exact_loop():
 #: NumPy's own in brackets.
 BOUNDS_F64 = {
     ("tanh", "float64"): 1.05,   # NumPy 1.13
+    ("exp", "float64"): 0.66,    # NumPy 0.71 (its SIMD exp; 0.72 on this test's sample)
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
 F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
                          1e-300, 2.0 ** -27, 2.0 ** -26, 1e-8, 0.5, 0.75, np.nextafter(0.75, 0), 1.0,
-                         19.0, 19.1, 22.0, 23.0, 710.0, 1e300, -1e300, 1.7976931348623157e308])
+                         19.0, 19.1, 22.0, 23.0, 710.0, 1e300, -1e300, 1.7976931348623157e308,
+                         # exp: overflow and zero thresholds, subnormal results, rounds-to-1
+                         709.782712893384, 709.7827128933841, -708.39, -708.4, -720.0, -744.4,
+                         -745.0, -745.13, -745.14, -746.0, -800.0, 5.551115123125783e-17,
+                         -5.551115123125783e-17, 1.1102230246251565e-16])
+#: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
+F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) >= 20),
+             "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746)}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -288,9 +296,10 @@ def test_float64_within_bound_and_specials_exact(op, helper):
                         rng.uniform(-25, 25, n), F64_SPECIALS])
     got = np.empty_like(x)
     run(x, got)
-    ref = ufunc(x.astype(np.longdouble))  # the C library's long double: 11 more bits
+    with np.errstate(all="ignore"):
+        ref = ufunc(x.astype(np.longdouble))  # the C library's long double: 11 more bits
     assert np.array_equal(np.isnan(got), np.isnan(ref))
-    fin = np.isfinite(ref)
+    fin = np.isfinite(ref) & (np.abs(ref) <= np.finfo(np.float64).max)
     _, e = np.frexp(np.abs(ref[fin]).astype(np.float64))
     err = np.abs(got[fin].astype(np.longdouble) - ref[fin]) / np.ldexp(1.0, np.maximum(e - 53, -1074))
     err = err.astype(np.float64)
@@ -301,12 +310,30 @@ def test_float64_within_bound_and_specials_exact(op, helper):
     run(F64_SPECIALS, sg)
     with np.errstate(all="ignore"):
         sr = ufunc(F64_SPECIALS)
-    exact = ~np.isfinite(F64_SPECIALS) | (np.abs(F64_SPECIALS) < 2.0 ** -26) | (np.abs(F64_SPECIALS) >= 20)
+    exact = F64_EXACT[op](F64_SPECIALS)
     same = (sg.view(np.uint64) == sr.view(np.uint64)) | (np.isnan(sg) & np.isnan(sr))
     assert np.all(same[exact]), F64_SPECIALS[exact & ~same]
-    flags_ours = _hw_flags(run(F64_SPECIALS, sg))
-    flags_numpy = _flags(lambda: ufunc(F64_SPECIALS))
-    assert flags_ours <= flags_numpy, (flags_ours, flags_numpy)
+    with np.errstate(all="ignore"):
+        ref_sp = ufunc(F64_SPECIALS.astype(np.longdouble))
+    fin = np.isfinite(ref_sp) & (np.abs(ref_sp) <= np.finfo(np.float64).max)
+    _, e = np.frexp(np.abs(ref_sp[fin]).astype(np.float64))
+    err = (np.abs(sg[fin].astype(np.longdouble) - ref_sp[fin]) / np.ldexp(1.0, np.maximum(e - 53, -1074))).astype(float)
+    assert err.max() <= 1.0, (F64_SPECIALS[fin][np.argmax(err)], err.max())  # subnormal results too
+    for v in F64_SPECIALS:  # the helper's arithmetic raises no flag NumPy's function does not
+        a = np.full(16, v)
+        flags_ours = _hw_flags(run(a, np.empty_like(a)))
+        flags_numpy = _flags(lambda: ufunc(a))  # noqa: B023
+        assert flags_ours <= flags_numpy, (v, flags_ours, flags_numpy)
+    # through a compiled circuit (software flags included): NumPy's flags
+    import hologram_array as hx
+
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        for v in F64_SPECIALS:
+            a = np.full(4096, v)
+            assert _flags(lambda: np.asarray(getattr(hx, op)(hx.asarray(a)))) == _flags(lambda: ufunc(a)), v  # noqa: B023
+    finally:
+        hx.config(**old)
 
 
 # ---- two arguments: float32 pow ----------------------------------------------------------------
@@ -577,6 +604,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "tan": ("tan_fast_f32",),
                 "hypot": ("hypot_vec_f32",), "atan2": ("atan2_vec_f32",),
                 "logaddexp": ("lae_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae_d_f64"),
+                "exp64": ("exp64_fix", "exp64_poly", "exp64_arg"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 
@@ -586,12 +614,13 @@ def test_generated_loop_inlines_its_helpers_and_vectorizes(op):
 
     from hologram_array.compiler.circuit import Circuit, InputSig, Instr
 
-    f32 = np.dtype(np.float32)
-    nin = 2 if op in TWO_ARGS else 1
-    c = Circuit(tuple(InputSig(f32, 1, (False,)) for _ in range(nin)), (),
-                (Instr(op, nin, tuple(range(nin)), f32),), (nin,), 1)
+    dt = np.dtype(np.float64 if op.endswith("64") else np.float32)
+    name = op[:-2] if op.endswith("64") else op
+    nin = 2 if name in TWO_ARGS else 1
+    c = Circuit(tuple(InputSig(dt, 1, (False,)) for _ in range(nin)), (),
+                (Instr(name, nin, tuple(range(nin)), dt),), (nin,), 1)
     k = cpu_numba.compile_circuit(c, parallel=False)
-    k([np.linspace(0.5, 2, 1000, dtype=np.float32) for _ in range(nin)], (), [np.empty(1000, np.float32)])
+    k([np.linspace(0.5, 2, 1000, dtype=dt) for _ in range(nin)], (), [np.empty(1000, dt)])
     ir = "".join(k.dispatcher("contig").inspect_llvm().values())
     calls = set(re.findall(r"call [^\n]*?@(\S+?)\(", ir))
     left = [name for name in calls if any(h in name for h in VECTOR_LOOPS[op])]

@@ -41,7 +41,7 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
-           "tanh_vec_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
+           "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
            "log1p_01_f64"]
 
@@ -1192,3 +1192,112 @@ def tanh_vec_f64(x):
     res = small if a < _D(0.75) else big
     res = math.copysign(res, x)
     return x if nan else res
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 exp (NumPy's own is SIMD too, but in a fused loop the C library's scalar exp was called)
+
+_U64_MAG, _U64_SIGN, _U64_INF = (np.uint64(0x7FFFFFFFFFFFFFFF), np.uint64(0x8000000000000000),
+                                  np.uint64(0x7FF0000000000000))
+_U64_EXP_HI = np.uint64(0x40862E42FEFA39EF)      # 709.782712893384: e^x finite up to here
+_U64_EXP_LO = np.uint64(0x4087500000000000)      # 746.0: e^x rounds to 0 from -746 down
+_U64_EXP_TINY = np.uint64(0x3C90000000000000)    # 2^-54: below, e^x rounds to 1
+_I64_0, _I64_1, _I64_1023, _U64_52 = np.int64(0), np.int64(1), np.int64(1023), np.uint64(52)
+_I64_M1074, _I64_M1022, _I64_1074, _I64_63 = np.int64(-1074), np.int64(-1022), np.int64(1074), np.int64(63)
+_D_INF = _D(np.inf)
+
+
+@njit(**_OPTS)
+def exp64_arg(x):
+    """exp_vec_f64's argument: x where the result is computed, else 0 (NaN, +-inf, beyond the
+    overflow and zero thresholds -- those lanes are computed too and must raise no flag -- and
+    below 2^-54, where e^x rounds to 1). Range tests on the bits: integer compares, no flag."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    ok = ((m <= _U64_EXP_HI) | ((b >= _U64_SIGN) & (m < _U64_EXP_LO))) & (m >= _U64_EXP_TINY)
+    return x if ok else _D_ZERO
+
+
+@njit(**_OPTS)
+def _exp64_reduce(xc):
+    """(k as float64, r, c): xc = k ln2 + r + c, r + c the reduced argument as a rounded sum
+    and its error (x - k ln2_hi is exact with fdlibm's split; Fast2Sum of the low part)."""
+    q = fma(xc, _D_LOG2E, _D_MAGIC) - _D_MAGIC
+    rh = fma(q, -_TANH_LN2_HI, xc)
+    rl = q * -_TANH_LN2_LO
+    r = rh + rl
+    return q, r, (rh - r) + rl
+
+
+@njit(**_OPTS)
+def exp64_poly(xc):
+    """e^(r + c) - 1 - r for xc reduced as ``_exp64_reduce`` does, to ~2^-58 (tanh_vec_f64's
+    minimax polynomial for expm1)."""
+    _, r, c = _exp64_reduce(xc)
+    e = fma(_ED10, r, _ED9)
+    e = fma(e, r, _ED8)
+    e = fma(e, r, _ED7)
+    e = fma(e, r, _ED6)
+    e = fma(e, r, _ED5)
+    e = fma(e, r, _ED4)
+    e = fma(e, r, _ED3)
+    e = fma(e, r, _ED2)
+    e = fma(e, r, _ED1)
+    e = fma(e, r, _ED0)
+    return fma(r * r, e, c)
+
+
+@njit(**_OPTS)
+def exp64_fix(x, p):
+    """e^x from ``p`` = exp64_poly(exp64_arg(x)): 2^k (1 + r + p) rounded once, and the
+    special cases. 1 + r as hi + lo exactly (Fast2Sum). s = 2^kc, kc = k clamped to [-1074,
+    1023], a normal or a subnormal power of two (exact): normal results fma(s, lo + p, s hi)
+    (s hi exact); at or below 2^-1022 fma(s, t, s), rounded once to the subnormal grid (t = r +
+    p; the hardware's underflow flag, as NumPy's); k = 1024 (x near 709.78) times 2, exact; k <
+    -1074: 2^-1074 times (1 + t) 2^(k + 1074), the product's one rounding (0 or 2^-1074).
+    Integer selects; no lane overflows."""
+    xc = exp64_arg(x)
+    q, r, _ = _exp64_reduce(xc)
+    k = np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC
+    hi = _D_ONE + r
+    tail = ((_D_ONE - hi) + r) + p
+    t = r + p
+    kc = min(max(k, _I64_M1074), _I64_1023)
+    extra = k - kc
+    sh = min(kc + _I64_1074, _I64_63)
+    sb = ((kc + _I64_1023) << _U64_52) if kc >= _I64_M1022 else (_I64_1 << sh)
+    sc = bits_f64(np.uint64(sb))
+    up = bits_f64(np.uint64(((extra if extra > _I64_0 else _I64_0) + _I64_1023) << _U64_52))
+    res = (fma(sc, tail, sc * hi) if kc > _I64_M1022 else fma(sc, t, sc)) * up
+    low = extra < _I64_0
+    h = bits_f64(np.uint64((extra + _I64_1023) << _U64_52)) if low else _D_ONE
+    res = ((sc if low else _D_ONE) * fma(t, h, h)) if low else res
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    out = _D_ZERO if b >= _U64_SIGN else _D_INF     # beyond the thresholds, +-inf
+    out = x if m > _U64_INF else out                # NaN
+    return res if ((xc != _D_ZERO) | (m < _U64_EXP_TINY)) else out
+
+
+@njit(**_OPTS)
+def exp_vec_f64(x):
+    """e^x, float64, 0.63 ULP max on 200,000 sampled inputs (NumPy's SIMD exp here: 0.71).
+    Overflow (x > 709.78) and a zero result (x <= -746) are software flags. Generated kernels
+    call the three pieces (cpu_numba.INLINE_TEMPLATES): whole, LLVM left it a call."""
+    return exp64_fix(x, exp64_poly(exp64_arg(x)))
+
+
+@njit(**_OPTS)
+def fl_exp_over_f64(x):
+    """exp of a finite x > 709.78: overflow (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b < _U64_SIGN) & (m > _U64_EXP_HI) & (m < _U64_INF)
+
+
+@njit(**_OPTS)
+def fl_exp_under_f64(x):
+    """exp of a finite x <= -746 (a zero result, selected): underflow (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b >= _U64_SIGN) & (m >= _U64_EXP_LO) & (m < _U64_INF)
