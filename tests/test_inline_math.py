@@ -351,20 +351,7 @@ POW_SPECIALS = np.array([0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 
 
 
 def _pow_kernel():
-    import numba
-    from hologram_array.backends import numba_ops
-
-    fn = numba_ops.pow_vec_f32
-    clear, read = numba_ops.fpe_clear, numba_ops.fpe_read
-
-    @numba.njit(error_model="numpy")
-    def run(x, y, out):
-        clear()
-        for i in range(x.size):
-            out[i] = fn(x[i], y[i])
-        return read()
-
-    return run
+    return _pair_kernel("pow_vec_f32")
 
 
 def _pow_grid():
@@ -502,6 +489,7 @@ PAIR_SPECIALS = np.concatenate([POW_SPECIALS, np.array(
 
 
 def _pair_kernel(helper):
+    """A loop calling a two-argument helper element by element; returns the hardware's flags."""
     import numba
     from hologram_array.backends import numba_ops
 

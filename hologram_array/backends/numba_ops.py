@@ -1771,49 +1771,84 @@ HAS_AVX2 = "avx2" in _SIMD_FEATURES
 HAS_VBMI = {"avx512f", "avx512bw", "avx512vbmi"} <= _SIMD_FEATURES
 
 
-@intrinsic
-def vbmi_lut_range(typingctx, table, src, dst, lo, hi):
-    """``dst[i] = T[src[i]]`` for i in ``[lo, lo + 64*k)``, the most whole 64-byte chunks of
-    ``[lo, hi)``; returns ``lo + 64*k``. T: the 256-byte table (C-contiguous), held in four
-    512-bit registers. Per chunk: two ``vpermi2b`` (each a 128-entry lookup by the low 7 bits
-    of the index, over T[:128] and T[128:]) and a byte blend on the index's top bit; unaligned
-    loads and stores (``align=1``), so any start offset works."""
-    if not (isinstance(table, types.Array) and isinstance(src, types.Array)
-            and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
-            and isinstance(hi, types.Integer)):
-        return None
+def _interleave_masks(width: int) -> list[list[int]]:
+    """shufflevector masks that interleave ``width`` byte planes of 64 bytes into 64 elements of
+    ``width`` bytes: level k joins pairs of vectors by alternating 2^k-byte units."""
+    masks = []
+    unit, size = 1, 64
+    while unit < width:
+        m = []
+        for j in range(size // unit):
+            m += [j * unit + b for b in range(unit)] + [size + j * unit + b for b in range(unit)]
+        masks.append(m)
+        unit, size = unit * 2, size * 2
+    return masks
 
-    def codegen(context, builder, sig, args):
-        tab_v, src_v, dst_v, lo_v, hi_v = args
-        i8, i64 = ir.IntType(8), ir.IntType(64)
-        v64 = ir.VectorType(i8, 64)
-        v64p = v64.as_pointer()
-        lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
-        hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
-        ta = context.make_array(sig.args[0])(context, builder, tab_v)
-        sa = context.make_array(sig.args[1])(context, builder, src_v)
-        da = context.make_array(sig.args[2])(context, builder, dst_v)
-        tbase = builder.bitcast(ta.data, i8.as_pointer())
-        sbase = builder.bitcast(sa.data, i8.as_pointer())
-        dbase = builder.bitcast(da.data, i8.as_pointer())
-        t = [builder.load(builder.bitcast(builder.gep(tbase, [ir.Constant(i64, 64 * k)]), v64p), align=1)
-             for k in range(4)]
-        fn = builder.module.declare_intrinsic("llvm.x86.avx512.vpermi2var.qi.512", (),
-                                              ir.FunctionType(v64, [v64, v64, v64]))
-        nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 64))
-        nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
-                                 ir.Constant(i64, 0), nchunks)
-        zero = ir.Constant(v64, [0] * 64)
-        with cgutils.for_range(builder, nchunks) as loop:
-            off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 64)))
-            x = builder.load(builder.bitcast(builder.gep(sbase, [off]), v64p), align=1)
-            low_half = builder.call(fn, [t[0], x, t[1]])
-            high_half = builder.call(fn, [t[2], x, t[3]])
-            res = builder.select(builder.icmp_signed("<", x, zero), high_half, low_half)
-            builder.store(res, builder.bitcast(builder.gep(dbase, [off]), v64p), align=1)
-        return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 64)))
 
-    return types.int64(table, src, dst, lo, hi), codegen
+def _vbmi_planes_intrinsic(width: int):
+    """An intrinsic ``(planes, src, dst, lo, hi) -> i``: ``dst`` bytes of elements ``[lo, i)``
+    = the ``width``-byte table entries of ``src``'s bytes, ``i = lo + 64*k`` the most whole
+    64-element chunks of ``[lo, hi)``. ``planes``: ``width`` x 256 bytes (C-contiguous), plane p
+    holding byte p (little-endian) of every entry, four 512-bit registers per plane. Per chunk:
+    each plane looked up by two ``vpermi2b`` (each a 128-entry lookup by the low 7 bits of the
+    index, over the plane's first and second halves) and a byte blend on the index's top bit;
+    then (width > 1) the planes interleaved into elements by shufflevectors (LLVM emits
+    ``vpermt2b``), one ``64 * width``-byte store. Unaligned loads and stores (``align=1``), so
+    any start offset works. Width 1 is ``vbmi_lut_range``, the byte-table lookup."""
+    masks = _interleave_masks(width)
+
+    @intrinsic
+    def vbmi_planes_range(typingctx, planes, src, dst, lo, hi):
+        if not (isinstance(planes, types.Array) and isinstance(src, types.Array)
+                and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
+                and isinstance(hi, types.Integer)):
+            return None
+
+        def codegen(context, builder, sig, args):
+            tab_v, src_v, dst_v, lo_v, hi_v = args
+            i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+            v64 = ir.VectorType(i8, 64)
+            v64p = v64.as_pointer()
+            vout = ir.VectorType(i8, 64 * width)
+            lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
+            hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
+            ta = context.make_array(sig.args[0])(context, builder, tab_v)
+            sa = context.make_array(sig.args[1])(context, builder, src_v)
+            da = context.make_array(sig.args[2])(context, builder, dst_v)
+            tbase = builder.bitcast(ta.data, i8.as_pointer())
+            sbase = builder.bitcast(sa.data, i8.as_pointer())
+            dbase = builder.bitcast(da.data, i8.as_pointer())
+            t = [[builder.load(builder.bitcast(builder.gep(tbase, [ir.Constant(i64, 256 * p + 64 * k)]), v64p),
+                               align=1) for k in range(4)] for p in range(width)]
+            fn = builder.module.declare_intrinsic("llvm.x86.avx512.vpermi2var.qi.512", (),
+                                                  ir.FunctionType(v64, [v64, v64, v64]))
+            nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 64))
+            nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
+                                     ir.Constant(i64, 0), nchunks)
+            zero = ir.Constant(v64, [0] * 64)
+            with cgutils.for_range(builder, nchunks) as loop:
+                off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 64)))
+                x = builder.load(builder.bitcast(builder.gep(sbase, [off]), v64p), align=1)
+                top = builder.icmp_signed("<", x, zero)
+                vs = []
+                for p in range(width):
+                    low_half = builder.call(fn, [t[p][0], x, t[p][1]])
+                    high_half = builder.call(fn, [t[p][2], x, t[p][3]])
+                    vs.append(builder.select(top, high_half, low_half))
+                for m in masks:
+                    mask = ir.Constant(ir.VectorType(i32, len(m)), m)
+                    vs = [builder.shuffle_vector(vs[2 * j], vs[2 * j + 1], mask) for j in range(len(vs) // 2)]
+                dst_off = builder.mul(off, ir.Constant(i64, width))
+                builder.store(vs[0], builder.bitcast(builder.gep(dbase, [dst_off]), vout.as_pointer()), align=1)
+            return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 64)))
+
+        return types.int64(planes, src, dst, lo, hi), codegen
+
+    return vbmi_planes_range
+
+
+#: ``dst[i] = T[src[i]]`` for a 256-byte table T, 64 bytes per step (see above).
+vbmi_lut_range = _vbmi_planes_intrinsic(1)
 
 
 @intrinsic
@@ -1915,80 +1950,6 @@ def gather1_vbmi(table, x, out):
         while i < hi:
             out[i] = table[x[i]]
             i += 1
-
-
-def _interleave_masks(width: int) -> list[list[int]]:
-    """shufflevector masks that interleave ``width`` byte planes of 64 bytes into 64 elements of
-    ``width`` bytes: level k joins pairs of vectors by alternating 2^k-byte units."""
-    masks = []
-    unit, size = 1, 64
-    while unit < width:
-        m = []
-        for j in range(size // unit):
-            m += [j * unit + b for b in range(unit)] + [size + j * unit + b for b in range(unit)]
-        masks.append(m)
-        unit, size = unit * 2, size * 2
-    return masks
-
-
-def _vbmi_planes_intrinsic(width: int):
-    """An intrinsic ``(planes, src, dst, lo, hi) -> i``: ``dst`` bytes of elements ``[lo, i)``
-    = the ``width``-byte table entries of ``src``'s bytes, ``i = lo + 64*k`` the most whole
-    64-element chunks of ``[lo, hi)``. ``planes``: ``width`` x 256 bytes, plane p holding byte p
-    (little-endian) of every entry, 16 registers of 64 bytes for a float32 table. Per chunk:
-    each plane looked up as ``vbmi_lut_range`` does (two ``vpermi2b`` + a blend), then the
-    planes interleaved into elements by shufflevectors (LLVM lowers them to byte/word unpacks
-    and permutes), one ``64 * width``-byte store."""
-    masks = _interleave_masks(width)
-
-    @intrinsic
-    def vbmi_planes_range(typingctx, planes, src, dst, lo, hi):
-        if not (isinstance(planes, types.Array) and isinstance(src, types.Array)
-                and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
-                and isinstance(hi, types.Integer)):
-            return None
-
-        def codegen(context, builder, sig, args):
-            tab_v, src_v, dst_v, lo_v, hi_v = args
-            i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
-            v64 = ir.VectorType(i8, 64)
-            v64p = v64.as_pointer()
-            vout = ir.VectorType(i8, 64 * width)
-            lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
-            hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
-            ta = context.make_array(sig.args[0])(context, builder, tab_v)
-            sa = context.make_array(sig.args[1])(context, builder, src_v)
-            da = context.make_array(sig.args[2])(context, builder, dst_v)
-            tbase = builder.bitcast(ta.data, i8.as_pointer())
-            sbase = builder.bitcast(sa.data, i8.as_pointer())
-            dbase = builder.bitcast(da.data, i8.as_pointer())
-            t = [[builder.load(builder.bitcast(builder.gep(tbase, [ir.Constant(i64, 256 * p + 64 * k)]), v64p),
-                               align=1) for k in range(4)] for p in range(width)]
-            fn = builder.module.declare_intrinsic("llvm.x86.avx512.vpermi2var.qi.512", (),
-                                                  ir.FunctionType(v64, [v64, v64, v64]))
-            nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 64))
-            nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
-                                     ir.Constant(i64, 0), nchunks)
-            zero = ir.Constant(v64, [0] * 64)
-            with cgutils.for_range(builder, nchunks) as loop:
-                off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 64)))
-                x = builder.load(builder.bitcast(builder.gep(sbase, [off]), v64p), align=1)
-                top = builder.icmp_signed("<", x, zero)
-                vs = []
-                for p in range(width):
-                    low_half = builder.call(fn, [t[p][0], x, t[p][1]])
-                    high_half = builder.call(fn, [t[p][2], x, t[p][3]])
-                    vs.append(builder.select(top, high_half, low_half))
-                for m in masks:
-                    mask = ir.Constant(ir.VectorType(i32, len(m)), m)
-                    vs = [builder.shuffle_vector(vs[2 * j], vs[2 * j + 1], mask) for j in range(len(vs) // 2)]
-                dst_off = builder.mul(off, ir.Constant(i64, width))
-                builder.store(vs[0], builder.bitcast(builder.gep(dbase, [dst_off]), vout.as_pointer()), align=1)
-            return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 64)))
-
-        return types.int64(planes, src, dst, lo, hi), codegen
-
-    return vbmi_planes_range
 
 
 vbmi_planes2_range = _vbmi_planes_intrinsic(2)
