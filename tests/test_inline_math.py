@@ -266,6 +266,7 @@ def test_slow_path_blocks_rerun_exactly_and_aliasing_uses_the_exact_loop():
 #: NumPy's own in brackets.
 BOUNDS_F64 = {
     ("tanh", "float64"): 1.05,   # NumPy 1.13
+    ("exp2", "float64"): 0.66,   # NumPy 1.00 (0.68 for normal results)
     ("exp", "float64"): 0.66,    # NumPy 0.71 (its SIMD exp; 0.72 on this test's sample)
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
@@ -275,10 +276,15 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          # exp: overflow and zero thresholds, subnormal results, rounds-to-1
                          709.782712893384, 709.7827128933841, -708.39, -708.4, -720.0, -744.4,
                          -745.0, -745.13, -745.14, -746.0, -800.0, 5.551115123125783e-17,
-                         -5.551115123125783e-17, 1.1102230246251565e-16])
+                         -5.551115123125783e-17, 1.1102230246251565e-16,
+                         # exp2: integers (exact, subnormal ones too), its thresholds
+                         -1022.0, -1022.5, -1074.0, -1074.5, -1075.0, -1075.5, -1076.0, 1023.0,
+                         1023.9999, 1024.0, 3.0, -3.0, 0.5])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) >= 20),
-             "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746)}
+             "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
+             "exp2": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x >= 1024) | (x <= -1076)
+             | ((x == np.round(x)) & (x >= -1074) & (x < 1024))}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -593,6 +599,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "hypot": ("hypot_vec_f32",), "atan2": ("atan2_vec_f32",),
                 "logaddexp": ("lae_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae_d_f64"),
                 "exp64": ("exp64_fix", "exp64_poly", "exp64_arg"),
+                "exp264": ("exp2_64_fix", "exp2_64_poly", "exp2_64_arg"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 

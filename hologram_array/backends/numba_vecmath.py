@@ -41,7 +41,8 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
-           "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
+           "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg",
+           "exp2_64_poly", "exp2_64_fix", "fl_exp2_over_f64", "fl_exp2_under_f64", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
            "log1p_01_f64"]
 
@@ -1234,6 +1235,12 @@ def exp64_poly(xc):
     """e^(r + c) - 1 - r for xc reduced as ``_exp64_reduce`` does, to ~2^-58 (tanh_vec_f64's
     minimax polynomial for expm1)."""
     _, r, c = _exp64_reduce(xc)
+    return _expm1_tail_f64(r, c)
+
+
+@njit(**_OPTS)
+def _expm1_tail_f64(r, c):
+    """e^(r + c) - 1 - r for |r| <= ln2/2 and a tiny c, to ~2^-58."""
     e = fma(_ED10, r, _ED9)
     e = fma(e, r, _ED8)
     e = fma(e, r, _ED7)
@@ -1248,17 +1255,13 @@ def exp64_poly(xc):
 
 
 @njit(**_OPTS)
-def exp64_fix(x, p):
-    """e^x from ``p`` = exp64_poly(exp64_arg(x)): 2^k (1 + r + p) rounded once, and the
-    special cases. 1 + r as hi + lo exactly (Fast2Sum). s = 2^kc, kc = k clamped to [-1074,
-    1023], a normal or a subnormal power of two (exact): normal results fma(s, lo + p, s hi)
-    (s hi exact); at or below 2^-1022 fma(s, t, s), rounded once to the subnormal grid (t = r +
-    p; the hardware's underflow flag, as NumPy's); k = 1024 (x near 709.78) times 2, exact; k <
-    -1074: 2^-1074 times (1 + t) 2^(k + 1074), the product's one rounding (0 or 2^-1074).
-    Integer selects; no lane overflows."""
-    xc = exp64_arg(x)
-    q, r, _ = _exp64_reduce(xc)
-    k = np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC
+def _exp64_scale(k, r, p):
+    """2^k (1 + r + p) rounded once (exp64_fix, exp2_64_fix): 1 + r as hi + lo exactly
+    (Fast2Sum). s = 2^kc, kc = k clamped to [-1074, 1023], a normal or a subnormal power of two
+    (exact): normal results fma(s, lo + p, s hi) (s hi exact); at or below 2^-1022 fma(s, t, s),
+    rounded once to the subnormal grid (t = r + p; the hardware's underflow flag, as NumPy's);
+    k = 1024 times 2, exact; k < -1074: 2^-1074 times (1 + t) 2^(k + 1074), the product's one
+    rounding (0 or 2^-1074). Integer selects; no lane overflows."""
     hi = _D_ONE + r
     tail = ((_D_ONE - hi) + r) + p
     t = r + p
@@ -1271,7 +1274,16 @@ def exp64_fix(x, p):
     res = (fma(sc, tail, sc * hi) if kc > _I64_M1022 else fma(sc, t, sc)) * up
     low = extra < _I64_0
     h = bits_f64(np.uint64((extra + _I64_1023) << _U64_52)) if low else _D_ONE
-    res = ((sc if low else _D_ONE) * fma(t, h, h)) if low else res
+    return ((sc if low else _D_ONE) * fma(t, h, h)) if low else res
+
+
+@njit(**_OPTS)
+def exp64_fix(x, p):
+    """e^x from ``p`` = exp64_poly(exp64_arg(x)): 2^k (1 + r + p) rounded once
+    (``_exp64_scale``), and the special cases."""
+    xc = exp64_arg(x)
+    q, r, _ = _exp64_reduce(xc)
+    res = _exp64_scale(np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC, r, p)
     b = f64_bits(x)
     m = b & _U64_MAG
     out = _D_ZERO if b >= _U64_SIGN else _D_INF     # beyond the thresholds, +-inf
@@ -1301,3 +1313,74 @@ def fl_exp_under_f64(x):
     b = f64_bits(x)
     m = b & _U64_MAG
     return (b >= _U64_SIGN) & (m >= _U64_EXP_LO) & (m < _U64_INF)
+
+
+# float64 exp2: x = k + r (exact), 2^r = e^(r ln2) with r ln2 carried as y + c, then exp's tail
+# and scaling (NumPy's own here: 0.682 ULP max, the C library's algorithm)
+
+_U64_EXP2_HI = np.uint64(0x4090000000000000)     # 1024.0: 2^x overflows from here
+_U64_EXP2_LO = np.uint64(0x4090D00000000000)     # 1076.0: 2^x rounds to 0 from -1076 down
+_D_LN2_FULL_LO = _D(2.3190468138462996e-17)      # ln 2 - _D_LN2 (float64)
+
+
+@njit(**_OPTS)
+def exp2_64_arg(x):
+    """exp2_vec_f64's argument: x where the result is computed, else 0 (as exp64_arg)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    ok = ((m < _U64_EXP2_HI) | ((b >= _U64_SIGN) & (m < _U64_EXP2_LO))) & (m >= _U64_EXP_TINY)
+    return x if ok else _D_ZERO
+
+
+@njit(**_OPTS)
+def _exp2_64_reduce(xc):
+    """(k as float64, y, c): xc = k + r exactly (|r| <= 1/2), r ln2 = y + c (c the product's
+    rounding error by FMA, plus r times ln 2's own low part)."""
+    q = (xc + _D_MAGIC) - _D_MAGIC
+    r = xc - q
+    y = r * _D_LN2
+    return q, y, fma(r, _D_LN2, -y) + r * _D_LN2_FULL_LO
+
+
+@njit(**_OPTS)
+def exp2_64_poly(xc):
+    """e^(y + c) - 1 - y for the reduced argument of ``_exp2_64_reduce``."""
+    _, y, c = _exp2_64_reduce(xc)
+    return _expm1_tail_f64(y, c)
+
+
+@njit(**_OPTS)
+def exp2_64_fix(x, p):
+    """2^x from ``p`` = exp2_64_poly(exp2_64_arg(x)): 2^k (1 + y + p) rounded once, and the
+    special cases (+-inf, NaN, overflow from 1024, 0 from -1076)."""
+    xc = exp2_64_arg(x)
+    q, y, _ = _exp2_64_reduce(xc)
+    res = _exp64_scale(np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC, y, p)
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    out = _D_ZERO if b >= _U64_SIGN else _D_INF
+    out = x if m > _U64_INF else out
+    return res if ((xc != _D_ZERO) | (m < _U64_EXP_TINY)) else out
+
+
+@njit(**_OPTS)
+def exp2_vec_f64(x):
+    """2^x, float64; exact at integers (including subnormal results). Overflow (x >= 1024) and a
+    zero result (x <= -1076) are software flags. Three pieces, as exp_vec_f64."""
+    return exp2_64_fix(x, exp2_64_poly(exp2_64_arg(x)))
+
+
+@njit(**_OPTS)
+def fl_exp2_over_f64(x):
+    """exp2 of a finite x >= 1024: overflow (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b < _U64_SIGN) & (m >= _U64_EXP2_HI) & (m < _U64_INF)
+
+
+@njit(**_OPTS)
+def fl_exp2_under_f64(x):
+    """exp2 of a finite x <= -1076 (a zero result, selected): underflow (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b >= _U64_SIGN) & (m >= _U64_EXP2_LO) & (m < _U64_INF)
