@@ -199,7 +199,8 @@ def _pairs_hypot(rng, n):
 #: long double (x87 extended: 64-bit significands, 2^-40 of a float32 ULP) -- float64's own
 #: logaddexp loses ~1 float32 ULP where the result nearly cancels.
 PAIRS = {"pow": (_pairs_pow, np.power), "atan2": (_pairs_atan2, np.arctan2),
-         "logaddexp": (_pairs_logaddexp, np.logaddexp), "hypot": (_pairs_hypot, np.hypot)}
+         "logaddexp": (_pairs_logaddexp, np.logaddexp), "logaddexp2": (_pairs_logaddexp, np.logaddexp2),
+         "hypot": (_pairs_hypot, np.hypot)}
 
 
 def measure_pair_f32(op: str, helper: str, n: int) -> dict:

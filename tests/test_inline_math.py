@@ -101,7 +101,7 @@ def _sample_f32(n: int = 1 << 21, seed: int = 0) -> np.ndarray:
 
 
 #: Two-argument functions have their own tests below.
-TWO_ARGS = ("pow", "hypot", "atan2", "logaddexp")
+TWO_ARGS = ("pow", "hypot", "atan2", "logaddexp", "logaddexp2")
 #: One-argument functions.
 F32_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
                      if dt == "float32" and op not in TWO_ARGS)
@@ -488,10 +488,11 @@ def test_hypot_float32_is_the_c_librarys_bit_for_bit_with_its_flags():
 #: pairs: ours 0.500 for both; NumPy's float32 functions here 3.27 (arctan2, SVML) and 3.3e6
 #: (logaddexp: float32 arithmetic, 0 where the terms cancel).
 PAIR_BOUND = 0.51
-PAIR_OPS = {"atan2": ("atan2_vec_f32", np.arctan2), "logaddexp": ("logaddexp_vec_f32", np.logaddexp)}
+PAIR_OPS = {"atan2": ("atan2_vec_f32", np.arctan2), "logaddexp": ("logaddexp_vec_f32", np.logaddexp),
+            "logaddexp2": ("logaddexp2_vec_f32", np.logaddexp2)}
 PAIR_SPECIALS = np.concatenate([POW_SPECIALS, np.array(
     [87.33654, 87.33655, -87.33655, 0.6931472, -0.6931472, -0.69314712, 1e-40, -1e-40, 3e38, -3e38,
-     1.1754944e-38], np.float32)])
+     1.1754944e-38, 126.0, 126.00001, -126.00001, 150.0, -1.0, -2.0, -3.0], np.float32)])
 
 
 def _pair_kernel(helper):
@@ -518,8 +519,8 @@ def _pair_sample(op, n=1 << 20, seed=12):
     u = rng.uniform(-100, 100, (2, n)).astype(np.float32)
     x = np.concatenate([bits[0], u[0]])
     y = np.concatenate([bits[1], u[1]])
-    if op == "logaddexp":  # the result nearly cancels: x near -ln 2, y just below x
-        c = rng.uniform(-0.75, -0.6, n).astype(np.float32)
+    if op in ("logaddexp", "logaddexp2"):  # the result nearly cancels: x near -ln 2 (-1), y below x
+        c = rng.uniform(-0.75, -0.6, n).astype(np.float32) * np.float32(1.0 if op == "logaddexp" else 1.5)
         x = np.concatenate([x, c])
         y = np.concatenate([y, (c - rng.uniform(0, 0.2, n)).astype(np.float32)])
     return x, y
@@ -598,6 +599,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "tan": ("tan_fast_f32",),
                 "hypot": ("hypot_vec_f32",), "atan2": ("atan2_vec_f32",),
                 "logaddexp": ("lae_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae_d_f64"),
+                "logaddexp2": ("lae2_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae2_d_f64"),
                 "exp64": ("exp64_fix", "exp64_poly", "exp64_arg"),
                 "exp264": ("exp2_64_fix", "exp2_64_poly", "exp2_64_arg"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}

@@ -318,7 +318,9 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                                   (2, "fl_pow_over_f32({0}, {1}, {r})"), (4, "fl_pow_under_f32({0}, {1}, {r})")),
                   "atan2_vec_f32": ((4, "fl_atan2_under_f32({0}, {1}, {r})"),),
                   "logaddexp_vec_f32": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f32({0}, {1})"),
-                                        (4, "fl_lae_under_f32({0}, {1})"))}
+                                        (4, "fl_lae_under_f32({0}, {1})")),
+                  "logaddexp2_vec_f32": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f32({0}, {1})"),
+                                         (4, "fl_lae2_under_f32({0}, {1})"))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,12 +504,15 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
     ("logaddexp", "float16"): "logaddexp_vec_f32",
+    ("logaddexp2", "float32"): "logaddexp2_vec_f32",
+    ("logaddexp2", "float16"): "logaddexp2_vec_f32",
 }
 #: How a kernel calls a helper too large for LLVM to inline whole into the loop (a call left
 #: in the loop stops it vectorizing): in pieces, each inlined (see numba_vecmath's pow).
 INLINE_TEMPLATES: dict[str, str] = {
     "pow_vec_f32": "pow_fix_f32({0}, {1}, pow_exp2_t_f32(pow_t_f64({0}, {1})), pow_y_kind_f32({1}))",
     "logaddexp_vec_f32": "lae_fix_f32({0}, {1}, log1p_01_f64(exp_neg_f64(lae_d_f64({0}, {1}))))",
+    "logaddexp2_vec_f32": "lae2_fix_f32({0}, {1}, log1p_01_f64(exp_neg_f64(lae2_d_f64({0}, {1}))))",
     "exp_vec_f64": "exp64_fix({0}, exp64_poly(exp64_arg({0})))",
     "exp2_vec_f64": "exp2_64_fix({0}, exp2_64_poly(exp2_64_arg({0})))"}
 

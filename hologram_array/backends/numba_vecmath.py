@@ -44,7 +44,7 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg",
            "exp2_64_poly", "exp2_64_fix", "fl_exp2_over_f64", "fl_exp2_under_f64", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
-           "log1p_01_f64"]
+           "log1p_01_f64", "lae2_fix_f32", "lae2_d_f64", "logaddexp2_vec_f32", "fl_lae2_under_f32"]
 
 _OPTS = dict(error_model="numpy", nogil=True)  # no inline="always": it defeats Numba's disk cache
 _F = np.float32
@@ -1098,6 +1098,45 @@ def logaddexp_vec_f32(x, y):
     the final conversion's underflow, where NumPy's result underflows too. Generated kernels
     call the four pieces (cpu_numba.INLINE_TEMPLATES; whole, LLVM leaves it a call)."""
     return lae_fix_f32(x, y, log1p_01_f64(exp_neg_f64(lae_d_f64(x, y))))
+
+
+_D_LN2_E = _D(0.6931471805599453)
+_D_LOG2E_E = _D(1.4426950408889634)
+# float32(t) > 126 (from where NumPy's exp2f(-t) underflows) for a float64 t beyond this
+# midpoint (a tie rounds to 126.0, even)
+_D_LAE2_UNDER = _D((126.0 + np.nextafter(np.float32(126.0), np.float32(200.0)).item()) / 2)
+
+
+@njit(**_OPTS)
+def lae2_fix_f32(x, y, l):
+    """logaddexp2 from ``l`` = log1p(2^d) in natural-log units (d from lae_d_f64, scaled by
+    ln 2): max + l log2(e), with log2(2) = 1 exactly for x = y (the one case where the result is
+    exact and a cancellation, -1 and -1 giving 0, would otherwise leave a 1e-16 residue); the
+    special cases as logaddexp's."""
+    return lae_fix_f32(x, y, _D_ONE if x == y else l * _D_LOG2E_E)
+
+
+@njit(**_OPTS)
+def lae2_d_f64(x, y):
+    """(min(x, y) - max(x, y)) ln 2, as lae_d_f64 (the exponent of e for 2^d)."""
+    return lae_d_f64(x, y) * _D_LN2_E
+
+
+@njit(**_OPTS)
+def logaddexp2_vec_f32(x, y):
+    """log2(2^x + 2^y), float32, evaluated in float64 as logaddexp_vec_f32 (~0.5 ULP; NumPy's
+    float32 arithmetic is thousands of ULP off where the terms cancel). Flags as NumPy's
+    (invalid, overflow of x - y, underflow where exp2f(-|x - y|) does: |x - y| > 126)."""
+    return lae2_fix_f32(x, y, log1p_01_f64(exp_neg_f64(lae2_d_f64(x, y))))
+
+
+@njit(**_OPTS)
+def fl_lae2_under_f32(x, y):
+    """logaddexp2 of finite x, y with |x - y| (float32) > 126, where NumPy's exp2f(-|x - y|)
+    underflows (over-approximated where the difference overflows, as fl_lae_under_f32)."""
+    fin = ((f32_bits(x) & _U_MAG) < _U_INF32) & ((f32_bits(y) & _U_MAG) < _U_INF32)
+    t = abs(_D(x) - _D(y)) if fin else _D_ZERO_
+    return t > _D_LAE2_UNDER
 
 
 @njit(**_OPTS)
