@@ -626,3 +626,29 @@ def test_generated_loop_inlines_its_helpers_and_vectorizes(op):
     left = [name for name in calls if any(h in name for h in VECTOR_LOOPS[op])]
     assert not left, f"{op}: helpers left as calls in the loop: {left}"
     assert re.search(r"<\d+ x (float|double)>", ir), f"{op}: no vector instructions in the kernel"
+
+
+# ---- the NaN of an invalid operation --------------------------------------------------------
+
+#: Out-of-domain arguments of own functions; NumPy's array loops return x86's default NaN there
+#: (sign bit set), which a later signbit or copysign sees.
+INVALID_ARGS = {"asin": (2.0, -2.0), "acos": (2.0, -2.0), "atanh": (2.0, -2.0), "acosh": (0.5, -3.0),
+                "log1p": (-2.0,), "log2": (-1.0,), "log10": (-1.0,)}
+
+
+@pytest.mark.parametrize("dt", [np.float16, np.float32])
+@pytest.mark.parametrize("op", sorted(INVALID_ARGS))
+def test_invalid_results_carry_numpys_nan_sign(op, dt):
+    import hologram_array as hx
+
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        for v in INVALID_ARGS[op]:
+            x = np.full(4096, v, dt)
+            with np.errstate(all="ignore"):
+                ref = getattr(np, {"asin": "arcsin", "acos": "arccos", "atanh": "arctanh",
+                                   "acosh": "arccosh"}.get(op, op))(x)
+                got = np.asarray(getattr(hx, op)(hx.asarray(x)))
+            assert np.isnan(got).all() and np.array_equal(np.signbit(got), np.signbit(ref)), (op, v)
+    finally:
+        hx.config(**old)

@@ -803,7 +803,7 @@ def cache_dir() -> str:
             base = os.path.join(os.path.expanduser("~"), ".cache", "hologram_array")
     import numba
     h = hashlib.sha256()
-    for mod in ("numba_ops.py", "cpu_numba.py"):
+    for mod in ("numba_ops.py", "numba_vecmath.py", "cpu_numba.py"):  # every module kernels inline
         try:
             with open(os.path.join(os.path.dirname(__file__), mod), "rb") as f:
                 h.update(f.read())

@@ -214,7 +214,9 @@ _D_LOG10_E = _D(0.4342944819032518)
 _I_SQRT_HALF = np.int64(0x3FE6A09E667F3BCD)      # bits of sqrt(0.5) (float64)
 _I_1023 = np.int64(1023)
 _I_52 = np.int64(52)
-_F_INF, _F_NAN = _F(np.inf), _F(np.nan)
+#: The NaN an invalid operation gives: x86's default NaN, sign bit set -- what NumPy's array
+#: loops (SIMD and the C library) return, and a later signbit/copysign sees the sign
+_F_INF, _F_NAN = _F(np.inf), np.uint32(0xFFC00000).view(_F)
 _F_M1 = _F(-1.0)
 
 # (e^r - 1 - r) / r^2 on |r| <= 1.01 ln2/2: Chebyshev interpolant from mpmath (abs error 5e-13).
@@ -500,9 +502,9 @@ def atanh_vec_f32(x):
     k, f = _log_split_f64(f0 + _D_ONE)
     f = f0 if k == 0 else f
     res = _F(_D_HALF * fma(_int_f64(k), _D_LN2_HI, _log1p_poly_f64(f)))
-    res = _F_NAN if a > _ONE else res
     res = _F_INF if a == _ONE else res
     res = math.copysign(res, x)
+    res = _F_NAN if a > _ONE else res               # after the sign: NumPy's NaN, whatever x's
     return x if nan else res
 
 
@@ -593,8 +595,8 @@ def asin_vec_f32(x):
     t = ad if small else math.sqrt((_D_ONE - ad) * _D_HALF)
     p = _asin_poly_f64(t)
     res = _F(p if small else _D_PI_2 - (p + p))
-    res = _F_NAN if a > _ONE else res
     res = math.copysign(res, x)
+    res = _F_NAN if a > _ONE else res               # after the sign: NumPy's NaN, whatever x's
     return x if nan else res
 
 
@@ -1434,7 +1436,7 @@ _U64_MIN_NORMAL = np.uint64(0x0010000000000000)
 _D_2P54 = _D(2.0 ** 54)
 _I64_54 = np.int64(54)
 _I64_52S = np.int64(52)
-_D_NAN = _D(np.nan)
+_D_NAN = np.uint64(0xFFF8000000000000).view(_D)   # x86's default NaN, as _F_NAN
 _I64_SQRT_HALF = np.int64(0x3FE6A09E667F3BCD)     # bits of sqrt(1/2)
 # 1/(2n+1) for n = 1..12: 2 atanh(s) = 2s + 2 s^3 Q(s^2), |s| <= 0.1716 (the first term left
 # out, 2 s^27 / 27, is below 2e-22)
