@@ -998,9 +998,6 @@ def fl_atan2_under_f32(y, x, r):
 # float32 logaddexp: log(e^x + e^y) = max + log1p(e^-|x - y|), in float64 to ~3e-16, so the
 # float32 result is correctly rounded even where max and the log1p term nearly cancel
 
-# 1/n! for n = 2..13: e^r - 1 - r on |r| <= ln2/2 (truncation below 1e-17)
-_EX = tuple(_D(1.0 / math.factorial(n)) for n in range(2, 14))
-(_EX2, _EX3, _EX4, _EX5, _EX6, _EX7, _EX8, _EX9, _EX10, _EX11, _EX12, _EX13) = _EX
 # 1/(2n+1) for n = 1..10: log1p(f) = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716 (below 1e-17)
 _AT = tuple(_D(1.0 / (2 * n + 1)) for n in range(1, 11))
 (_AT1, _AT2, _AT3, _AT4, _AT5, _AT6, _AT7, _AT8, _AT9, _AT10) = _AT
@@ -1017,25 +1014,12 @@ _D_POW_OVF32 = _D(2.0 ** 128 - 2.0 ** 103)       # float32(t) overflows from her
 
 @njit(**_OPTS)
 def exp_neg_f64(d):
-    """e^d for -200 <= d <= 0 (float64, relative error ~2e-16): d = k ln2 + r, 2^k e^r."""
-    z = fma(d, _D_LOG2E, _D_MAGIC)
-    k = np.int64(f64_bits(z)) - _I_MAGIC
-    kd = z - _D_MAGIC
-    r = fma(-kd, _D_LN2_A, d)
-    r = fma(-kd, _D_LN2_B, r)
-    q = fma(_EX13, r, _EX12)
-    q = fma(q, r, _EX11)
-    q = fma(q, r, _EX10)
-    q = fma(q, r, _EX9)
-    q = fma(q, r, _EX8)
-    q = fma(q, r, _EX7)
-    q = fma(q, r, _EX6)
-    q = fma(q, r, _EX5)
-    q = fma(q, r, _EX4)
-    q = fma(q, r, _EX3)
-    q = fma(q, r, _EX2)
-    s = _pow2_f64(k)
-    return fma(s, fma(r * r, q, r), s)
+    """e^d for -200 <= d <= 0 (float64, ~0.6 ULP): exp_vec_f64's reduction and expm1 tail
+    (``_exp64_reduce``, ``_expm1_tail_f64``); 2^k is normal here, so one FMA scales."""
+    q, r, c = _exp64_reduce(d)
+    p = _expm1_tail_f64(r, c)
+    s = _pow2_f64(np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC)
+    return fma(s, r + p, s)
 
 
 @njit(**_OPTS)
