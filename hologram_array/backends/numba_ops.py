@@ -1771,6 +1771,26 @@ HAS_AVX2 = "avx2" in _SIMD_FEATURES
 HAS_VBMI = {"avx512f", "avx512bw", "avx512vbmi"} <= _SIMD_FEATURES
 
 
+def _lut_typing_ok(table, src, dst, lo, hi) -> bool:
+    """The signature every lookup intrinsic accepts: three arrays and two integers."""
+    return (isinstance(table, types.Array) and isinstance(src, types.Array)
+            and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
+            and isinstance(hi, types.Integer))
+
+
+def _lut_operands(context, builder, sig, args, chunk):
+    """(table, src, dst byte pointers, lo as int64, number of whole ``chunk``-element steps in
+    [lo, hi)) -- the setup every lookup intrinsic's codegen shares."""
+    i8, i64 = ir.IntType(8), ir.IntType(64)
+    lo_v = context.cast(builder, args[3], sig.args[3], types.int64)
+    hi_v = context.cast(builder, args[4], sig.args[4], types.int64)
+    ptrs = [builder.bitcast(context.make_array(sig.args[k])(context, builder, args[k]).data, i8.as_pointer())
+            for k in range(3)]
+    n = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, chunk))
+    n = builder.select(builder.icmp_signed("<", n, ir.Constant(i64, 0)), ir.Constant(i64, 0), n)
+    return ptrs[0], ptrs[1], ptrs[2], lo_v, n
+
+
 def _interleave_masks(width: int) -> list[list[int]]:
     """shufflevector masks that interleave ``width`` byte planes of 64 bytes into 64 elements of
     ``width`` bytes: level k joins pairs of vectors by alternating 2^k-byte units."""
@@ -1799,32 +1819,19 @@ def _vbmi_planes_intrinsic(width: int):
 
     @intrinsic
     def vbmi_planes_range(typingctx, planes, src, dst, lo, hi):
-        if not (isinstance(planes, types.Array) and isinstance(src, types.Array)
-                and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
-                and isinstance(hi, types.Integer)):
+        if not _lut_typing_ok(planes, src, dst, lo, hi):
             return None
 
         def codegen(context, builder, sig, args):
-            tab_v, src_v, dst_v, lo_v, hi_v = args
             i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
             v64 = ir.VectorType(i8, 64)
             v64p = v64.as_pointer()
             vout = ir.VectorType(i8, 64 * width)
-            lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
-            hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
-            ta = context.make_array(sig.args[0])(context, builder, tab_v)
-            sa = context.make_array(sig.args[1])(context, builder, src_v)
-            da = context.make_array(sig.args[2])(context, builder, dst_v)
-            tbase = builder.bitcast(ta.data, i8.as_pointer())
-            sbase = builder.bitcast(sa.data, i8.as_pointer())
-            dbase = builder.bitcast(da.data, i8.as_pointer())
+            tbase, sbase, dbase, lo_v, nchunks = _lut_operands(context, builder, sig, args, 64)
             t = [[builder.load(builder.bitcast(builder.gep(tbase, [ir.Constant(i64, 256 * p + 64 * k)]), v64p),
                                align=1) for k in range(4)] for p in range(width)]
             fn = builder.module.declare_intrinsic("llvm.x86.avx512.vpermi2var.qi.512", (),
                                                   ir.FunctionType(v64, [v64, v64, v64]))
-            nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 64))
-            nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
-                                     ir.Constant(i64, 0), nchunks)
             zero = ir.Constant(v64, [0] * 64)
             with cgutils.for_range(builder, nchunks) as loop:
                 off = builder.add(lo_v, builder.mul(loop.index, ir.Constant(i64, 64)))
@@ -1858,29 +1865,17 @@ def pshufb_lut_range(typingctx, tabs, src, dst, lo, hi):
     bytes, row k = T[16k:16k+16] twice (one copy per 128-bit lane), loaded into registers once.
     Per chunk and row: ``vpshufb`` by the low nibble, kept where the high nibble is k
     (``vpcmpeqb`` + blend)."""
-    if not (isinstance(tabs, types.Array) and isinstance(src, types.Array)
-            and isinstance(dst, types.Array) and isinstance(lo, types.Integer)
-            and isinstance(hi, types.Integer)):
+    if not _lut_typing_ok(tabs, src, dst, lo, hi):
         return None
 
     def codegen(context, builder, sig, args):
-        tabs_v, src_v, dst_v, lo_v, hi_v = args
         i8, i64 = ir.IntType(8), ir.IntType(64)
         v32 = ir.VectorType(i8, 32)
         v32p = v32.as_pointer()
-        lo_v = context.cast(builder, lo_v, sig.args[3], types.int64)
-        hi_v = context.cast(builder, hi_v, sig.args[4], types.int64)
-        ta = context.make_array(sig.args[0])(context, builder, tabs_v)
-        sa = context.make_array(sig.args[1])(context, builder, src_v)
-        da = context.make_array(sig.args[2])(context, builder, dst_v)
-        sbase = builder.bitcast(sa.data, i8.as_pointer())
-        dbase = builder.bitcast(da.data, i8.as_pointer())
-        tp = builder.bitcast(ta.data, v32p)
+        tbase, sbase, dbase, lo_v, nchunks = _lut_operands(context, builder, sig, args, 32)
+        tp = builder.bitcast(tbase, v32p)
         rows = [builder.load(builder.gep(tp, [ir.Constant(i64, k)]), align=1) for k in range(16)]
         fn = builder.module.declare_intrinsic("llvm.x86.avx2.pshuf.b", (), ir.FunctionType(v32, [v32, v32]))
-        nchunks = builder.sdiv(builder.sub(hi_v, lo_v), ir.Constant(i64, 32))
-        nchunks = builder.select(builder.icmp_signed("<", nchunks, ir.Constant(i64, 0)),
-                                 ir.Constant(i64, 0), nchunks)
         low = ir.Constant(v32, [0x0F] * 32)
         four = ir.Constant(v32, [4] * 32)
         with cgutils.for_range(builder, nchunks) as loop:
