@@ -25,7 +25,7 @@ import numpy as np
 from . import _devices
 from ._config import settings
 from ._promotion import PY_SCALARS as _PY_SCALAR_TYPES
-from ._promotion import check_int_fits, is_python_scalar, weak_token
+from ._promotion import check_int_fits, int_bounds, is_python_scalar, weak_token
 from ._promotion import WEAK_FLOAT as _WEAK_FLOAT
 from ._promotion import WEAK_INT as _WEAK_INT
 from ._promotion import WEAK_SAME_LOOP
@@ -714,8 +714,20 @@ def method(self, other):
             a._fits = fits
             a._device = self._device
             return a
+    else:
+        sn = self._node
+        if sn is not None:  # recording onto a lazy operand with a Python scalar: the rule cached
+            hit = lazy_rules.get((sn.dtype, type(other)))
+            if hit is not None and (hit[1] is None or hit[1] <= other <= hit[2]):
+                return _lazy(Op(name, {lazy_args}, hit[0], sn.shape), self._device)
     return _binary_general(name, ufunc, reflected, weak_ok, self, other)
 """
+
+#: (op name, reflected) -> {(lazy operand's dtype, float | int): (result dtype, lo, hi)}: what
+#: ``_binary_slow`` worked out for a Python scalar meeting a lazy operand, so the generated
+#: operator records the next one directly (an int must lie in [lo, hi]: NumPy 2's range check;
+#: None for a float, which has none).
+_LAZY_RULES: dict[tuple[str, bool], dict] = {}
 _WEAK_LOOKUP = """
             table = (_WEAK_FLOAT if to is float else _WEAK_INT).get(self._dtype)
             if table is not None:
@@ -728,8 +740,11 @@ def _binary_method(name: str, reflected: bool = False):
         weak=_WEAK_LOOKUP if weak_ok else "",
         call_scalar="ufunc(other, self._data)" if reflected else "ufunc(self._data, other)",
         call_array="ufunc(other._data, self._data)" if reflected else "ufunc(self._data, other._data)",
+        lazy_args="(Const(other), sn)" if reflected else "(sn, Const(other))",
     )
     env = {"ufunc": OPS[name].ufunc, "name": name, "reflected": reflected, "weak_ok": weak_ok,
+           "lazy_rules": _LAZY_RULES.setdefault((name, reflected), {}), "Op": Op, "Const": Const,
+           "_lazy": Array._lazy,
            "settings": settings, "Array": Array, "_binary_general": _binary_general, "_new": _new,
            "_WEAK_FLOAT": _WEAK_FLOAT, "_WEAK_INT": _WEAK_INT}
     exec(compile(src, f"<hologram_array operator {name}{' reflected' if reflected else ''}>", "exec"), env)
@@ -810,6 +825,7 @@ def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
             dt = loop[0 if reflected else 1]
             if dt.kind in "iu":
                 check_int_fits(other, dt)
+                _LAZY_RULES[(name, reflected)][(sn.dtype, int)] = (out, *int_bounds(dt))
             elif dt.kind in "fc":
                 float(other)  # a float loop (true division): OverflowError beyond float64
             else:  # anything else: the general path's rules
@@ -829,6 +845,8 @@ def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
                 shape = broadcast(shape, on.shape)
             tokens = (on.dtype, sn.dtype) if reflected else (sn.dtype, on.dtype)
         out = resolve(name, tokens)[1]
+        if to is float:
+            _LAZY_RULES[(name, reflected)][(sn.dtype, float)] = (out, None, None)
         return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
     node = _op_node(name, (other, self) if reflected else (self, other), self._device)
     return NotImplemented if node is NotImplemented else apply_node(node, self._device)

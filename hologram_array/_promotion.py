@@ -34,12 +34,18 @@ def weak_token(x: object) -> Any:
 _INT_BOUNDS: dict = {}
 
 
-def check_int_fits(value: int, dtype: np.dtype) -> None:
-    """NumPy 2 raises ``OverflowError`` when a Python int does not fit the array's integer dtype."""
+def int_bounds(dtype: np.dtype) -> tuple[int, int]:
+    """(min, max) of an integer dtype (``np.iinfo`` costs ~1 us: computed once per dtype)."""
     b = _INT_BOUNDS.get(dtype)
-    if b is None:  # np.iinfo costs ~1 us: once per dtype
+    if b is None:
         info = np.iinfo(dtype)
         b = _INT_BOUNDS[dtype] = (int(info.min), int(info.max))
+    return b
+
+
+def check_int_fits(value: int, dtype: np.dtype) -> None:
+    """NumPy 2 raises ``OverflowError`` when a Python int does not fit the array's integer dtype."""
+    b = int_bounds(dtype)
     if value < b[0] or value > b[1]:
         raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
 

@@ -257,6 +257,40 @@ def test_python_int_out_of_range_operators(dtype, name, value):
         f(value, A)
 
 
+@pytest.mark.parametrize("dtype, name, value", [c for c in OVERFLOW_CASES if c[1] in BINOP],
+                         ids=[f"{np.dtype(d)}-{n}-{_r(v)}" for d, n, v in OVERFLOW_CASES if n in BINOP])
+def test_python_int_range_check_on_lazy_operands(dtype, name, value):
+    """A lazy operand meeting a Python scalar records through a cached rule (the generated
+    operator's fast path): the range check must survive the cache, either side, and an in-range
+    int and a float must still give NumPy's values and dtypes."""
+    a = sample(np.dtype(dtype))
+    f = BINOP[name]
+
+    def lazy():  # a fresh lazy operand each time (materializing one makes it concrete)
+        x = hx.asarray(a) + 0 if a.dtype.kind != "b" else hx.asarray(a) & True
+        assert x._node is not None
+        return x
+
+    for _ in range(2):  # the first call fills the rule, the second uses it
+        with np.errstate(all="ignore"):
+            got, want = f(lazy(), 1), f(a + 0 if a.dtype.kind != "b" else a & True, 1)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(np.asarray(got), want)
+            try:
+                want = f(a, 1.5)
+            except TypeError:  # bitwise ops: no float loop, either library
+                with pytest.raises(TypeError):
+                    f(lazy(), 1.5)
+            else:
+                got = f(lazy(), 1.5)
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(np.asarray(got), want)
+        with pytest.raises(OverflowError):
+            f(lazy(), value)
+        with pytest.raises(OverflowError):
+            f(value, lazy())
+
+
 COMPARISONS = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
 OUT_OF_RANGE = [-1, -129, 128, 255, 256, 300, -2**15 - 1, 2**16, 2**31, 2**32, 2**63 - 1, 2**63, -2**63 - 1,
                 2**64 - 1, 2**64, 2**100, -2**100]

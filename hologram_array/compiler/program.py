@@ -211,8 +211,15 @@ def fingerprint(roots: list[Node], shape: tuple[int, ...]) -> tuple[tuple, list]
             idx = []
             for a in node.args:
                 q = pos.get(id(a))
-                idx.append(visit(a) if q is None else q)
-            add((node.name, node.dtype, tuple(idx)))
+                if q is None:
+                    if type(a) is Const:  # inline: half the nodes of a typical chain
+                        v = a.value
+                        add((int, None, v) if type(v) is int else scalar_key(v, None))
+                        q = pos[id(a)] = len(parts) - 1
+                    else:
+                        q = visit(a)
+                idx.append(q)
+            add((node.name, node.dtype, *idx))
         q = pos[id(node)] = len(parts) - 1
         return q
 
