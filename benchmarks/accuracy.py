@@ -124,7 +124,9 @@ def measure_f64(op: str, helper: str, n: int) -> dict:
     import mpmath as mp
 
     mp.mp.prec = 120
-    mpf = {"exp2": lambda v: mp.power(2, v)}.get(op) or getattr(mp, {"arctanh": "atanh"}.get(op, op))
+    mpf = {"exp2": lambda v: mp.power(2, v), "log2": lambda v: mp.log(v, 2)}.get(op) \
+        or getattr(mp, {"arctanh": "atanh", "arcsinh": "asinh", "arccosh": "acosh", "arctan": "atan",
+                        "arcsin": "asin", "arccos": "acos"}.get(op, op))
     ufunc = getattr(np, op)
     run = kernel_for(helper)
     t0 = time.perf_counter()

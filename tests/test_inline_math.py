@@ -267,8 +267,13 @@ def test_slow_path_blocks_rerun_exactly_and_aliasing_uses_the_exact_loop():
 BOUNDS_F64 = {
     ("tanh", "float64"): 1.05,   # NumPy 1.13
     ("exp2", "float64"): 0.66,   # NumPy 1.00 (0.68 for normal results)
-    ("log", "float64"): 0.55,    # NumPy 0.59 (the C library's; 0.61 on this test's sample)
+    ("log", "float64"): 0.502,   # NumPy 0.59 (the C library's; 0.61 on this test's sample)
     ("exp", "float64"): 0.66,    # NumPy 0.71 (its SIMD exp; 0.72 on this test's sample)
+    # double-double to the one final rounding (numba_vecmath64): 0.500 on 200,000 mpmath samples
+    ("expm1", "float64"): 0.502,  # NumPy 0.51
+    ("log1p", "float64"): 0.502,  # NumPy 0.59
+    ("log2", "float64"): 0.502,   # NumPy 0.51
+    ("log10", "float64"): 0.502,  # NumPy 0.53
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
 F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
@@ -280,13 +285,22 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          -5.551115123125783e-17, 1.1102230246251565e-16,
                          # exp2: integers (exact, subnormal ones too), its thresholds
                          -1022.0, -1022.5, -1074.0, -1074.5, -1075.0, -1075.5, -1076.0, 1023.0,
-                         1023.9999, 1024.0, 3.0, -3.0, 0.5])
+                         1023.9999, 1024.0, 3.0, -3.0, 0.5,
+                         # expm1: where it rounds to -1; log1p: -1, below, both sides of its
+                         # near-0 path; log2/log10: powers of two and ten; huge arguments
+                         -36.0, -37.5, -40.0, -40.1, -1.0, -2.0, -0.9999999999999999, -0.29,
+                         -0.2900000000000001, 0.41, 0.4099999999999999, 2.0 ** 53, 2.0 ** 1023,
+                         0.125, 10.0, 100.0, 1e22, 1e-5, 0.1, 1e308])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) >= 20),
              "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
              "log": lambda x: ~np.isfinite(x) | (x <= 0) | (x == 1),
              "exp2": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x >= 1024) | (x <= -1076)
-             | ((x == np.round(x)) & (x >= -1074) & (x < 1024))}
+             | ((x == np.round(x)) & (x >= -1074) & (x < 1024)),
+             "expm1": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -40),
+             "log1p": lambda x: ~np.isfinite(x) | (x <= -1) | (np.abs(x) < 2.0 ** -54),
+             "log2": lambda x: ~np.isfinite(x) | (x <= 0) | (np.frexp(x)[0] == 0.5),
+             "log10": lambda x: ~np.isfinite(x) | (x <= 0) | np.isin(x, [1.0, 10.0, 100.0, 1e22])}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -604,7 +618,11 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "logaddexp2": ("lae2_fix_f32", "log1p_01_f64", "exp_neg_f64", "lae2_d_f64"),
                 "exp64": ("exp64_fix", "exp64_poly", "exp64_arg"),
                 "exp264": ("exp2_64_fix", "exp2_64_poly", "exp2_64_arg"),
-                "log64": ("log64_fix", "log64_tail", "log64_m"),
+                "log64": ("log64_fix", "log64_l", "log64_m"),
+                "log264": ("log2_64_fix", "log64_l", "log64_m"),
+                "log1064": ("log10_64_fix", "log64_l", "log64_m"),
+                "log1p64": ("log1p_64_fix", "log1p_64_l", "log1p_64_arg"),
+                "expm164": ("expm1_64_fix", "expm1_64_e", "expm1_64_arg"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 
@@ -633,13 +651,16 @@ def test_generated_loop_inlines_its_helpers_and_vectorizes(op):
 #: Out-of-domain arguments of own functions; NumPy's array loops return x86's default NaN there
 #: (sign bit set), which a later signbit or copysign sees.
 INVALID_ARGS = {"asin": (2.0, -2.0), "acos": (2.0, -2.0), "atanh": (2.0, -2.0), "acosh": (0.5, -3.0),
-                "log1p": (-2.0,), "log2": (-1.0,), "log10": (-1.0,)}
+                "log1p": (-2.0,), "log2": (-1.0,), "log10": (-1.0,), "log": (-1.0, -np.inf)}
 
 
-@pytest.mark.parametrize("dt", [np.float16, np.float32])
+@pytest.mark.parametrize("dt", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("op", sorted(INVALID_ARGS))
 def test_invalid_results_carry_numpys_nan_sign(op, dt):
     import hologram_array as hx
+
+    if dt == np.float64 and (op, "float64") not in cpu_numba.INLINE_MATH:
+        pytest.skip(f"float64 {op}: the C library's (not an own function yet)")
 
     old = hx.config(compile="sync", jit_min=0, eager_below=0)
     try:

@@ -304,6 +304,10 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "exp_vec_f64": ((2, "fl_exp_over_f64({0})"), (4, "fl_exp_under_f64({0})")),
                   "exp2_vec_f64": ((2, "fl_exp2_over_f64({0})"), (4, "fl_exp2_under_f64({0})")),
                   "log_vec_f64": ((1, "fl_log_zero_f64({0})"), (8, "fl_log_neg_f64({0})")),
+                  "expm1_vec_f64": ((2, "fl_expm1_over_f64({0})"),),
+                  "log2_vec_f64": ((1, "fl_log_zero_f64({0})"), (8, "fl_log_neg_f64({0})")),
+                  "log10_vec_f64": ((1, "fl_log_zero_f64({0})"), (8, "fl_log_neg_f64({0})")),
+                  "log1p_vec_f64": ((1, "fl_log1p_m1_f64({0})"), (8, "fl_log1p_dom_f64({0})")),
                   "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
                   "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
                   "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
@@ -502,6 +506,10 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("exp", "float64"): "exp_vec_f64",
     ("exp2", "float64"): "exp2_vec_f64",
     ("log", "float64"): "log_vec_f64",
+    ("expm1", "float64"): "expm1_vec_f64",
+    ("log2", "float64"): "log2_vec_f64",
+    ("log10", "float64"): "log10_vec_f64",
+    ("log1p", "float64"): "log1p_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
@@ -517,7 +525,11 @@ INLINE_TEMPLATES: dict[str, str] = {
     "logaddexp2_vec_f32": "lae2_fix_f32({0}, {1}, log1p_01_f64(exp_neg_f64(lae2_d_f64({0}, {1}))))",
     "exp_vec_f64": "exp64_fix({0}, exp64_poly(exp64_arg({0})))",
     "exp2_vec_f64": "exp2_64_fix({0}, exp2_64_poly(exp2_64_arg({0})))",
-    "log_vec_f64": "log64_fix({0}, log64_tail(log64_m({0})))"}
+    "log_vec_f64": "log64_fix({0}, log64_l(log64_m({0})))",
+    "log2_vec_f64": "log2_64_fix({0}, log64_l(log64_m({0})))",
+    "log10_vec_f64": "log10_64_fix({0}, log64_l(log64_m({0})))",
+    "log1p_vec_f64": "log1p_64_fix({0}, log1p_64_l(log1p_64_arg({0})))",
+    "expm1_vec_f64": "expm1_64_fix({0}, expm1_64_e(expm1_64_arg({0})))"}
 
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
     "0", "false", "no", "off")
@@ -803,7 +815,7 @@ def cache_dir() -> str:
             base = os.path.join(os.path.expanduser("~"), ".cache", "hologram_array")
     import numba
     h = hashlib.sha256()
-    for mod in ("numba_ops.py", "numba_vecmath.py", "cpu_numba.py"):  # every module kernels inline
+    for mod in ("numba_ops.py", "numba_vecmath.py", "numba_vecmath64.py", "cpu_numba.py"):  # every module kernels inline
         try:
             with open(os.path.join(os.path.dirname(__file__), mod), "rb") as f:
                 h.update(f.read())

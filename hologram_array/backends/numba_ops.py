@@ -1180,6 +1180,7 @@ _CW_LN2_HI = _F(-6.93145752e-1)
 _CW_LN2_LO = _F(-1.42860677e-6)
 _F_ZERO, _F_ONE = _F(0.0), _F(1.0)
 _F_NAN, _F_INF = _F(np.nan), _F(np.inf)
+_F_DEFAULT_NAN = np.uint32(0xFFC00000).view(_F)
 _F_MIN = _F(np.finfo(np.float32).tiny)
 _F_2P100 = _F(2.0 ** 100)
 
@@ -1272,7 +1273,7 @@ def log_simd_f32(x):
     den = fma(den, m, _LQ0)
     res = fma(e, _F_LOGE2, num / den)
     res = _F_NAN if x != x else res
-    res = -_F_NAN if neg else res
+    res = _F_DEFAULT_NAN if neg else res   # x86's default NaN (sign set), as NumPy's loop
     res = -_F_INF if x == _F_ZERO else res
     return _F_INF if x == _F_INF else res
 
@@ -1999,6 +2000,7 @@ def bool_(x):
 
 
 from .numba_vecmath import *  # noqa: E402,F401,F403 -- own vectorizable math, same namespace
+from .numba_vecmath64 import *  # noqa: E402,F401,F403 -- own float64 math, same namespace
 
 __all__ = sorted(k for k, v in list(globals().items())
                  if not k.startswith("_") and (hasattr(v, "py_func") or hasattr(v, "_defn")

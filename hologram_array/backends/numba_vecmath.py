@@ -41,8 +41,7 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
-           "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg", "log_vec_f64", "log64_m", "log64_tail", "log64_fix",
-           "fl_log_zero_f64", "fl_log_neg_f64",
+           "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg",
            "exp2_64_poly", "exp2_64_fix", "fl_exp2_over_f64", "fl_exp2_under_f64", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
            "log1p_01_f64", "lae2_fix_f32", "lae2_d_f64", "logaddexp2_vec_f32", "fl_lae2_under_f32"]
@@ -1410,107 +1409,3 @@ def fl_exp2_under_f64(x):
     b = f64_bits(x)
     m = b & _U64_MAG
     return (b >= _U64_SIGN) & (m >= _U64_EXP2_LO) & (m < _U64_INF)
-
-
-# float64 log: k ln2 + log1p(f) with log1p(f) = 2 atanh(f / (2 + f)), the quotient carried as
-# s + s_lo and the sums as exact two-term sums, so the result is rounded about once (NumPy's
-# float64 log here: 0.587 ULP max; the C library's algorithm)
-
-_U64_MIN_NORMAL = np.uint64(0x0010000000000000)
-_D_2P54 = _D(2.0 ** 54)
-_I64_54 = np.int64(54)
-_I64_52S = np.int64(52)
-_D_NAN = np.uint64(0xFFF8000000000000).view(_D)   # x86's default NaN, as _F_NAN
-_I64_SQRT_HALF = np.int64(0x3FE6A09E667F3BCD)     # bits of sqrt(1/2)
-# 1/(2n+1) for n = 1..12: 2 atanh(s) = 2s + 2 s^3 Q(s^2), |s| <= 0.1716 (the first term left
-# out, 2 s^27 / 27, is below 2e-22)
-_LG = tuple(_D(1.0 / (2 * n + 1)) for n in range(1, 13))
-(_LG1, _LG2, _LG3, _LG4, _LG5, _LG6, _LG7, _LG8, _LG9, _LG10, _LG11, _LG12) = _LG
-
-
-@njit(**_OPTS)
-def log64_m(x):
-    """log_vec_f64's argument, normalized: a positive finite x, subnormals times 2^54 (exact);
-    anything else 1.0 (its result is selected later, and must raise no flag)."""
-    b = f64_bits(x)
-    ok = (b > np.uint64(0)) & (b < _U64_INF)          # +0 < x < inf, not NaN, sign clear
-    xs = x if ok else _D_ONE
-    return xs * (_D_2P54 if b < _U64_MIN_NORMAL else _D_ONE)
-
-
-@njit(**_OPTS)
-def _log64_split(xn):
-    """(k as float64, f = m - 1 exact, s, u_hi, u_lo, d) for xn = m 2^k, sqrt(1/2) <= m <
-    sqrt(2): 2 + f = u_hi + u_lo exactly, d = 1 / u_hi, s = f d (~f / (2 + f); its error is
-    recovered as s_lo, so one division serves both)."""
-    bi = np.int64(f64_bits(xn))
-    k = (bi - _I64_SQRT_HALF) >> _I64_52S
-    f = bits_f64(np.uint64(bi - (k << _I64_52S))) - _D_ONE
-    uh = _D_TWO + f
-    ul = f - (uh - _D_TWO)
-    d = _D_ONE / uh
-    return _int_f64(k), f, f * d, uh, ul, d
-
-
-@njit(**_OPTS)
-def log64_tail(xn):
-    """log1p(f) - 2 s (s ~ f / (2 + f)) for xn as ``_log64_split`` splits it: 2 s_lo (the
-    quotient's error, its remainder by FMA) plus the series' 2 s^3 Q(s^2)."""
-    _, f, s, uh, ul, d = _log64_split(xn)
-    s_lo = (fma(-s, uh, f) - s * ul) * d
-    z = s * s
-    q = fma(_LG12, z, _LG11)
-    q = fma(q, z, _LG10)
-    q = fma(q, z, _LG9)
-    q = fma(q, z, _LG8)
-    q = fma(q, z, _LG7)
-    q = fma(q, z, _LG6)
-    q = fma(q, z, _LG5)
-    q = fma(q, z, _LG4)
-    q = fma(q, z, _LG3)
-    q = fma(q, z, _LG2)
-    q = fma(q, z, _LG1)
-    return fma((s + s) * z, q, s_lo + s_lo)
-
-
-@njit(**_OPTS)
-def log64_fix(x, t):
-    """log x from ``t`` = log64_tail(log64_m(x)): k ln2_hi + 2s as an exact two-term sum
-    (TwoSum; k ln2_hi is exact, fdlibm's split), then its error, k ln2_lo and t added and the
-    whole rounded once; the special cases (0: -inf, x < 0: NaN, inf, NaN) as selects."""
-    xn = log64_m(x)
-    kd, _, s, _, _, _ = _log64_split(xn)
-    b = f64_bits(x)
-    kd = kd - (_D(54.0) if b < _U64_MIN_NORMAL else _D_ZERO)
-    a = kd * _TANH_LN2_HI
-    s2 = s + s
-    hi = a + s2
-    bb = hi - a
-    err = (a - (hi - bb)) + (s2 - bb)
-    res = hi + (err + fma(kd, _TANH_LN2_LO, t))
-    m = b & _U64_MAG
-    res = -_D_INF if m == np.uint64(0) else res               # +-0
-    res = _D_INF if b == _U64_INF else res                     # +inf
-    res = (x + x) if m > _U64_INF else res                     # NaN (quiet)
-    return _D_NAN if ((b >= _U64_SIGN) & (m != np.uint64(0)) & (m <= _U64_INF)) else res
-
-
-@njit(**_OPTS)
-def log_vec_f64(x):
-    """log, float64: see log64_fix. Generated kernels call the three pieces
-    (cpu_numba.INLINE_TEMPLATES)."""
-    return log64_fix(x, log64_tail(log64_m(x)))
-
-
-@njit(**_OPTS)
-def fl_log_zero_f64(x):
-    """log(+-0): divide-by-zero (NumPy's)."""
-    return (f64_bits(x) & _U64_MAG) == np.uint64(0)
-
-
-@njit(**_OPTS)
-def fl_log_neg_f64(x):
-    """log of x < 0 (-inf included, -0 not): invalid (NumPy's)."""
-    b = f64_bits(x)
-    m = b & _U64_MAG
-    return (b >= _U64_SIGN) & (m != np.uint64(0)) & (m <= _U64_INF)

@@ -1,0 +1,429 @@
+"""Own float64 functions beyond exp/exp2/log/tanh (those live in ``numba_vecmath``), written so
+that a fused loop calling them vectorizes (see ``numba_vecmath``'s docstring for the rules).
+
+NumPy's float64 functions here are the C library's (or SIMD ports of it) at 0.50-0.76 ULP max,
+several of them within 0.01 ULP of correct rounding (expm1, log2). An algorithm that rounds
+twice cannot get there: each function below carries its result as an unevaluated sum of two
+doubles (hi + lo, "double-double": TwoSum/Fast2Sum for sums, FMA for the exact error of a
+product) until one final rounding, so its error is 0.5 ULP plus a few thousandths
+(``benchmarks/accuracy.py``: ours and NumPy's side by side, mpmath reference).
+
+Each function is split into pieces the code generator calls in a nest
+(``cpu_numba.INLINE_TEMPLATES``): LLVM inlines a helper into the loop only below a size
+threshold, and one call left in the loop stops the whole loop vectorizing.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from numba import njit
+
+from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module at its end
+from .numba_vecmath import (_D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
+                            _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
+                            _exp64_reduce, _int_f64)
+
+__all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_expm1_over_f64",
+           "log_vec_f64", "log64_m", "log64_l", "log64_fix", "fl_log_zero_f64", "fl_log_neg_f64",
+           "log2_vec_f64", "log2_64_fix", "log10_vec_f64", "log10_64_fix",
+           "log1p_vec_f64", "log1p_64_arg", "log1p_64_l", "log1p_64_fix", "fl_log1p_m1_f64",
+           "fl_log1p_dom_f64"]
+
+_D = np.float64
+_D_INF = _D(np.inf)
+_D_HALF = _D(0.5)
+
+
+def _split(v: float) -> tuple[np.float64, np.float64]:
+    """A constant as hi + lo (both float64), from its exact rational value."""
+    hi = float(v)
+    return _D(hi), _D(float(Fraction(v) - Fraction(hi)))
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 expm1: x = k ln2 + r + c (exp's reduction), E = e^(r + c) - 1 as a double-double,
+# then 2^k (1 + E) - 1 = 2^k ((1 - 2^-k) + E) with 1 - 2^-k split exactly (NumPy's: the C
+# library's expm1, 0.51 ULP max)
+
+_S6_HI, _S6_LO = _split(Fraction(1, 6))
+_S24_HI, _S24_LO = _split(Fraction(1, 24))
+# r^5 (1/120 + r/720 + ...): Taylor to r^15/15! (truncation below 2^-64 |r| for |r| <= 0.35)
+_EQ = tuple(_D(1.0 / math.factorial(n)) for n in range(5, 16))
+(_EQ0, _EQ1, _EQ2, _EQ3, _EQ4, _EQ5, _EQ6, _EQ7, _EQ8, _EQ9, _EQ10) = _EQ
+_U64_FORTY = np.uint64(0x4044000000000000)      # 40.0: from -40 down, expm1 rounds to -1
+_I64_200, _I64_1023, _U64_52 = np.int64(200), np.int64(1023), np.uint64(52)
+_I64_0, _I64_1 = np.int64(0), np.int64(1)
+
+
+@njit(**_OPTS)
+def expm1_64_arg(x):
+    """expm1_vec_f64's argument: x where the result is computed, else 0 (NaN, +-inf, beyond the
+    overflow threshold, below -40 where the result rounds to -1, and below 2^-54 in magnitude,
+    where it rounds to x -- r*r would underflow there). Integer compares on the bits."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    ok = (((b < _U64_SIGN) & (m <= _U64_EXP_HI)) | ((b >= _U64_SIGN) & (m <= _U64_FORTY))) \
+        & (m >= _U64_EXP_TINY)
+    return x if ok else _D_ZERO
+
+
+@njit(**_OPTS)
+def expm1_64_e(xc):
+    """e^(r + c) - 1 as (hi, lo), relative error ~2^-64, for xc reduced as ``_exp64_reduce``
+    does: r + r^2/2 + r^3/6 + r^4/24 carried exactly enough (powers with their FMA errors, 1/6
+    and 1/24 as double-doubles, the sum by Fast2Sums), the rest r^5 Q(r) in plain arithmetic
+    (below 6e-5 of the result), and the reduction's low part c as c e^r (to r^3/6: c is up
+    to half an ULP of r, not negligible)."""
+    _, r, c = _exp64_reduce(xc)
+    z = r * r
+    zl = fma(r, r, -z)
+    w = r * z
+    wl = fma(r, z, -w) + r * zl
+    t = w * _S6_HI
+    tl = fma(w, _S6_HI, -t) + (w * _S6_LO + wl * _S6_HI)
+    u = z * z
+    ul = fma(z, z, -u) + (z + z) * zl
+    v = u * _S24_HI
+    vl = fma(u, _S24_HI, -v) + (u * _S24_LO + ul * _S24_HI)
+    q = fma(_EQ10, r, _EQ9)
+    q = fma(q, r, _EQ8)
+    q = fma(q, r, _EQ7)
+    q = fma(q, r, _EQ6)
+    q = fma(q, r, _EQ5)
+    q = fma(q, r, _EQ4)
+    q = fma(q, r, _EQ3)
+    q = fma(q, r, _EQ2)
+    q = fma(q, r, _EQ1)
+    q = fma(q, r, _EQ0)
+    p5 = (u * r) * q
+    zh = z * _D_HALF
+    a = r + zh                      # Fast2Sums: each term below the previous partial sum
+    ea = zh - (a - r)
+    b = a + t
+    eb = t - (b - a)
+    hi = b + v
+    ec = v - (hi - b)
+    lo = ((ea + eb) + ec) + ((zl * _D_HALF + tl) + (vl + (p5 + fma(c, r + (zh + t), c))))
+    return hi, lo
+
+
+@njit(**_OPTS)
+def expm1_64_fix(x, e):
+    """expm1 x from ``e`` = expm1_64_e(expm1_64_arg(x)): 2^k ((1 - 2^-k) + E), where 1 - 2^-k
+    is A + A_lo exactly (Fast2Sum either way round; 2^-k clamped at 2^-200, far below any
+    effect), A + E_hi a TwoSum, the low parts added and the whole rounded once, then scaled by
+    2^k in two exact halves (k reaches 1024 just below the overflow threshold). Special cases
+    as selects: NaN, +inf, -inf and x <= -40 give -1, beyond 709.78 inf, tiny x itself."""
+    eh, el = e
+    xc = expm1_64_arg(x)
+    qd, _, _ = _exp64_reduce(xc)
+    k = np.int64(f64_bits(qd + _D_MAGIC)) - _I_MAGIC
+    km = min(k, _I64_200)
+    neg = bits_f64(np.uint64((_I64_1023 - km) << _U64_52))        # 2^-k, exact
+    big = _D_ONE - neg
+    alo = (-neg - (big - _D_ONE)) if k >= _I64_0 else (_D_ONE - (big + neg))
+    sh = big + eh                                                   # TwoSum
+    bb = sh - big
+    sl = (big - (sh - bb)) + (eh - bb)
+    tot = sh + (sl + (alo + el))
+    h = k >> _I64_1
+    res = (tot * bits_f64(np.uint64((h + _I64_1023) << _U64_52))) \
+        * bits_f64(np.uint64((k - h + _I64_1023) << _U64_52))
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    out = -_D_ONE if b >= _U64_SIGN else _D_INF      # x <= -40, -inf; x > 709.78, +inf
+    out = x if m < _U64_EXP_TINY else out           # tiny: x itself (signed zeros too)
+    out = (x + _D_ZERO) if m > _U64_INF else out   # NaN (quiet; not x + x: LLVM may compute it in every lane, and x + x overflows)
+    return res if xc != _D_ZERO else out
+
+
+@njit(**_OPTS)
+def expm1_vec_f64(x):
+    """e^x - 1, float64: see expm1_64_fix. Overflow (x > 709.78) is a software flag. Generated
+    kernels call the three pieces (cpu_numba.INLINE_TEMPLATES)."""
+    return expm1_64_fix(x, expm1_64_e(expm1_64_arg(x)))
+
+
+@njit(**_OPTS)
+def fl_expm1_over_f64(x):
+    """expm1 of a finite x > 709.78: overflow (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b < _U64_SIGN) & (m > _U64_EXP_HI) & (m < _U64_INF)
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 log family: x = m 2^k (sqrt(1/2) <= m < sqrt(2)), log1p(f) for f = m - 1 as
+# 2 atanh(s), s = f / (2 + f), as a double-double; then k ln2 + L (log), k + L / ln2 (log2),
+# k log10(2) + L log10(e) (log10), each with its constant as a double-double, rounded once.
+# log1p(x): f = x itself near 0, else 1 + x as u + c exactly and c / u added.
+
+_U64_MIN_NORMAL = np.uint64(0x0010000000000000)
+_D_2P54 = _D(2.0 ** 54)
+_I64_52 = np.int64(52)
+_I64_SQRT_HALF = np.int64(0x3FE6A09E667F3BCD)     # bits of sqrt(1/2)
+_D_NAN = np.uint64(0xFFF8000000000000).view(_D)   # x86's default NaN (sign set), as NumPy's loops
+_C23_HI, _C23_LO = _split(Fraction(2, 3))
+# 2 atanh(s) = 2s + (2/3) s^3 + 2 s^5 (1/5 + s^2/7 + ...): the bracket to 1/25 (|s| <= 0.1716:
+# the first term left out is below 2^-64 of the result)
+_LG = tuple(_D(1.0 / (2 * n + 1)) for n in range(2, 13))
+(_LG0, _LG1, _LG2, _LG3, _LG4, _LG5, _LG6, _LG7, _LG8, _LG9, _LG10) = _LG
+
+
+def _const_split(v: str, bits: int) -> tuple[np.float64, np.float64]:
+    """An mpmath constant as hi + lo, hi with ``bits`` significant bits (so that k hi is exact
+    for |k| < 2^(53 - bits))."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        c = {"ln2": mp.log(2), "1/ln2": 1 / mp.log(2), "log10(2)": mp.log10(2),
+             "log10(e)": 1 / mp.log(10)}[v]
+        e = int(mp.floor(mp.log(abs(c), 2)))
+        hi = float(mp.floor(c * mp.mpf(2) ** (bits - 1 - e)) / mp.mpf(2) ** (bits - 1 - e))
+        return _D(hi), _D(float(c - hi))
+
+
+_IL_HI, _IL_LO = _const_split("1/ln2", 53)
+_LG2_HI, _LG2_LO = _const_split("log10(2)", 42)
+_LGE_HI, _LGE_LO = _const_split("log10(e)", 53)
+
+
+@njit(**_OPTS)
+def _log1p_dd(f, uh, ul, d):
+    """log1p(f) = 2 atanh(s) as (hi, lo), relative error ~2^-64, for |f| <= sqrt(2) - 1 with
+    2 + f = uh + ul exactly and d = 1 / uh: the quotient s = f d with its error s_lo (FMA
+    remainder), (2/3) s^3 from the exact square and cube (FMA) and 2/3 as a double-double,
+    2s + that by Fast2Sum, the rest of the series and 2 s_lo (1 + s^2) in the low part."""
+    s = f * d
+    s_lo = (fma(-s, uh, f) - s * ul) * d
+    z = s * s
+    zl = fma(s, s, -z)
+    w = s * z
+    wl = fma(s, z, -w) + s * zl
+    t = w * _C23_HI
+    tl = fma(w, _C23_HI, -t) + (w * _C23_LO + wl * _C23_HI)
+    q = fma(_LG10, z, _LG9)
+    q = fma(q, z, _LG8)
+    q = fma(q, z, _LG7)
+    q = fma(q, z, _LG6)
+    q = fma(q, z, _LG5)
+    q = fma(q, z, _LG4)
+    q = fma(q, z, _LG3)
+    q = fma(q, z, _LG2)
+    q = fma(q, z, _LG1)
+    q = fma(q, z, _LG0)
+    p = ((w + w) * z) * q
+    s2 = s + s
+    hi = s2 + t
+    e = t - (hi - s2)
+    return hi, e + (tl + (fma(s_lo, z, s_lo) * _D_TWO + p))
+
+
+@njit(**_OPTS)
+def _log64_split(xn):
+    """(k, f, 2 + f as uh + ul, d = 1/uh) for a positive normal xn = m 2^k, sqrt(1/2) <= m <
+    sqrt(2), f = m - 1 (exact)."""
+    bi = np.int64(f64_bits(xn))
+    k = (bi - _I64_SQRT_HALF) >> _I64_52
+    f = bits_f64(np.uint64(bi - (k << _I64_52))) - _D_ONE
+    uh = _D_TWO + f
+    return k, f, uh, f - (uh - _D_TWO), _D_ONE / uh
+
+
+@njit(**_OPTS)
+def log64_m(x):
+    """The log family's argument, normalized: a positive finite x, subnormals times 2^54
+    (exact); anything else 1.0 (its result is selected later, and must raise no flag)."""
+    b = f64_bits(x)
+    ok = (b > np.uint64(0)) & (b < _U64_INF)          # +0 < x < inf, not NaN, sign clear
+    xs = x if ok else _D_ONE
+    return xs * (_D_2P54 if b < _U64_MIN_NORMAL else _D_ONE)
+
+
+@njit(**_OPTS)
+def log64_l(xn):
+    """log1p(f) as (hi, lo) for xn = (1 + f) 2^k (``log64_m``'s output)."""
+    _, f, uh, ul, d = _log64_split(xn)
+    return _log1p_dd(f, uh, ul, d)
+
+
+@njit(**_OPTS)
+def _log64_k(x):
+    """k of x = m 2^k as a float64 (subnormals included), from log64_m's normalization."""
+    k, _, _, _, _ = _log64_split(log64_m(x))
+    return _int_f64(k) - (_D(54.0) if f64_bits(x) < _U64_MIN_NORMAL else _D_ZERO)
+
+
+@njit(**_OPTS)
+def _log_specials(x, res):
+    """The log family's special cases as selects: +-0 -inf, +inf inf, NaN quiet, x < 0 NaN."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    res = -_D_INF if m == np.uint64(0) else res               # +-0
+    res = _D_INF if b == _U64_INF else res                     # +inf
+    res = (x + _D_ZERO) if m > _U64_INF else res   # NaN (quiet; not x + x: LLVM may compute it in every lane, and x + x overflows)
+    return _D_NAN if ((b >= _U64_SIGN) & (m != np.uint64(0)) & (m <= _U64_INF)) else res
+
+
+@njit(**_OPTS)
+def _add_dd(a, al, hi, lo):
+    """a + al + hi + lo rounded once, for a exact and |al| << |a|: TwoSum of a + hi, then the
+    low parts."""
+    h = a + hi
+    bb = h - a
+    e = (a - (h - bb)) + (hi - bb)
+    return h + (e + (al + lo))
+
+
+@njit(**_OPTS)
+def log64_fix(x, l):
+    """log x from ``l`` = log64_l(log64_m(x)): k ln2_hi (exact, fdlibm's split) + L, the low
+    parts (k ln2_lo among them) added before the one rounding; special cases as selects."""
+    hi, lo = l
+    kd = _log64_k(x)
+    return _log_specials(x, _add_dd(kd * _TANH_LN2_HI, kd * _TANH_LN2_LO, hi, lo))
+
+
+@njit(**_OPTS)
+def log_vec_f64(x):
+    """log, float64: see log64_fix. Generated kernels call the three pieces
+    (cpu_numba.INLINE_TEMPLATES)."""
+    return log64_fix(x, log64_l(log64_m(x)))
+
+
+@njit(**_OPTS)
+def _mul_dd(hi, lo, c_hi, c_lo):
+    """(hi + lo) (c_hi + c_lo) as a double-double (the product's error by FMA)."""
+    p = hi * c_hi
+    return p, fma(hi, c_hi, -p) + (hi * c_lo + lo * c_hi)
+
+
+@njit(**_OPTS)
+def log2_64_fix(x, l):
+    """log2 x from ``l`` = log64_l(log64_m(x)): k + L / ln2 (1/ln2 a double-double), rounded
+    once; exact at powers of two (L = 0)."""
+    hi, lo = l
+    ph, pl = _mul_dd(hi, lo, _IL_HI, _IL_LO)
+    return _log_specials(x, _add_dd(_log64_k(x), _D_ZERO, ph, pl))
+
+
+@njit(**_OPTS)
+def log2_vec_f64(x):
+    """log2, float64: see log2_64_fix. Three pieces, as log_vec_f64."""
+    return log2_64_fix(x, log64_l(log64_m(x)))
+
+
+@njit(**_OPTS)
+def log10_64_fix(x, l):
+    """log10 x from ``l`` = log64_l(log64_m(x)): k log10(2) (its high part of 42 bits, so k
+    times it is exact) + L log10(e), both constants double-doubles, rounded once."""
+    hi, lo = l
+    ph, pl = _mul_dd(hi, lo, _LGE_HI, _LGE_LO)
+    kd = _log64_k(x)
+    return _log_specials(x, _add_dd(kd * _LG2_HI, kd * _LG2_LO, ph, pl))
+
+
+@njit(**_OPTS)
+def log10_vec_f64(x):
+    """log10, float64: see log10_64_fix. Three pieces, as log_vec_f64."""
+    return log10_64_fix(x, log64_l(log64_m(x)))
+
+
+@njit(**_OPTS)
+def fl_log_zero_f64(x):
+    """log(+-0) (log2, log10 too): divide-by-zero (NumPy's)."""
+    return (f64_bits(x) & _U64_MAG) == np.uint64(0)
+
+
+@njit(**_OPTS)
+def fl_log_neg_f64(x):
+    """log of x < 0 (-inf included, -0 not): invalid (NumPy's)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    return (b >= _U64_SIGN) & (m != np.uint64(0)) & (m <= _U64_INF)
+
+
+_U64_ONE = np.uint64(0x3FF0000000000000)          # bits of 1.0
+_D_SMALL_LO, _D_SMALL_HI = _D(-0.29), _D(0.41)     # inside (sqrt(1/2) - 1, sqrt(2) - 1)
+_I64_1000 = np.int64(1000)
+
+
+@njit(**_OPTS)
+def log1p_64_arg(x):
+    """log1p_vec_f64's argument: x where the result is computed (-1 < x < inf, |x| >= 2^-54),
+    else 0 (NaN, +-inf, x <= -1, and tiny x, where log1p rounds to x)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    ok = ((b < _U64_INF) | ((b >= _U64_SIGN) & (m < _U64_ONE))) & (m >= _U64_EXP_TINY)
+    return x if ok else _D_ZERO
+
+
+@njit(**_OPTS)
+def _log1p_split(xc):
+    """(k, f, c) with 1 + xc = (1 + f) 2^k + c: near 0 (|xc| < ~0.3) f = xc itself, k = c = 0;
+    else 1 + xc = u + c exactly (TwoSum) and u = (1 + f) 2^k as log's split (c = 0 where
+    k > 1000: there c / u is below 10^-3 ULP of the result and 2^-k would be subnormal)."""
+    u = _D_ONE + xc
+    bv = u - _D_ONE
+    c = (_D_ONE - (u - bv)) + (xc - bv)
+    bi = np.int64(f64_bits(u))
+    k = (bi - _I64_SQRT_HALF) >> _I64_52
+    fb = bits_f64(np.uint64(bi - (k << _I64_52))) - _D_ONE
+    small = (xc > _D_SMALL_LO) & (xc < _D_SMALL_HI)
+    k = _I64_0 if small else k
+    c = _D_ZERO if (small | (k > _I64_1000)) else c
+    return k, (xc if small else fb), c
+
+
+@njit(**_OPTS)
+def log1p_64_l(xc):
+    """log1p(f) + c / u as (hi, lo) for ``_log1p_split``'s parts: c / u = c 2^-k / (1 + f),
+    1 / (1 + f) = (1 - s) / (1 + s) to s^5 (c / u is at most 2^-53: its relative error
+    may be 10^-4)."""
+    k, f, c = _log1p_split(xc)
+    uh = _D_TWO + f
+    d = _D_ONE / uh
+    hi, lo = _log1p_dd(f, uh, f - (uh - _D_TWO), d)
+    s = f * d
+    inv = fma(s, fma(s, fma(s, fma(s, _D_TWO - s - s, _D(-2.0)), _D_TWO), _D(-2.0)), _D_ONE)
+    km = min(k, _I64_1000)
+    cu = (c * bits_f64(np.uint64((_I64_1023 - km) << _U64_52))) * inv
+    return hi, lo + cu
+
+
+@njit(**_OPTS)
+def log1p_64_fix(x, l):
+    """log1p x from ``l`` = log1p_64_l(log1p_64_arg(x)): k ln2 + L rounded once (as log64_fix);
+    special cases as selects: -1 -inf, x < -1 NaN, +inf inf, NaN quiet, tiny x itself."""
+    hi, lo = l
+    k, _, _ = _log1p_split(log1p_64_arg(x))
+    kd = _int_f64(k)
+    res = _add_dd(kd * _TANH_LN2_HI, kd * _TANH_LN2_LO, hi, lo)
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    res = x if m < _U64_EXP_TINY else res                          # tiny, +-0
+    res = _D_INF if b == _U64_INF else res                         # +inf
+    res = -_D_INF if b == (_U64_SIGN | _U64_ONE) else res          # -1
+    res = _D_NAN if ((b > (_U64_SIGN | _U64_ONE)) & (m <= _U64_INF)) else res   # x < -1
+    return (x + _D_ZERO) if m > _U64_INF else res   # NaN (quiet; not x + x: LLVM may compute it in every lane, and x + x overflows)
+
+
+@njit(**_OPTS)
+def log1p_vec_f64(x):
+    """log(1 + x), float64: see log1p_64_fix. Three pieces, as log_vec_f64."""
+    return log1p_64_fix(x, log1p_64_l(log1p_64_arg(x)))
+
+
+@njit(**_OPTS)
+def fl_log1p_m1_f64(x):
+    """log1p(-1): divide-by-zero (NumPy's)."""
+    return f64_bits(x) == (_U64_SIGN | _U64_ONE)
+
+
+@njit(**_OPTS)
+def fl_log1p_dom_f64(x):
+    """log1p of x < -1 (-inf included): invalid (NumPy's)."""
+    b = f64_bits(x)
+    return (b > (_U64_SIGN | _U64_ONE)) & ((b & _U64_MAG) <= _U64_INF)
