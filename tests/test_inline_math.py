@@ -274,6 +274,8 @@ BOUNDS_F64 = {
     ("log1p", "float64"): 0.502,  # NumPy 0.59
     ("log2", "float64"): 0.502,   # NumPy 0.51
     ("log10", "float64"): 0.502,  # NumPy 0.53
+    ("sinh", "float64"): 0.502,   # NumPy 0.76
+    ("cosh", "float64"): 0.502,   # NumPy 0.75
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
 F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
@@ -290,7 +292,10 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          # near-0 path; log2/log10: powers of two and ten; huge arguments
                          -36.0, -37.5, -40.0, -40.1, -1.0, -2.0, -0.9999999999999999, -0.29,
                          -0.2900000000000001, 0.41, 0.4099999999999999, 2.0 ** 53, 2.0 ** 1023,
-                         0.125, 10.0, 100.0, 1e22, 1e-5, 0.1, 1e308])
+                         0.125, 10.0, 100.0, 1e22, 1e-5, 0.1, 1e308,
+                         # sinh/cosh: the overflow threshold, the series' end, rounds-to-x/1
+                         710.4758600739439, 710.475860073944, -710.4758600739439, -710.475860073944,
+                         0.3466, -0.3465, 2.0 ** -26, -1.4901161193847656e-08, 1e-9])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) >= 20),
              "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
@@ -300,7 +305,9 @@ F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.
              "expm1": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -40),
              "log1p": lambda x: ~np.isfinite(x) | (x <= -1) | (np.abs(x) < 2.0 ** -54),
              "log2": lambda x: ~np.isfinite(x) | (x <= 0) | (np.frexp(x)[0] == 0.5),
-             "log10": lambda x: ~np.isfinite(x) | (x <= 0) | np.isin(x, [1.0, 10.0, 100.0, 1e22])}
+             "log10": lambda x: ~np.isfinite(x) | (x <= 0) | np.isin(x, [1.0, 10.0, 100.0, 1e22]),
+             "sinh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) > 710.476),
+             "cosh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) > 710.476)}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -623,6 +630,8 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "log1064": ("log10_64_fix", "log64_l", "log64_m"),
                 "log1p64": ("log1p_64_fix", "log1p_64_l", "log1p_64_arg"),
                 "expm164": ("expm1_64_fix", "expm1_64_e", "expm1_64_arg"),
+                "sinh64": ("sinh_64_fix", "expm1_64_e", "sinh_64_small", "hyp64_arg"),
+                "cosh64": ("cosh_64_fix", "expm1_64_e", "hyp64_arg"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 

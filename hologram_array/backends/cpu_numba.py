@@ -308,6 +308,8 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "log2_vec_f64": ((1, "fl_log_zero_f64({0})"), (8, "fl_log_neg_f64({0})")),
                   "log10_vec_f64": ((1, "fl_log_zero_f64({0})"), (8, "fl_log_neg_f64({0})")),
                   "log1p_vec_f64": ((1, "fl_log1p_m1_f64({0})"), (8, "fl_log1p_dom_f64({0})")),
+                  "sinh_vec_f64": ((2, "fl_hyp_over_f64({0})"),),
+                  "cosh_vec_f64": ((2, "fl_hyp_over_f64({0})"),),
                   "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
                   "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
                   "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
@@ -510,6 +512,8 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("log2", "float64"): "log2_vec_f64",
     ("log10", "float64"): "log10_vec_f64",
     ("log1p", "float64"): "log1p_vec_f64",
+    ("sinh", "float64"): "sinh_vec_f64",
+    ("cosh", "float64"): "cosh_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
@@ -529,6 +533,8 @@ INLINE_TEMPLATES: dict[str, str] = {
     "log2_vec_f64": "log2_64_fix({0}, log64_l(log64_m({0})))",
     "log10_vec_f64": "log10_64_fix({0}, log64_l(log64_m({0})))",
     "log1p_vec_f64": "log1p_64_fix({0}, log1p_64_l(log1p_64_arg({0})))",
+    "sinh_vec_f64": "sinh_64_fix({0}, expm1_64_e(hyp64_arg({0})), sinh_64_small(hyp64_arg({0})))",
+    "cosh_vec_f64": "cosh_64_fix({0}, expm1_64_e(hyp64_arg({0})))",
     "expm1_vec_f64": "expm1_64_fix({0}, expm1_64_e(expm1_64_arg({0})))"}
 
 INLINE_MATH_ON = os.environ.get("HOLOGRAM_INLINE_MATH", "1").strip().lower() not in (
