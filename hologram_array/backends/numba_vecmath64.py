@@ -28,9 +28,11 @@ from .numba_vecmath import (_D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, 
 __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_expm1_over_f64",
            "log_vec_f64", "log64_m", "log64_l", "log64_fix", "fl_log_zero_f64", "fl_log_neg_f64",
            "log2_vec_f64", "log2_64_fix", "log10_vec_f64", "log10_64_fix",
-           "log1p_vec_f64", "log1p_64_arg", "log1p_64_l", "log1p_64_fix", "fl_log1p_m1_f64",
+           "log1p_vec_f64", "log1p_64_t", "log1p_dd_l", "log1p_dd_fc", "log1p_dd_kfc", "log1p_64_fix", "fl_log1p_m1_f64",
            "fl_log1p_dom_f64", "sinh_vec_f64", "cosh_vec_f64", "hyp64_arg", "sinh_64_small",
-           "sinh_64_fix", "cosh_64_fix", "fl_hyp_over_f64"]
+           "sinh_64_fix", "cosh_64_fix", "fl_hyp_over_f64", "asinh_vec_f64", "asinh_64_t",
+           "asinh_64_fix", "acosh_vec_f64", "acosh_64_t", "acosh_64_fix", "atanh_vec_f64", "atanh_64_t",
+           "atanh_64_fix", "fl_acosh_dom_f64", "fl_atanh_one_f64", "fl_atanh_dom_f64"]
 
 _D = np.float64
 _D_INF = _D(np.inf)
@@ -197,7 +199,8 @@ def _log1p_dd(f, uh, ul, d):
     """log1p(f) = 2 atanh(s) as (hi, lo), relative error ~2^-64, for |f| <= sqrt(2) - 1 with
     2 + f = uh + ul exactly and d = 1 / uh: the quotient s = f d with its error s_lo (FMA
     remainder), (2/3) s^3 from the exact square and cube (FMA) and 2/3 as a double-double,
-    2s + that by Fast2Sum, the rest of the series and 2 s_lo (1 + s^2) in the low part."""
+    2s + that by Fast2Sum, the rest of the series and 2 s_lo (1 + s^2 + s^4) in the low part
+    (the derivative 2 / (1 - s^2): the s^4 term is 2^-64 of the result)."""
     s = f * d
     s_lo = (fma(-s, uh, f) - s * ul) * d
     z = s * s
@@ -220,7 +223,7 @@ def _log1p_dd(f, uh, ul, d):
     s2 = s + s
     hi = s2 + t
     e = t - (hi - s2)
-    return hi, e + (tl + (fma(s_lo, z, s_lo) * _D_TWO + p))
+    return hi, e + (tl + (fma(s_lo, fma(z, z, z), s_lo) * _D_TWO + p))
 
 
 @njit(**_OPTS)
@@ -353,38 +356,46 @@ _I64_1000 = np.int64(1000)
 
 
 @njit(**_OPTS)
-def log1p_64_arg(x):
-    """log1p_vec_f64's argument: x where the result is computed (-1 < x < inf, |x| >= 2^-54),
-    else 0 (NaN, +-inf, x <= -1, and tiny x, where log1p rounds to x)."""
-    b = f64_bits(x)
-    m = b & _U64_MAG
-    ok = ((b < _U64_INF) | ((b >= _U64_SIGN) & (m < _U64_ONE))) & (m >= _U64_EXP_TINY)
-    return x if ok else _D_ZERO
-
-
-@njit(**_OPTS)
-def _log1p_split(xc):
-    """(k, f, c) with 1 + xc = (1 + f) 2^k + c: near 0 (|xc| < ~0.3) f = xc itself, k = c = 0;
-    else 1 + xc = u + c exactly (TwoSum) and u = (1 + f) 2^k as log's split (c = 0 where
-    k > 1000: there c / u is below 10^-3 ULP of the result and 2^-k would be subnormal)."""
-    u = _D_ONE + xc
+def _log1p_split(t):
+    """(k, f, c) for t = (th, tl, big): the value is V = 1 + th + tl, or 2 th where ``big``
+    (asinh/acosh far out: log(2 th)), and V = (1 + f) 2^k + c. Near 0 (-0.29 < th < 0.41) f = th
+    itself, k = 0, c = tl; else 1 + th = u + c exactly (TwoSum, tl added to c), or u = th with
+    k one more where big, and u = (1 + f) 2^k as log's split. c = 0 where k > 1000: c / u is
+    below 10^-3 ULP of the result there, and 2^-k would be subnormal."""
+    th, tl, big = t
+    u = _D_ONE + th
     bv = u - _D_ONE
-    c = (_D_ONE - (u - bv)) + (xc - bv)
+    c = ((_D_ONE - (u - bv)) + (th - bv)) + tl
+    u = th if big else u
     bi = np.int64(f64_bits(u))
     k = (bi - _I64_SQRT_HALF) >> _I64_52
     fb = bits_f64(np.uint64(bi - (k << _I64_52))) - _D_ONE
-    small = (xc > _D_SMALL_LO) & (xc < _D_SMALL_HI)
-    k = _I64_0 if small else k
-    c = _D_ZERO if (small | (k > _I64_1000)) else c
-    return k, (xc if small else fb), c
+    small = (th > _D_SMALL_LO) & (th < _D_SMALL_HI) & ~big
+    k = _I64_0 if small else (k + (_I64_1 if big else _I64_0))
+    c = tl if small else c
+    c = _D_ZERO if (big | (k > _I64_1000)) else c
+    return k, (th if small else fb), c
 
 
 @njit(**_OPTS)
-def log1p_64_l(xc):
-    """log1p(f) + c / u as (hi, lo) for ``_log1p_split``'s parts: c / u = c 2^-k / (1 + f),
-    1 / (1 + f) = (1 - s) / (1 + s) to s^5 (c / u is at most 2^-53: its relative error
-    may be 10^-4)."""
-    k, f, c = _log1p_split(xc)
+def log1p_dd_fc(t):
+    """``_log1p_split(t)``: a piece of its own for the code generator (asinh's and acosh's
+    arguments leave too little of LLVM's inlining budget for log1p_dd_l whole)."""
+    return _log1p_split(t)
+
+
+@njit(**_OPTS)
+def log1p_dd_l(t):
+    """log1p(f) + c / u as (hi, lo) for ``_log1p_split(t)``'s parts (``log1p_dd_kfc``)."""
+    return log1p_dd_kfc(_log1p_split(t))
+
+
+@njit(**_OPTS)
+def log1p_dd_kfc(kfc):
+    """log1p(f) + c / u as (hi, lo) for (k, f, c) = ``_log1p_split(t)``: c / u = c 2^-k /
+    (1 + f), 1 / (1 + f) = (1 - s) / (1 + s) to s^5 (c / u is at most ~2^-53 of the result:
+    its relative error may be 10^-4)."""
+    k, f, c = kfc
     uh = _D_TWO + f
     d = _D_ONE / uh
     hi, lo = _log1p_dd(f, uh, f - (uh - _D_TWO), d)
@@ -396,13 +407,30 @@ def log1p_64_l(xc):
 
 
 @njit(**_OPTS)
-def log1p_64_fix(x, l):
-    """log1p x from ``l`` = log1p_64_l(log1p_64_arg(x)): k ln2 + L rounded once (as log64_fix);
-    special cases as selects: -1 -inf, x < -1 NaN, +inf inf, NaN quiet, tiny x itself."""
+def _log1p_dd_round(t, l):
+    """k ln2 + L rounded once, for ``l`` = log1p_dd_l(t) (as log64_fix)."""
     hi, lo = l
-    k, _, _ = _log1p_split(log1p_64_arg(x))
+    k, _, _ = _log1p_split(t)
     kd = _int_f64(k)
-    res = _add_dd(kd * _TANH_LN2_HI, kd * _TANH_LN2_LO, hi, lo)
+    return _add_dd(kd * _TANH_LN2_HI, kd * _TANH_LN2_LO, hi, lo)
+
+
+@njit(**_OPTS)
+def log1p_64_t(x):
+    """log1p's argument for ``log1p_dd_l``: (x, 0, False) where the result is computed
+    (-1 < x < inf, |x| >= 2^-54), else (0, 0, False) (NaN, +-inf, x <= -1, and tiny x, where
+    log1p rounds to x)."""
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    ok = ((b < _U64_INF) | ((b >= _U64_SIGN) & (m < _U64_ONE))) & (m >= _U64_EXP_TINY)
+    return (x if ok else _D_ZERO), _D_ZERO, False
+
+
+@njit(**_OPTS)
+def log1p_64_fix(x, l):
+    """log1p x from ``l`` = log1p_dd_l(log1p_64_t(x)): k ln2 + L rounded once (as log64_fix);
+    special cases as selects: -1 -inf, x < -1 NaN, +inf inf, NaN quiet, tiny x itself."""
+    res = _log1p_dd_round(log1p_64_t(x), l)
     b = f64_bits(x)
     m = b & _U64_MAG
     res = x if m < _U64_EXP_TINY else res                          # tiny, +-0
@@ -415,7 +443,7 @@ def log1p_64_fix(x, l):
 @njit(**_OPTS)
 def log1p_vec_f64(x):
     """log(1 + x), float64: see log1p_64_fix. Three pieces, as log_vec_f64."""
-    return log1p_64_fix(x, log1p_64_l(log1p_64_arg(x)))
+    return log1p_64_fix(x, log1p_dd_l(log1p_64_t(x)))
 
 
 @njit(**_OPTS)
@@ -551,3 +579,162 @@ def fl_hyp_over_f64(x):
     """sinh/cosh of a finite |x| > 710.476: overflow (NumPy's)."""
     m = f64_bits(x) & _U64_MAG
     return (m > _U64_HYP_MAX) & (m < _U64_INF)
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 asinh, acosh, atanh: each is log1p of a double-double t (``log1p_dd_l``), t built with
+# exact squares (FMA), double-double square roots and quotients:
+#   asinh a = log1p(a + a^2 / (1 + sqrt(1 + a^2))), log(2a) from 2^28 on
+#   acosh x = log1p((x - 1) + sqrt((x - 1)(x + 1))), log(2x) from 2^28 on
+#   atanh a = log1p(2a / (1 - a)) / 2
+# (NumPy's: the C library's, 0.69 / 0.50 / 0.67 ULP max.)
+
+_U64_2P28 = np.uint64(0x41B0000000000000)         # 2^28: beyond, sqrt(x^2 +- 1) is x to 2^-57
+_U64_2M27 = np.uint64(0x3E40000000000000)         # 2^-27: below, atanh a rounds to a (a^2/3 < 2^-54)
+
+
+@njit(**_OPTS)
+def _sqrt_dd(vh, vl):
+    """sqrt(vh + vl) as (hi, lo) for vh > 0 (the residual by FMA, one division)."""
+    s0 = np.sqrt(vh)
+    return s0, (fma(-s0, s0, vh) + vl) / (s0 + s0)
+
+
+@njit(**_OPTS)
+def asinh_64_t(x):
+    """asinh's t for ``log1p_dd_l``: a = |x| in [2^-26, 2^28): a + a^2 / (1 + sqrt(1 + a^2))
+    as th + tl; from 2^28 (inf included: its result is selected) (a, 0, big); tiny and NaN:
+    a harmless 1."""
+    m = f64_bits(x) & _U64_MAG
+    big = m >= _U64_2P28
+    a = bits_f64(m)
+    ac = a if ((m >= _U64_2M26) & ~big) else _D_ONE
+    z = ac * ac
+    zl = fma(ac, ac, -z)
+    wh = _D_ONE + z                                   # Fast2Sum (z may be below 1: TwoSum)
+    bv = wh - _D_ONE
+    wl = ((_D_ONE - (wh - bv)) + (z - bv)) + zl
+    s0, sl = _sqrt_dd(wh, wl)
+    dh = s0 + _D_ONE                                  # Fast2Sum: s0 >= 1
+    dl = (_D_ONE - (dh - s0)) + sl
+    q = z / dh
+    ql = ((fma(-q, dh, z) + zl) - q * dl) / dh
+    th = ac + q                                       # Fast2Sum: a >= q
+    tl = (q - (th - ac)) + ql
+    ab = a if m < _U64_INF else _D_ONE
+    return (ab if big else th), (_D_ZERO if big else tl), big
+
+
+@njit(**_OPTS)
+def asinh_64_fix(x, t, l):
+    """asinh x from t = asinh_64_t(x), l = log1p_dd_l(t): rounded once, x's sign; tiny x
+    itself, +-inf, NaN."""
+    res = _log1p_dd_round(t, l)
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    res = -res if b >= _U64_SIGN else res
+    res = x if ((m < _U64_2M26) | (m == _U64_INF)) else res
+    return (x + _D_ZERO) if m > _U64_INF else res
+
+
+@njit(**_OPTS)
+def asinh_vec_f64(x):
+    """asinh, float64: see asinh_64_fix. Pieces as log_vec_f64."""
+    return asinh_64_fix(x, asinh_64_t(x), log1p_dd_l(asinh_64_t(x)))
+
+
+@njit(**_OPTS)
+def acosh_64_t(x):
+    """acosh's t for ``log1p_dd_l``: x in (1, 2^28): (x - 1) + sqrt((x - 1)(x + 1)) as th + tl
+    (x - 1 and x + 1 by TwoSum, their product by FMA); from 2^28 (x, 0, big); anything else
+    (x <= 1, NaN, inf) a harmless 2."""
+    b = f64_bits(x)
+    big = (b >= _U64_2P28) & (b < _U64_INF)
+    xc = x if ((b > _U64_ONE) & ~big & (b < _U64_INF)) else _D_TWO
+    eh = xc - _D_ONE                                  # exact for x <= 2; TwoSum beyond
+    bv = eh - xc
+    el = (xc - (eh - bv)) + (-_D_ONE - bv)
+    ph = xc + _D_ONE
+    bv = ph - xc
+    pl = (xc - (ph - bv)) + (_D_ONE - bv)
+    vh = eh * ph
+    vl = fma(eh, ph, -vh) + (eh * pl + el * ph)
+    s0, sl = _sqrt_dd(vh, vl)
+    th = s0 + eh                                      # Fast2Sum: sqrt((x-1)(x+1)) >= x - 1
+    tl = (eh - (th - s0)) + (sl + el)
+    return (x if big else th), (_D_ZERO if big else tl), big
+
+
+@njit(**_OPTS)
+def acosh_64_fix(x, t, l):
+    """acosh x from t = acosh_64_t(x), l = log1p_dd_l(t): rounded once; 1 gives +0, x < 1
+    NaN (invalid), +inf inf, NaN quiet."""
+    res = _log1p_dd_round(t, l)
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    res = _D_ZERO if b == _U64_ONE else res
+    res = _D_INF if b == _U64_INF else res
+    res = _D_NAN if ((b < _U64_ONE) | ((b >= _U64_SIGN) & (m <= _U64_INF))) else res
+    return (x + _D_ZERO) if m > _U64_INF else res
+
+
+@njit(**_OPTS)
+def acosh_vec_f64(x):
+    """acosh, float64: see acosh_64_fix. Pieces as log_vec_f64."""
+    return acosh_64_fix(x, acosh_64_t(x), log1p_dd_l(acosh_64_t(x)))
+
+
+@njit(**_OPTS)
+def fl_acosh_dom_f64(x):
+    """acosh of x < 1 (-inf included): invalid (NumPy's)."""
+    b = f64_bits(x)
+    return (b < _U64_ONE) | ((b >= _U64_SIGN) & ((b & _U64_MAG) <= _U64_INF))
+
+
+@njit(**_OPTS)
+def atanh_64_t(x):
+    """atanh's t for ``log1p_dd_l``: a = |x| in [2^-27, 1): 2a / (1 - a) as th + tl (1 - a by
+    TwoSum, the quotient's error by FMA); anything else a harmless 1/2."""
+    m = f64_bits(x) & _U64_MAG
+    a = bits_f64(m)
+    ac = a if ((m >= _U64_2M27) & (m < _U64_ONE)) else _D_HALF
+    dh = _D_ONE - ac
+    bv = dh - _D_ONE
+    dl = (_D_ONE - (dh - bv)) + (-ac - bv)
+    n = ac + ac
+    th = n / dh
+    return th, (fma(-th, dh, n) - th * dl) / dh, False
+
+
+@njit(**_OPTS)
+def atanh_64_fix(x, t, l):
+    """atanh x from t = atanh_64_t(x), l = log1p_dd_l(t): half of it rounded once, x's sign;
+    +-1 +-inf, |x| > 1 NaN, tiny x itself, NaN quiet."""
+    res = _log1p_dd_round(t, l) * _D_HALF
+    b = f64_bits(x)
+    m = b & _U64_MAG
+    neg = b >= _U64_SIGN
+    res = -res if neg else res
+    res = x if m < _U64_2M27 else res
+    res = (-_D_INF if neg else _D_INF) if m == _U64_ONE else res
+    res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
+    return (x + _D_ZERO) if m > _U64_INF else res
+
+
+@njit(**_OPTS)
+def atanh_vec_f64(x):
+    """atanh, float64: see atanh_64_fix. Pieces as log_vec_f64."""
+    return atanh_64_fix(x, atanh_64_t(x), log1p_dd_l(atanh_64_t(x)))
+
+
+@njit(**_OPTS)
+def fl_atanh_one_f64(x):
+    """atanh(+-1): divide-by-zero (NumPy's)."""
+    return (f64_bits(x) & _U64_MAG) == _U64_ONE
+
+
+@njit(**_OPTS)
+def fl_atanh_dom_f64(x):
+    """atanh of |x| > 1 (+-inf included): invalid (NumPy's)."""
+    m = f64_bits(x) & _U64_MAG
+    return (m > _U64_ONE) & (m <= _U64_INF)
