@@ -279,6 +279,9 @@ BOUNDS_F64 = {
     ("asinh", "float64"): 0.502,  # NumPy 0.69
     ("acosh", "float64"): 0.502,  # NumPy 0.50
     ("atanh", "float64"): 0.502,  # NumPy 0.67
+    ("atan", "float64"): 0.502,   # NumPy 0.54
+    ("asin", "float64"): 0.502,   # NumPy 0.75
+    ("acos", "float64"): 0.502,   # NumPy 0.73
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
 F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
@@ -301,7 +304,9 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          0.3466, -0.3465, 2.0 ** -26, -1.4901161193847656e-08, 1e-9,
                          # asinh/acosh: log(2x) from 2^28; atanh: +-1, its rounds-to-x bound 2^-27
                          2.0 ** 28, 268435455.99999997, 1.0000000000000002, 0.9999999999999999,
-                         -0.9999999999999999, 2.0 ** -27, 1.3e-8, 0.17, 0.5000000000000001])
+                         -0.9999999999999999, 2.0 ** -27, 1.3e-8, 0.17, 0.5000000000000001,
+                         # atan: its table's breakpoints, pi/2 from 2^60
+                         0.0625, 0.1875, 0.9375, 2.0 ** 60, -1.1529215046068469e18, 1e-300])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 20),  # (NumPy rounds tanh(1.3e-8) down: 0.56 ULP)
              "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
@@ -316,7 +321,10 @@ F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.
              "cosh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26) | (np.abs(x) > 710.476),
              "asinh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -26),
              "acosh": lambda x: ~np.isfinite(x) | (x <= 1),
-             "atanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 1)}
+             "atanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 1),
+             "atan": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 2.0 ** 60),
+             "asin": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 1),
+             "acos": lambda x: ~np.isfinite(x) | (np.abs(x) >= 1) | (x == 0)}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -644,6 +652,9 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "asinh64": ("asinh_64_fix", "asinh_64_t", "log1p_dd_kfc", "log1p_dd_fc"),
                 "acosh64": ("acosh_64_fix", "acosh_64_t", "log1p_dd_kfc", "log1p_dd_fc"),
                 "atanh64": ("atanh_64_fix", "atanh_64_t", "log1p_dd_l"),
+                "atan64": ("atan_64_fix", "atan_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
+                "asin64": ("asin_64_fix", "asin_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
+                "acos64": ("acos_64_fix", "acos_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 
