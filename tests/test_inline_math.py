@@ -629,6 +629,102 @@ def test_pair_float32_flags_like_numpy(op):
         hx.config(**old)
 
 
+# ---- two arguments: float64 (double-double to one rounding) ------------------------------------
+
+#: Max ULP error against the long-double function (64-bit significands: 2^-11 of a float64 ULP)
+#: over ``_pair_sample_f64``; ``benchmarks/accuracy.py``'s mpmath run: 0.500 for each.
+PAIR_BOUND_F64 = 0.502
+PAIR_OPS_F64 = {op: (h, {"atan2": np.arctan2, "pow": np.power}.get(op) or getattr(np, op))
+                for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64" and op in TWO_ARGS}
+PAIR_SPECIALS_F64 = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0,
+                              -3.0, 2.5, -2.5, 5e-324, -5e-324, 1e-310, 2.2250738585072014e-308, 1e-300,
+                              1e300, -1e300, 1.7976931348623157e308, -1.7976931348623157e308, 1e-20,
+                              1e20, 709.78, -745.0, 1024.0, -1074.0, 0.9999999999999999,
+                              1.0000000000000002, 7.0, 1e-8])
+
+
+def _pair_sample_f64(op, n=1 << 18, seed=21):
+    """Random bit patterns (NaN, inf, subnormals: everywhere), log-uniform magnitudes 2^-60..2^60
+    and a dense stretch of [-20, 20]^2."""
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 1 << 64, (2, n), dtype=np.uint64).view(np.float64)
+    mag = np.exp2(rng.uniform(-60, 60, (2, n))) * rng.choice([-1.0, 1.0], (2, n))
+    u = rng.uniform(-20, 20, (2, n))
+    return np.concatenate([bits[0], mag[0], u[0]]), np.concatenate([bits[1], mag[1], u[1]])
+
+
+def _pair_ulp_f64(got, ref):
+    fin = np.isfinite(ref) & (np.abs(ref) <= np.finfo(np.float64).max)
+    _, e = np.frexp(np.abs(ref[fin]).astype(np.float64))
+    err = np.abs(got[fin].astype(np.longdouble) - ref[fin]) / np.ldexp(1.0, np.maximum(e - 53, -1074))
+    return fin, err.astype(np.float64)
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs an 80-bit long double reference")
+@pytest.mark.parametrize("op", sorted(PAIR_OPS_F64))
+def test_pair_float64_specials_exact_and_accuracy(op):
+    """Every pair of special values: NumPy's answer bit for bit where either operand is 0, inf
+    or NaN (C99's special cases), within the bound elsewhere; a large sample within the bound
+    of the long-double function."""
+    helper, npfn = PAIR_OPS_F64[op]
+    run = _pair_kernel(helper)
+    x, y = np.repeat(PAIR_SPECIALS_F64, PAIR_SPECIALS_F64.size), np.tile(PAIR_SPECIALS_F64, PAIR_SPECIALS_F64.size)
+    got = np.empty_like(x)
+    run(x, y, got)
+    with np.errstate(all="ignore"):
+        ref = npfn(x, y)
+        ref_ld = npfn(x.astype(np.longdouble), y.astype(np.longdouble))
+    special = (~np.isfinite(x)) | (~np.isfinite(y)) | (x == 0) | (y == 0)
+    same = (got.view(np.uint64) == ref.view(np.uint64)) | (np.isnan(got) & np.isnan(ref))
+    assert same[special].all(), list(zip(x[special & ~same][:6], y[special & ~same][:6], got[special & ~same][:6]))
+    assert np.array_equal(np.isnan(got), np.isnan(ref))
+    fin, err = _pair_ulp_f64(got, ref_ld)
+    assert err.max() <= 1.0, (x[fin][np.argmax(err)], y[fin][np.argmax(err)], err.max())  # subnormal results too
+    xs, ys = _pair_sample_f64(op)
+    got = np.empty_like(xs)
+    run(xs, ys, got)
+    with np.errstate(all="ignore"):
+        ref = npfn(xs.astype(np.longdouble), ys.astype(np.longdouble))
+        ref64 = npfn(xs, ys)
+    assert np.array_equal(np.isnan(got), np.isnan(ref64))
+    fin, err = _pair_ulp_f64(got, ref)
+    normal = np.abs(ref[fin]) >= np.finfo(np.float64).tiny  # subnormal results: absolute error
+    worst = int(np.argmax(np.where(normal, err, 0)))
+    assert err[normal].max() <= PAIR_BOUND_F64, (xs[fin][worst], ys[fin][worst], err[worst])
+    assert err[~normal].max(initial=0) <= 1.0
+
+
+@pytest.mark.parametrize("op", sorted(PAIR_OPS_F64))
+def test_pair_float64_flags_like_numpy(op):
+    """The helper's arithmetic raises no flag NumPy's function does not on ordinary values, and
+    through a compiled circuit the flags equal NumPy's (software flags where NumPy raises one
+    the arithmetic does not; the driver's NumPy re-run where they over-approximate)."""
+    import hologram_array as hx
+
+    helper, npfn = PAIR_OPS_F64[op]
+    rng = np.random.default_rng(17)
+    n = 4096
+    cases = [(rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)),                 # no flag
+             (np.full(n, 1e-310), np.full(n, 1.0)),                          # tiny results
+             (np.full(n, 1e-300), np.full(n, 1e10)),
+             (np.full(n, 1e300), np.full(n, 1e-300)),                        # huge ratios
+             (np.full(n, np.nan), rng.uniform(-5, 5, n)),
+             (np.full(n, 1e308), np.full(n, 1e308)),                         # overflow
+             (np.full(n, -1e308), np.full(n, 3.0)),
+             (np.zeros(n), np.full(n, -100.0)),
+             (np.full(n, 2.0), np.full(n, 1100.0)), (np.full(n, 2.0), np.full(n, -1100.0))]
+    xs, ys = cases[0]
+    a = _hw_flags(_pair_kernel(helper)(xs, ys, np.empty(n)))
+    assert a <= _flags(lambda: npfn(xs, ys)), a
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        for xs, ys in cases:
+            ours = _flags(lambda: np.asarray(getattr(hx, op)(hx.asarray(xs), hx.asarray(ys))))  # noqa: B023
+            assert ours == _flags(lambda: npfn(xs, ys)), (op, xs[0], ys[0])  # noqa: B023
+    finally:
+        hx.config(**old)
+
+
 # ---- the generated loops vectorize ------------------------------------------------------------
 
 #: Helpers the contiguous loop calls per op (after INLINE_TEMPLATES and SLOW_PATHS): none of
@@ -655,6 +751,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "atan64": ("atan_64_fix", "atan_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "asin64": ("asin_64_fix", "asin_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "acos64": ("acos_64_fix", "acos_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
+                "atan264": ("atan2_64_fix", "atan2_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 

@@ -314,6 +314,7 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "atanh_vec_f64": ((1, "fl_atanh_one_f64({0})"), (8, "fl_atanh_dom_f64({0})")),
                   "asin_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
+                  "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
                   "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
                   "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
                   "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
@@ -524,6 +525,7 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("atan", "float64"): "atan_vec_f64",
     ("asin", "float64"): "asin_vec_f64",
     ("acos", "float64"): "acos_vec_f64",
+    ("atan2", "float64"): "atan2_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
@@ -549,6 +551,8 @@ INLINE_TEMPLATES: dict[str, str] = {
     "atan_vec_f64": "atan_64_fix({0}, atan_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(atan_64_w({0})))))",
     "asin_vec_f64": "asin_64_fix({0}, asin_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(asin_64_w({0})))))",
     "acos_vec_f64": "acos_64_fix({0}, acos_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(acos_64_w({0})))))",
+    "atan2_vec_f64": ("atan2_64_fix({0}, {1}, atan2_64_w({0}, {1}), "
+                      "atan_dd_s(atan_dd_t(atan_clamp_w(atan2_64_w({0}, {1})))))"),
     "sinh_vec_f64": "sinh_64_fix({0}, expm1_64_e(hyp64_arg({0})), sinh_64_small(hyp64_arg({0})))",
     "cosh_vec_f64": "cosh_64_fix({0}, expm1_64_e(hyp64_arg({0})))",
     "expm1_vec_f64": "expm1_64_fix({0}, expm1_64_e(expm1_64_arg({0})))"}
