@@ -706,6 +706,7 @@ def test_pair_float64_flags_like_numpy(op):
     n = 4096
     cases = [(rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)),                 # no flag
              (np.full(n, 1e-310), np.full(n, 1.0)),                          # tiny results
+             (np.full(n, 1e-310), np.full(n, 3e-310)), (np.full(n, 5e-324), np.full(n, 5e-324)),
              (np.full(n, 1e-300), np.full(n, 1e10)),
              (np.full(n, 1e300), np.full(n, 1e-300)),                        # huge ratios
              (np.full(n, np.nan), rng.uniform(-5, 5, n)),
@@ -752,6 +753,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "asin64": ("asin_64_fix", "asin_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "acos64": ("acos_64_fix", "acos_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "atan264": ("atan2_64_fix", "atan2_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
+                "hypot64": ("hypot_64_fix", "hypot_64_s"),
                 "pow": ("pow_fix_f32", "pow_exp2_t_f32", "pow_t_f64", "pow_y_kind_f32")}
 
 

@@ -526,6 +526,7 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("asin", "float64"): "asin_vec_f64",
     ("acos", "float64"): "acos_vec_f64",
     ("atan2", "float64"): "atan2_vec_f64",
+    ("hypot", "float64"): "hypot_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
@@ -551,6 +552,7 @@ INLINE_TEMPLATES: dict[str, str] = {
     "atan_vec_f64": "atan_64_fix({0}, atan_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(atan_64_w({0})))))",
     "asin_vec_f64": "asin_64_fix({0}, asin_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(asin_64_w({0})))))",
     "acos_vec_f64": "acos_64_fix({0}, acos_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(acos_64_w({0})))))",
+    "hypot_vec_f64": "hypot_64_fix({0}, {1}, hypot_64_s({0}, {1}))",
     "atan2_vec_f64": ("atan2_64_fix({0}, {1}, atan2_64_w({0}, {1}), "
                       "atan_dd_s(atan_dd_t(atan_clamp_w(atan2_64_w({0}, {1})))))"),
     "sinh_vec_f64": "sinh_64_fix({0}, expm1_64_e(hyp64_arg({0})), sinh_64_small(hyp64_arg({0})))",
