@@ -315,6 +315,10 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "asin_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
+                  "logaddexp_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
+                                        (4, "fl_lae_under_f64({0}, {1})")),
+                  "logaddexp2_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
+                                         (4, "fl_lae2_under_f64({0}, {1})")),
                   "expm1_vec_f32": ((2, "fl_expm1_over_f32({0})"),),
                   "log1p_vec_f32": ((1, "fl_log1p_m1_f32({0})"), (8, "fl_log1p_dom_f32({0})")),
                   "log2_vec_f32": ((1, "fl_log_zero_f32({0})"), (8, "fl_log_neg_f32({0})")),
@@ -527,6 +531,8 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("acos", "float64"): "acos_vec_f64",
     ("atan2", "float64"): "atan2_vec_f64",
     ("hypot", "float64"): "hypot_vec_f64",
+    ("logaddexp", "float64"): "logaddexp_vec_f64",
+    ("logaddexp2", "float64"): "logaddexp2_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
     ("atan2", "float16"): "atan2_vec_f32",
     ("logaddexp", "float32"): "logaddexp_vec_f32",
@@ -553,6 +559,14 @@ INLINE_TEMPLATES: dict[str, str] = {
     "asin_vec_f64": "asin_64_fix({0}, asin_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(asin_64_w({0})))))",
     "acos_vec_f64": "acos_64_fix({0}, acos_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(acos_64_w({0})))))",
     "hypot_vec_f64": "hypot_64_fix({0}, {1}, hypot_64_s({0}, {1}))",
+    "logaddexp_vec_f64": ("lae64_fix({0}, {1}, {T}, lae64_near({0}, {1}, {T}, "
+                          "log1p_dd_kfc(log1p_dd_fc(lae64_lt({0}, {1}, {T})))), "
+                          "exp64_fix(lae64_nd({0}, {1}), exp64_poly(exp64_arg(lae64_nd({0}, {1})))))"
+                          ).replace("{T}", "lae_dd_t(lae64_r({0}, {1}))"),
+    "logaddexp2_vec_f64": ("lae2_64_fix({0}, {1}, {T}, lae2_64_near({0}, {1}, {T}, "
+                           "log1p_dd_kfc(log1p_dd_fc(lae2_64_lt({0}, {1}, {T})))), "
+                           "exp2_64_fix(lae64_nd({0}, {1}), exp2_64_poly(exp2_64_arg(lae64_nd({0}, {1})))))"
+                           ).replace("{T}", "lae_dd_t(lae2_64_r({0}, {1}))"),
     "atan2_vec_f64": ("atan2_64_fix({0}, {1}, atan2_64_w({0}, {1}), "
                       "atan_dd_s(atan_dd_t(atan_clamp_w(atan2_64_w({0}, {1})))))"),
     "sinh_vec_f64": "sinh_64_fix({0}, expm1_64_e(hyp64_arg({0})), sinh_64_small(hyp64_arg({0})))",

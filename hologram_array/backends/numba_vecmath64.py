@@ -23,7 +23,8 @@ from numba import njit
 from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module at its end
 from .numba_vecmath import (_D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
                             _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
-                            _exp64_reduce, _int_f64)
+                            _exp64_reduce, _int_f64, exp2_64_arg, exp2_64_fix, exp2_64_poly, exp64_arg,
+                            exp64_fix, exp64_poly)
 
 __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_expm1_over_f64",
            "log_vec_f64", "log64_m", "log64_l", "log64_fix", "fl_log_zero_f64", "fl_log_neg_f64",
@@ -36,7 +37,9 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "atan_vec_f64", "atan_64_w", "atan_dd_l", "atan_dd_t", "atan_dd_s", "atan_64_fix", "asin_vec_f64", "asin_64_w",
            "asin_64_fix", "acos_vec_f64", "acos_64_w", "acos_64_fix", "fl_asin_dom_f64", "atan_clamp_w",
            "atan2_vec_f64", "atan2_64_w", "atan2_64_fix", "fl_atan2_under_f64", "hypot_vec_f64",
-           "hypot_64_s", "hypot_64_fix"]
+           "hypot_64_s", "hypot_64_fix", "logaddexp_vec_f64", "logaddexp2_vec_f64", "lae64_r",
+           "lae2_64_r", "lae_dd_t", "lae64_nd", "lae64_lt", "lae2_64_lt", "lae64_near", "lae2_64_near", "lae64_fix", "lae2_64_fix", "fl_lae_over_f64", "fl_lae_under_f64",
+           "fl_lae2_under_f64"]
 
 _D = np.float64
 _D_INF = _D(np.inf)
@@ -84,6 +87,12 @@ def expm1_64_e(xc):
     (below 6e-5 of the result), and the reduction's low part c as c e^r (to r^3/6: c is up
     to half an ULP of r, not negligible)."""
     _, r, c = _exp64_reduce(xc)
+    return _expm1_dd_rc(r, c)
+
+
+@njit(**_OPTS)
+def _expm1_dd_rc(r, c):
+    """e^(r + c) - 1 as (hi, lo) for |r| <= ~0.35 and |c| <= ~2^-53 |r| (expm1_64_e's body)."""
     z = r * r
     zl = fma(r, r, -z)
     w = r * z
@@ -193,7 +202,20 @@ def _const_split(v: str, bits: int) -> tuple[np.float64, np.float64]:
         return _D(hi), _D(float(c - hi))
 
 
+def _const_rest(v: str, *parts: np.float64) -> np.float64:
+    """What an mpmath constant leaves after ``parts`` (its leading float64 pieces)."""
+    import mpmath as mp
+
+    with mp.workdps(60):
+        c = {"ln2": mp.log(2)}[v]
+        for p in parts:
+            c -= mp.mpf(float(p))
+        return _D(float(c))
+
+
 _IL_HI, _IL_LO = _const_split("1/ln2", 53)
+_D_LN2_53, _D_LN2_53_LO = _const_split("ln2", 53)
+_D_DMAX = _D(np.finfo(np.float64).max)
 _LG2_HI, _LG2_LO = _const_split("log10(2)", 42)
 _LGE_HI, _LGE_LO = _const_split("log10(e)", 53)
 
@@ -1128,3 +1150,237 @@ def hypot_64_fix(x, y, s):
 def hypot_vec_f64(x, y):
     """hypot, float64: see hypot_64_fix. Two pieces."""
     return hypot_64_fix(x, y, hypot_64_s(x, y))
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 logaddexp and logaddexp2: M = max(x, y), d = M - min as an exact double-double,
+# T = e^-d (2^-d) as a double-double from expm1's core (the base-2 exponent carried as y + c),
+# then M + log1p(T) (M + log1p(T) / ln2) rounded once, log1p of a double-double (log1p_dd_l)
+# and ln 2 in three parts (where M and ln 2 nearly cancel). From d > 41.5 (2^-60 of M) the
+# log1p is T itself, rounded once with M (T from the exp scaling: subnormal too). NumPy's:
+# max + log1p(exp(-d)) in plain float64, 0.67 / 0.84 ULP max.
+
+_LN2_HI, _LN2_MID = _TANH_LN2_HI, _TANH_LN2_LO
+_LN2_LO = _const_rest("ln2", _LN2_HI, _LN2_MID)   # ln 2 - hi - mid: ~2^-86
+_D_LAE_DD = _D(41.5)                               # e^-d >= 2^-60 below: log1p(T); beyond, T
+_D_2_DD = _D(60.0)                                 # 2^-d >= 2^-60 below
+_D_LAE_NORMAL = _D(708.0)                          # e^-d normal (T as a double-double) up to here
+_D_2_NORMAL = _D(1021.0)
+_D_BIG = _D(1e300)
+_D_LAE_UNDER64 = _D(708.39)                        # e^-d < 2^-1022 beyond ~708.396 (over-approximated)
+_D_LAE2_UNDER64 = _D(1022.0)
+_D_1P5E3 = _D(1500.0)
+
+
+@njit(**_OPTS)
+def _lae_md(x, y):
+    """(M, dh, dl, far): M = max(x, y), d = M - min(x, y) = dh + dl exactly (TwoSum), both
+    operands clamped first (NaN, inf and magnitudes beyond 1e300 give 0, so no lane overflows;
+    ``far`` marks those, whose result is selected)."""
+    fin = (np.abs(x) < _D_BIG) & (np.abs(y) < _D_BIG)     # False for NaN and inf too
+    xc = x if fin else _D_ZERO
+    yc = y if fin else _D_ZERO
+    m = xc if xc > yc else yc
+    n = yc if xc > yc else xc
+    dh = m - n
+    bv = dh - m
+    dl = (m - (dh - bv)) + (-n - bv)
+    return m, dh, dl, ~fin
+
+
+@njit(**_OPTS)
+def lae_dd_t(rcd):
+    """T = 2^k (1 + E) as (th, tl, False) for rcd = (k, r, c, dl_s): the reduced exponent -d =
+    k ln2 + r + c - dl_s (the difference's low part folded into r + c), k >= -1021 (exact
+    scaling)."""
+    kq, r, c, dl_scaled = rcd
+    cc = c - dl_scaled
+    r2 = r + cc
+    c2 = cc - (r2 - r)
+    eh, el = _expm1_dd_rc(r2, c2)
+    hh = _D_ONE + eh
+    hl = (eh - (hh - _D_ONE)) + el
+    k = np.int64(f64_bits(kq + _D_MAGIC)) - _I_MAGIC
+    sc = bits_f64(np.uint64((k + _I64_1023) << _U64_52))
+    return hh * sc, hl * sc, False
+
+
+@njit(**_OPTS)
+def lae64_r(x, y):
+    """logaddexp's reduced -d for ``lae_dd_t`` (d <= 708, where e^-d is normal; beyond, a
+    harmless d = 708)."""
+    _, dh, dl, _ = _lae_md(x, y)
+    near = dh <= _D_LAE_NORMAL
+    q, r, c = _exp64_reduce(-(dh if near else _D_LAE_NORMAL))
+    return q, r, c, (dl if near else _D_ZERO)
+
+
+@njit(**_OPTS)
+def lae64_lt(x, y, t):
+    """log1p's argument: T where d <= 41.5 (beyond, log1p(T) is T: a harmless 1/2)."""
+    _, dh, _, _ = _lae_md(x, y)
+    return t if dh <= _D_LAE_DD else (_D_HALF, _D_ZERO, False)
+
+
+@njit(**_OPTS)
+def lae2_64_lt(x, y, t):
+    """logaddexp2's log1p argument: T where d <= 60, else a harmless 1/2."""
+    _, dh, _, _ = _lae_md(x, y)
+    return t if dh <= _D_2_DD else (_D_HALF, _D_ZERO, False)
+
+
+@njit(**_OPTS)
+def lae64_nd(x, y):
+    """-d, clamped at -1500 (where the result is max + e^-d rounded once: e^-d from exp's
+    pieces, subnormal or 0 far out)."""
+    _, dh, _, _ = _lae_md(x, y)
+    return -min(dh, _D_1P5E3)
+
+
+@njit(**_OPTS)
+def _lae_sum(m, t, l, two):
+    """M + log1p(T) (two: M + log1p(T)/ln2) as hi + lo before the last rounding: M + k ln2 (k
+    from log1p's split; three parts of ln 2) + L, by TwoSums."""
+    hi, lo = l
+    k, _, _ = _log1p_split(t)
+    kd = _int_f64(k)
+    if two:   # log2(1 + T) = k + L / ln2
+        ph = hi * _IL_HI
+        pl = fma(hi, _IL_HI, -ph) + (hi * _IL_LO + lo * _IL_HI)
+        a = m + kd                                    # TwoSum (exact: kd is 0 or 1)
+        bv = a - m
+        ae = (m - (a - bv)) + (kd - bv)
+        b = a + ph
+        bv = b - a
+        be = (a - (b - bv)) + (ph - bv)
+        return b + ((ae + be) + pl)
+    a = m + kd * _LN2_HI
+    bv = a - m
+    ae = (m - (a - bv)) + (kd * _LN2_HI - bv)
+    b = a + hi
+    bv = b - a
+    be = (a - (b - bv)) + (hi - bv)
+    return b + ((ae + be) + ((kd * _LN2_MID + lo) + kd * _LN2_LO))
+
+
+@njit(**_OPTS)
+def _lae_specials(x, y, res, far_res):
+    """NaN: x's, else y's (NumPy returns x - y); +inf in either: +inf; -inf: the other."""
+    bx = f64_bits(x)
+    by = f64_bits(y)
+    res = far_res if (((bx & _U64_MAG) >= _U64_INF) | ((by & _U64_MAG) >= _U64_INF)
+                      | (np.abs(x) >= _D_BIG) | (np.abs(y) >= _D_BIG)) else res
+    res = y if (by & _U64_MAG) > _U64_INF else res
+    return x if (bx & _U64_MAG) > _U64_INF else res
+
+
+@njit(**_OPTS)
+def _lae_far(x, y):
+    """The result where an operand is infinite or beyond 1e300 in magnitude: the max (+ 0: -0
+    becomes +0, as NumPy's max + log1p(0)); +inf wins, -inf gives the other. NaN lanes are
+    overwritten by _lae_specials."""
+    xs = _D_ZERO if x != x else x
+    ys = _D_ZERO if y != y else y
+    return (xs if xs > ys else ys) + _D_ZERO
+
+
+@njit(**_OPTS)
+def _lae_lin(m, t, two):
+    """M + T (two: M + T / ln2) rounded once, T = th + tl (log1p(T) = T to 2^-60)."""
+    th, tl, _ = t
+    ph = th * _IL_HI if two else th
+    pl = (fma(th, _IL_HI, -ph) + (th * _IL_LO + tl * _IL_HI)) if two else tl
+    a = m + ph
+    bv = a - m
+    return a + (((m - (a - bv)) + (ph - bv)) + pl)
+
+
+@njit(**_OPTS)
+def lae64_near(x, y, t, l):
+    """M + log1p(T) rounded once, for l = log1p_dd_l(lae64_lt(x, y, t))."""
+    m, _, _, _ = _lae_md(x, y)
+    return _lae_sum(m, lae64_lt(x, y, t), l, False)
+
+
+@njit(**_OPTS)
+def lae64_fix(x, y, t, near, tiny):
+    """logaddexp(x, y) from t = lae_dd_t(lae64_r(x, y)), near = lae64_near(x, y, t, ...) and
+    tiny = e^-d (exp's pieces on lae64_nd(x, y)): M + log1p(T) to d = 41.5, M + T to 708
+    (both T double-doubles), M + tiny beyond (T subnormal or 0)."""
+    m, dh, _, _ = _lae_md(x, y)
+    res = near if dh <= _D_LAE_DD else (_lae_lin(m, t, False) if dh <= _D_LAE_NORMAL else m + tiny)
+    return _lae_specials(x, y, res, _lae_far(x, y))
+
+
+@njit(**_OPTS)
+def logaddexp_vec_f64(x, y):
+    """logaddexp, float64: see lae64_fix. Pieces as log_vec_f64."""
+    t = lae_dd_t(lae64_r(x, y))
+    nd = lae64_nd(x, y)
+    near = lae64_near(x, y, t, log1p_dd_l(lae64_lt(x, y, t)))
+    return lae64_fix(x, y, t, near, exp64_fix(nd, exp64_poly(exp64_arg(nd))))
+
+
+@njit(**_OPTS)
+def lae2_64_r(x, y):
+    """logaddexp2's reduced -d for ``lae_dd_t``: -d = k + r exactly (|r| <= 1/2), r ln2 as
+    y + c (FMA), the difference's low part dl ln2 (d <= 1021; beyond, a harmless 1021)."""
+    _, dh, dl, _ = _lae_md(x, y)
+    near = dh <= _D_2_NORMAL
+    dc = -(dh if near else _D_2_NORMAL)
+    q = (dc + _D_MAGIC) - _D_MAGIC
+    r = dc - q
+    yy = r * _D_LN2_53
+    c = fma(r, _D_LN2_53, -yy) + r * _D_LN2_53_LO
+    return q, yy, c, (dl if near else _D_ZERO) * _D_LN2_53
+
+
+@njit(**_OPTS)
+def lae2_64_near(x, y, t, l):
+    """M + log1p(T) / ln2 rounded once, for l = log1p_dd_l(lae2_64_lt(x, y, t))."""
+    m, _, _, _ = _lae_md(x, y)
+    return _lae_sum(m, lae2_64_lt(x, y, t), l, True)
+
+
+@njit(**_OPTS)
+def lae2_64_fix(x, y, t, near, tiny):
+    """logaddexp2(x, y) from t = lae_dd_t(lae2_64_r(x, y)), near = lae2_64_near(x, y, t, ...)
+    and tiny = 2^-d (exp2's pieces on lae64_nd(x, y)): as lae64_fix (limits 60 and 1021)."""
+    m, dh, _, _ = _lae_md(x, y)
+    res = near if dh <= _D_2_DD else (_lae_lin(m, t, True) if dh <= _D_2_NORMAL else m + tiny * _IL_HI)
+    return _lae_specials(x, y, res, _lae_far(x, y))
+
+
+@njit(**_OPTS)
+def logaddexp2_vec_f64(x, y):
+    """logaddexp2, float64: see lae2_64_fix. Pieces as log_vec_f64."""
+    t = lae_dd_t(lae2_64_r(x, y))
+    nd = lae64_nd(x, y)
+    near = lae2_64_near(x, y, t, log1p_dd_l(lae2_64_lt(x, y, t)))
+    return lae2_64_fix(x, y, t, near, exp2_64_fix(nd, exp2_64_poly(exp2_64_arg(nd))))
+
+
+@njit(**_OPTS)
+def fl_lae_over_f64(x, y):
+    """logaddexp(2) of finite x, y whose difference overflows (NumPy computes x - y): overflow."""
+    fin = (np.abs(x) <= _D_DMAX) & (np.abs(y) <= _D_DMAX)
+    return fin & (np.abs(x) >= _D_BIG) & (np.abs(y) >= _D_BIG) & ((x > _D_ZERO) != (y > _D_ZERO))
+
+
+@njit(**_OPTS)
+def fl_lae_under_f64(x, y):
+    """logaddexp of finite x, y with |x - y| beyond ~708.39, where NumPy's exp(-|x - y|)
+    underflows (over-approximated: the driver's NumPy re-run settles it)."""
+    fin = (np.abs(x) <= _D_DMAX) & (np.abs(y) <= _D_DMAX)
+    xs = x if fin else _D_ZERO
+    ys = y if fin else _D_ZERO
+    return np.abs(xs * _D_HALF - ys * _D_HALF) >= _D_LAE_UNDER64 * _D_HALF
+
+
+@njit(**_OPTS)
+def fl_lae2_under_f64(x, y):
+    """logaddexp2 of finite x, y with |x - y| beyond 1022 (NumPy's exp2 underflows; as above)."""
+    fin = (np.abs(x) <= _D_DMAX) & (np.abs(y) <= _D_DMAX)
+    xs = x if fin else _D_ZERO
+    ys = y if fin else _D_ZERO
+    return np.abs(xs * _D_HALF - ys * _D_HALF) >= _D_LAE2_UNDER64 * _D_HALF
