@@ -283,7 +283,8 @@ BOUNDS_F64 = {
     ("asin", "float64"): 0.502,   # NumPy 0.75
     ("acos", "float64"): 0.502,   # NumPy 0.73
 }
-F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items() if dt == "float64")
+F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
+                     if dt == "float64" and op not in TWO_ARGS)  # (two arguments: PAIR_OPS_F64)
 F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.2250738585072014e-308,
                          1e-300, 2.0 ** -27, 2.0 ** -26, 1e-8, 0.5, 0.75, np.nextafter(0.75, 0), 1.0,
                          19.0, 19.1, 22.0, 23.0, 710.0, 1e300, -1e300, 1.7976931348623157e308,
@@ -775,6 +776,7 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "acos64": ("acos_64_fix", "acos_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "atan264": ("atan2_64_fix", "atan2_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "hypot64": ("hypot_64_fix", "hypot_64_s"),
+                "pow64": ("pow64_fix", "pow64_mag", "pow64_p", "pow64_e", "pow64_y_kind", "pow64_ax", "log64_l", "log64_m"),
                 "logaddexp64": ("lae64_fix", "lae64_near", "lae64_lt", "lae_dd_t", "lae64_r", "lae64_nd", "log1p_dd_kfc", "log1p_dd_fc",
                                 "exp64_fix", "exp64_poly", "exp64_arg"),
                 "logaddexp264": ("lae2_64_fix", "lae2_64_near", "lae2_64_lt", "lae_dd_t", "lae2_64_r", "lae64_nd", "log1p_dd_kfc",

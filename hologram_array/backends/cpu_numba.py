@@ -315,6 +315,8 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "asin_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
+                  "pow_vec_f64": ((8, "fl_pow_invalid_f64({0}, {1})"), (1, "fl_pow_divide_f64({0}, {1})"),
+                                  (2, "fl_pow_over_f64({0}, {1}, {r})"), (4, "fl_pow_under_f64({0}, {1}, {r})")),
                   "logaddexp_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
                                         (4, "fl_lae_under_f64({0}, {1})")),
                   "logaddexp2_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
@@ -531,6 +533,7 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("acos", "float64"): "acos_vec_f64",
     ("atan2", "float64"): "atan2_vec_f64",
     ("hypot", "float64"): "hypot_vec_f64",
+    ("pow", "float64"): "pow_vec_f64",
     ("logaddexp", "float64"): "logaddexp_vec_f64",
     ("logaddexp2", "float64"): "logaddexp2_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
@@ -559,6 +562,8 @@ INLINE_TEMPLATES: dict[str, str] = {
     "asin_vec_f64": "asin_64_fix({0}, asin_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(asin_64_w({0})))))",
     "acos_vec_f64": "acos_64_fix({0}, acos_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(acos_64_w({0})))))",
     "hypot_vec_f64": "hypot_64_fix({0}, {1}, hypot_64_s({0}, {1}))",
+    "pow_vec_f64": ("pow64_fix({0}, {1}, pow64_mag({P}, pow64_e({P})), pow64_y_kind({1}))"
+                    ).replace("{P}", "pow64_p({0}, {1}, log64_l(log64_m(pow64_ax({0}))))"),
     "logaddexp_vec_f64": ("lae64_fix({0}, {1}, {T}, lae64_near({0}, {1}, {T}, "
                           "log1p_dd_kfc(log1p_dd_fc(lae64_lt({0}, {1}, {T})))), "
                           "exp64_fix(lae64_nd({0}, {1}), exp64_poly(exp64_arg(lae64_nd({0}, {1})))))"

@@ -1283,7 +1283,7 @@ def _expm1_tail_f64(r, c):
 def _exp64_scale(k, r, p):
     """2^k (1 + r + p) rounded once (exp64_fix, exp2_64_fix): 1 + r as hi + lo exactly
     (Fast2Sum). s = 2^kc, kc = k clamped to [-1074, 1023], a normal or a subnormal power of two
-    (exact): normal results fma(s, lo + p, s hi) (s hi exact); at or below 2^-1022 fma(s, t, s),
+    (exact): normal results fma(s, lo + p, s hi) (s hi exact); below 2^-1022 fma(s, t, s),
     rounded once to the subnormal grid (t = r + p; the hardware's underflow flag, as NumPy's);
     k = 1024 times 2, exact; k < -1074: 2^-1074 times (1 + t) 2^(k + 1074), the product's one
     rounding (0 or 2^-1074). Integer selects; no lane overflows."""
@@ -1296,7 +1296,8 @@ def _exp64_scale(k, r, p):
     sb = ((kc + _I64_1023) << _U64_52) if kc >= _I64_M1022 else (_I64_1 << sh)
     sc = bits_f64(np.uint64(sb))
     up = bits_f64(np.uint64(((extra if extra > _I64_0 else _I64_0) + _I64_1023) << _U64_52))
-    res = (fma(sc, tail, sc * hi) if kc > _I64_M1022 else fma(sc, t, sc)) * up
+    normal = (kc > _I64_M1022) | ((kc == _I64_M1022) & (hi >= _D_ONE))   # 2^-1022 (1 + t) >= 2^-1022
+    res = (fma(sc, tail, sc * hi) if normal else fma(sc, t, sc)) * up
     low = extra < _I64_0
     h = bits_f64(np.uint64((extra + _I64_1023) << _U64_52)) if low else _D_ONE
     return ((sc if low else _D_ONE) * fma(t, h, h)) if low else res

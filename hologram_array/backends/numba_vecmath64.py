@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module at its end
-from .numba_vecmath import (_D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
+from .numba_vecmath import (_exp64_scale, _D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
                             _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
                             _exp64_reduce, _int_f64, exp2_64_arg, exp2_64_fix, exp2_64_poly, exp64_arg,
                             exp64_fix, exp64_poly)
@@ -39,7 +39,9 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "atan2_vec_f64", "atan2_64_w", "atan2_64_fix", "fl_atan2_under_f64", "hypot_vec_f64",
            "hypot_64_s", "hypot_64_fix", "logaddexp_vec_f64", "logaddexp2_vec_f64", "lae64_r",
            "lae2_64_r", "lae_dd_t", "lae64_nd", "lae64_lt", "lae2_64_lt", "lae64_near", "lae2_64_near", "lae64_fix", "lae2_64_fix", "fl_lae_over_f64", "fl_lae_under_f64",
-           "fl_lae2_under_f64"]
+           "fl_lae2_under_f64", "pow_vec_f64", "pow64_ax", "pow64_p", "pow64_e", "pow64_mag", "pow64_fix",
+           "pow64_y_kind", "fl_pow_invalid_f64", "fl_pow_divide_f64", "fl_pow_over_f64",
+           "fl_pow_under_f64"]
 
 _D = np.float64
 _D_INF = _D(np.inf)
@@ -1384,3 +1386,152 @@ def fl_lae2_under_f64(x, y):
     xs = x if fin else _D_ZERO
     ys = y if fin else _D_ZERO
     return np.abs(xs * _D_HALF - ys * _D_HALF) >= _D_LAE2_UNDER64 * _D_HALF
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 pow (x ** y): |x|^y = e^P, P = y ln|x| as a double-double (ln|x| = k ln2 (three parts)
+# + log1p(f) from the log family's double-double; the product's error by FMA), e^P = 2^q
+# (1 + E) with E expm1's double-double of the reduced P, rounded once by exp's scaling
+# (subnormal results included); C99's special cases as selects, as float32's pow_fix_f32.
+# NumPy's: 0.64 ULP max.
+
+_U64_2P52 = np.uint64(0x4330000000000000)         # |y| >= 2^52: every float64 is an integer
+_U64_2P53 = np.uint64(0x4340000000000000)         # |y| >= 2^53: every float64 is even
+_U64_MANT = np.uint64(0x000FFFFFFFFFFFFF)
+_D_2P52 = _D(2.0 ** 52)
+_D_THREE = _D(3.0)
+_D_POW_OVER64 = _D(709.782712893384)               # e^P overflows beyond (exp's threshold)
+_D_POW_UNDER64 = _D(-746.0)                        # e^P rounds to 0 below
+
+
+@njit(**_OPTS)
+def pow64_y_kind(y):
+    """For a float64 y: 1.0 if y is an even integer, 3.0 if an odd one, 0.0 otherwise (NaN and
+    inf included); as pow_y_kind_f32."""
+    my = f64_bits(y) & _U64_MAG
+    small = my < _U64_2P52
+    ya = bits_f64(my) if small else _D_ZERO
+    z = ya + _D_2P52
+    is_int = ((z - _D_2P52) == ya) & (my < _U64_INF)
+    h = ya * (_D_ONE if my >= _U64_ONE else _D_ZERO) * _D_HALF
+    hz = h + _D_2P52
+    odd = is_int & ((hz - _D_2P52) != h)
+    big_odd = (my >= _U64_2P52) & (my < _U64_2P53) & ((f64_bits(y) & np.uint64(1)) != np.uint64(0))
+    k = _D_ONE if is_int else _D_ZERO
+    return _D_THREE if (odd | big_odd) else k
+
+
+@njit(**_OPTS)
+def pow64_ax(x):
+    """|x| for the log family's normalization (log64_m): 0, inf and NaN give 1 there."""
+    return bits_f64(f64_bits(x) & _U64_MAG)
+
+
+@njit(**_OPTS)
+def pow64_p(x, y, l):
+    """P = y ln|x| as (hi, lo) from l = log64_l(log64_m(|x|)): ln|x| = k ln2_hi + L_hi by TwoSum,
+    the low parts (k ln2 mid and low, L_lo) after; y times it by FMA. A non-finite y gives 0."""
+    hi, lo = l
+    kd = _log64_k(pow64_ax(x))
+    a = kd * _LN2_HI
+    ah = a + hi
+    bv = ah - a
+    al = ((a - (ah - bv)) + (hi - bv)) + ((kd * _LN2_MID + lo) + kd * _LN2_LO)
+    ys = y if (f64_bits(y) & _U64_MAG) < _U64_INF else _D_ZERO
+    ph = ys * ah
+    return ph, fma(ys, ah, -ph) + ys * al
+
+
+@njit(**_OPTS)
+def pow64_e(p):
+    """(q, E_hi, E_lo): e^P = 2^q (1 + E) for P = p (clamped to [-746, 709.79]: beyond, the
+    result is selected), E from expm1's double-double core with P's low part folded in."""
+    ph, pl = p
+    inside = (ph <= _D_POW_OVER64) & (ph >= _D_POW_UNDER64)
+    pc = ph if inside else _D_ZERO
+    q, r, c = _exp64_reduce(pc)
+    cc = c + (pl if inside else _D_ZERO)
+    r2 = r + cc
+    eh, el = _expm1_dd_rc(r2, cc - (r2 - r))
+    return q, eh, el
+
+
+@njit(**_OPTS)
+def pow64_mag(p, e):
+    """|x|^y from p = pow64_p(...) and e = pow64_e(p): 2^q (1 + E) rounded once (exp's scaling:
+    subnormal results too), inf beyond the overflow threshold, 0 below the zero one."""
+    ph, _ = p
+    q, eh, el = e
+    mag = _exp64_scale(np.int64(f64_bits(q + _D_MAGIC)) - _I_MAGIC, eh, el)
+    mag = _D_INF if ph > _D_POW_OVER64 else mag
+    return _D_ZERO if ph < _D_POW_UNDER64 else mag
+
+
+@njit(**_OPTS)
+def pow64_fix(x, y, mag, kind):
+    """x ** y from mag = pow64_mag(...) and kind = pow64_y_kind(y): the sign of an odd power of
+    a negative x; C99's special cases as pow_fix_f32."""
+    bx = f64_bits(x)
+    by = f64_bits(y)
+    mx = bx & _U64_MAG
+    my = by & _U64_MAG
+    xneg = bx >= _U64_SIGN
+    yneg = by >= _U64_SIGN
+    odd = kind == _D_THREE
+    neg_odd = xneg & odd
+    res = -mag if neg_odd else mag
+    res = _D_NAN if (xneg & (mx != np.uint64(0)) & (mx < _U64_INF) & (my < _U64_INF) & (kind == _D_ZERO)) else res
+    zres = _D_INF if yneg else _D_ZERO                 # x = +-0
+    zres = bits_f64(f64_bits(zres) | (bx & _U64_SIGN)) if odd else zres
+    res = zres if (x == _D_ZERO) else res
+    ires = _D_ZERO if yneg else _D_INF                 # x = +-inf
+    ires = -ires if neg_odd else ires
+    res = ires if (mx == _U64_INF) else res
+    yres = _D_ZERO if ((mx < _U64_ONE) != yneg) else _D_INF   # y = +-inf
+    yres = _D_ONE if mx == _U64_ONE else yres
+    res = yres if ((my == _U64_INF) & (mx <= _U64_INF)) else res
+    res = y if (my > _U64_INF) else res
+    res = x if (mx > _U64_INF) else res
+    return _D_ONE if ((bx == _U64_ONE) | (my == np.uint64(0))) else res
+
+
+@njit(**_OPTS)
+def pow_vec_f64(x, y):
+    """x ** y, float64: see the section's comment. Pieces as log_vec_f64."""
+    p = pow64_p(x, y, log64_l(log64_m(pow64_ax(x))))
+    return pow64_fix(x, y, pow64_mag(p, pow64_e(p)), pow64_y_kind(y))
+
+
+@njit(**_OPTS)
+def fl_pow_invalid_f64(x, y):
+    """pow: negative finite nonzero x, finite non-integer y: invalid."""
+    mx = f64_bits(x) & _U64_MAG
+    my = f64_bits(y) & _U64_MAG
+    return ((f64_bits(x) >= _U64_SIGN) & (mx != np.uint64(0)) & (mx < _U64_INF) & (my < _U64_INF)
+            & (pow64_y_kind(y) == _D_ZERO))
+
+
+@njit(**_OPTS)
+def fl_pow_divide_f64(x, y):
+    """pow(+-0, finite y < 0): divide-by-zero (the C library's rule: y = -inf raises none)."""
+    my = f64_bits(y) & _U64_MAG
+    return (x == _D_ZERO) & (f64_bits(y) >= _U64_SIGN) & (my != np.uint64(0)) & (my < _U64_INF)
+
+
+@njit(**_OPTS)
+def fl_pow_over_f64(x, y, r):
+    """pow of a finite nonzero x and a finite y whose result ``r`` is infinite: overflow."""
+    mx = f64_bits(x) & _U64_MAG
+    return (((f64_bits(r) & _U64_MAG) == _U64_INF) & (mx != np.uint64(0)) & (mx < _U64_INF)
+            & ((f64_bits(y) & _U64_MAG) < _U64_INF))
+
+
+@njit(**_OPTS)
+def fl_pow_under_f64(x, y, r):
+    """pow of a finite nonzero x and a finite y whose result ``r`` is below 2^-1022 and inexact
+    (an exact tiny result -- a power of two to an integer -- raises none): underflow (where the
+    scaling rounds, the hardware raises it too)."""
+    mx = f64_bits(x) & _U64_MAG
+    exact = ((mx & _U64_MANT) == np.uint64(0)) & (mx >= _U64_MIN_NORMAL) & (pow64_y_kind(y) != _D_ZERO)
+    return (((f64_bits(r) & _U64_MAG) < _U64_MIN_NORMAL) & (mx != np.uint64(0)) & (mx < _U64_INF)
+            & ((f64_bits(y) & _U64_MAG) < _U64_INF) & (exact == False))  # noqa: E712
