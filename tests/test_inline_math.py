@@ -282,6 +282,10 @@ BOUNDS_F64 = {
     ("atan", "float64"): 0.502,   # NumPy 0.54
     ("asin", "float64"): 0.502,   # NumPy 0.75
     ("acos", "float64"): 0.502,   # NumPy 0.73
+    # |x| < 2^20 own (0.500 / 0.500 / 0.501), beyond the C library's (~0.51 / 0.52)
+    ("sin", "float64"): 0.53,     # NumPy 0.51
+    ("cos", "float64"): 0.53,     # NumPy 0.51
+    ("tan", "float64"): 0.53,     # NumPy 0.56
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
                      if dt == "float64" and op not in TWO_ARGS)  # (two arguments: PAIR_OPS_F64)
@@ -307,7 +311,10 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          2.0 ** 28, 268435455.99999997, 1.0000000000000002, 0.9999999999999999,
                          -0.9999999999999999, 2.0 ** -27, 1.3e-8, 0.17, 0.5000000000000001,
                          # atan: its table's breakpoints, pi/2 from 2^60
-                         0.0625, 0.1875, 0.9375, 2.0 ** 60, -1.1529215046068469e18, 1e-300])
+                         0.0625, 0.1875, 0.9375, 2.0 ** 60, -1.1529215046068469e18, 1e-300,
+                         # sin/cos/tan: multiples of pi/2 and pi/4, the own path's end 2^20
+                         1.5707963267948966, 3.141592653589793, 0.7853981633974483, 4.71238898038469,
+                         1048575.9999999999, 1048576.0, -1e6])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 20),  # (NumPy rounds tanh(1.3e-8) down: 0.56 ULP)
              "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
@@ -325,7 +332,10 @@ F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.
              "atanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 1),
              "atan": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 2.0 ** 60),
              "asin": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 1),
-             "acos": lambda x: ~np.isfinite(x) | (np.abs(x) >= 1) | (x == 0)}
+             "acos": lambda x: ~np.isfinite(x) | (np.abs(x) >= 1) | (x == 0),
+             "sin": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27),
+             "cos": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27),
+             "tan": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27)}
 
 
 def test_every_float64_entry_has_a_bound():
@@ -776,6 +786,9 @@ VECTOR_LOOPS = {"tanh": ("tanh_vec_f32",), "exp": ("exp_vec_f32",), "expm1": ("e
                 "acos64": ("acos_64_fix", "acos_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "atan264": ("atan2_64_fix", "atan2_64_w", "atan_dd_s", "atan_dd_t", "atan_clamp_w"),
                 "hypot64": ("hypot_64_fix", "hypot_64_s"),
+                "sin64": ("sin64_fix", "trig64_red", "trig64_s", "trig64_c"),
+                "cos64": ("cos64_fix", "trig64_red", "trig64_s", "trig64_c"),
+                "tan64": ("tan64_fix", "trig64_red", "trig64_s", "trig64_c"),
                 "pow64": ("pow64_fix", "pow64_mag", "pow64_p", "pow64_e", "pow64_y_kind", "pow64_ax", "log64_l", "log64_m"),
                 "logaddexp64": ("lae64_fix", "lae64_near", "lae64_lt", "lae_dd_t", "lae64_r", "lae64_nd", "log1p_dd_kfc", "log1p_dd_fc",
                                 "exp64_fix", "exp64_poly", "exp64_arg"),

@@ -315,6 +315,7 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "asin_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
+                  "sin_vec_f64": ((4, "fl_sin_under_f64({0})"),),
                   "pow_vec_f64": ((8, "fl_pow_invalid_f64({0}, {1})"), (1, "fl_pow_divide_f64({0}, {1})"),
                                   (2, "fl_pow_over_f64({0}, {1}, {r})"), (4, "fl_pow_under_f64({0}, {1}, {r})")),
                   "logaddexp_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
@@ -473,6 +474,9 @@ SLOW_PATHS: dict[str, tuple[str, str]] = {
     "sin_simd_f32": ("sin_fast_f32", "sin_big_f32"),
     "cos_simd_f32": ("cos_fast_f32", "cos_big_f32"),
     "tan_vec_f32": ("tan_fast_f32", "tan_big_f32"),
+    "sin_vec_f64": ("sin_fast_f64", "trig64_big"),
+    "cos_vec_f64": ("cos_fast_f64", "trig64_big"),
+    "tan_vec_f64": ("tan_fast_f64", "trig64_big"),
 }
 
 #: Own vectorizable implementations (``numba_vecmath``) used instead of the op table's template,
@@ -534,6 +538,9 @@ INLINE_MATH: dict[tuple[str, str], str] = {
     ("atan2", "float64"): "atan2_vec_f64",
     ("hypot", "float64"): "hypot_vec_f64",
     ("pow", "float64"): "pow_vec_f64",
+    ("sin", "float64"): "sin_vec_f64",
+    ("cos", "float64"): "cos_vec_f64",
+    ("tan", "float64"): "tan_vec_f64",
     ("logaddexp", "float64"): "logaddexp_vec_f64",
     ("logaddexp2", "float64"): "logaddexp2_vec_f64",
     ("atan2", "float32"): "atan2_vec_f32",
@@ -562,6 +569,9 @@ INLINE_TEMPLATES: dict[str, str] = {
     "asin_vec_f64": "asin_64_fix({0}, asin_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(asin_64_w({0})))))",
     "acos_vec_f64": "acos_64_fix({0}, acos_64_w({0}), atan_dd_s(atan_dd_t(atan_clamp_w(acos_64_w({0})))))",
     "hypot_vec_f64": "hypot_64_fix({0}, {1}, hypot_64_s({0}, {1}))",
+    "sin_fast_f64": "sin64_fix({0}, trig64_red({0}), trig64_s(trig64_red({0})), trig64_c(trig64_red({0})))",
+    "cos_fast_f64": "cos64_fix({0}, trig64_red({0}), trig64_s(trig64_red({0})), trig64_c(trig64_red({0})))",
+    "tan_fast_f64": "tan64_fix({0}, trig64_red({0}), trig64_s(trig64_red({0})), trig64_c(trig64_red({0})))",
     "pow_vec_f64": ("pow64_fix({0}, {1}, pow64_mag({P}, pow64_e({P})), pow64_y_kind({1}))"
                     ).replace("{P}", "pow64_p({0}, {1}, log64_l(log64_m(pow64_ax({0}))))"),
     "logaddexp_vec_f64": ("lae64_fix({0}, {1}, {T}, lae64_near({0}, {1}, {T}, "
@@ -647,7 +657,7 @@ class _Gen(CircuitNames):
         helper = own or port
         slow = SLOW_PATHS.get(helper) if (self.fast and helper is not None) else None
         if slow is not None:
-            t = slow[0] + "({0})"
+            t = INLINE_TEMPLATES.get(slow[0]) or slow[0] + "({0})"
         elif helper is not None:
             t = INLINE_TEMPLATES.get(helper) or helper + ("({0})" if len(loop) == 1 else "({0}, {1})")
         if clibm:

@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 from numba import njit
 
-from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module at its end
+from .numba_ops import bits_f64, f64_bits, fma, libm_cos, libm_sin, libm_tan  # numba_ops imports this module at its end
 from .numba_vecmath import (_exp64_scale, _D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
                             _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
                             _exp64_reduce, _int_f64, exp2_64_arg, exp2_64_fix, exp2_64_poly, exp64_arg,
@@ -41,7 +41,9 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "lae2_64_r", "lae_dd_t", "lae64_nd", "lae64_lt", "lae2_64_lt", "lae64_near", "lae2_64_near", "lae64_fix", "lae2_64_fix", "fl_lae_over_f64", "fl_lae_under_f64",
            "fl_lae2_under_f64", "pow_vec_f64", "pow64_ax", "pow64_p", "pow64_e", "pow64_mag", "pow64_fix",
            "pow64_y_kind", "fl_pow_invalid_f64", "fl_pow_divide_f64", "fl_pow_over_f64",
-           "fl_pow_under_f64"]
+           "fl_pow_under_f64", "sin_vec_f64", "cos_vec_f64", "tan_vec_f64", "sin_fast_f64",
+           "cos_fast_f64", "tan_fast_f64", "trig64_big", "trig64_red", "trig64_s", "trig64_c",
+           "sin64_fix", "cos64_fix", "tan64_fix", "fl_sin_under_f64"]
 
 _D = np.float64
 _D_INF = _D(np.inf)
@@ -1535,3 +1537,217 @@ def fl_pow_under_f64(x, y, r):
     exact = ((mx & _U64_MANT) == np.uint64(0)) & (mx >= _U64_MIN_NORMAL) & (pow64_y_kind(y) != _D_ZERO)
     return (((f64_bits(r) & _U64_MAG) < _U64_MIN_NORMAL) & (mx != np.uint64(0)) & (mx < _U64_INF)
             & ((f64_bits(y) & _U64_MAG) < _U64_INF) & (exact == False))  # noqa: E712
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 sin, cos, tan: x = k pi/2 + r, r as a double-double (pi/2 in four parts, the first
+# three of 33 bits so that k times each is exact for |x| < 2^20, their sums by TwoSums), then
+# sin r and cos r as double-doubles (the leading terms r^3/6, r^5/120, r^2/2, r^4/24 exactly
+# enough, the rest in plain arithmetic), the quadrant's choice, tan as their double-double
+# quotient; one rounding. |x| >= 2^20, inf and NaN: the C library (a branch: generated kernels
+# re-run the block, cpu_numba.SLOW_PATHS). NumPy's: 0.51 / 0.51 / 0.54 ULP max.
+
+_P1, _P2, _P3, _P4 = (_D(float.fromhex(v)) for v in ("0x1.921fb54400000p+0", "0x1.0b4611a600000p-34",
+                                                     "0x1.3198a2e000000p-69", "0x1.b839a252049c1p-104"))
+_D_2_OVER_PI = _D(0.6366197723675814)
+_U64_2P20 = np.uint64(0x4130000000000000)         # 2^20: beyond, the C library's
+_S120_HI, _S120_LO = _split(Fraction(1, 120))
+# r^7 (-1/5040 + r^2/362880 - ...) to r^21/21! and r^6 (-1/720 + ...) to r^20/20! (|r| <= pi/4:
+# truncation below 2^-64 of the result)
+_SN = tuple(_D((-1) ** (j + 1) / math.factorial(2 * j + 7)) for j in range(8))
+(_SN0, _SN1, _SN2, _SN3, _SN4, _SN5, _SN6, _SN7) = _SN
+_CS = tuple(_D((-1) ** (j + 1) / math.factorial(2 * j + 6)) for j in range(8))
+(_CS0, _CS1, _CS2, _CS3, _CS4, _CS5, _CS6, _CS7) = _CS
+_I64_3 = np.int64(3)
+
+
+@njit(**_OPTS)
+def trig64_big(x):
+    """Whether sin/cos/tan need the C library for ``x``: |x| >= 2^20, infinities and NaN."""
+    return (f64_bits(x) & _U64_MAG) >= _U64_2P20
+
+
+@njit(**_OPTS)
+def trig64_red(x):
+    """(k, rh, rl): x = k pi/2 + rh + rl, |r| <= pi/4, for 2^-27 <= |x| < 2^20 (others: x = 1/2,
+    their results are selected or re-run). k pi/2's first three parts are exact products, x minus the
+    first exact (Sterbenz), the next two by TwoSums, the fourth rounded (2^-104 k)."""
+    m = f64_bits(x) & _U64_MAG
+    xc = x if ((m < _U64_2P20) & (m >= _U64_2M27X)) else _D_HALF   # tiny: no underflowing square
+    y = fma(xc, _D_2_OVER_PI, _D_MAGIC)
+    kd = y - _D_MAGIC
+    a = fma(-kd, _P1, xc)
+    b = -kd * _P2
+    s1 = a + b
+    bv = s1 - a
+    e1 = (a - (s1 - bv)) + (b - bv)
+    c = -kd * _P3
+    s2 = s1 + c
+    bv = s2 - s1
+    e2 = (s1 - (s2 - bv)) + (c - bv)
+    lo = (e1 + e2) - kd * _P4
+    rh = s2 + lo
+    return kd, rh, lo - (rh - s2)
+
+
+@njit(**_OPTS)
+def trig64_s(red):
+    """sin r as (hi, lo), normalized, for red = (k, rh, rl): r - r^3/6 + r^5/120 (each power
+    with its FMA error and rl's share, 1/6 and 1/120 double-doubles, Fast2Sums) + r^7 P(r^2)."""
+    _, rh, rl = red
+    z = rh * rh
+    zl = fma(rh, rh, -z) + (rh + rh) * rl
+    w = rh * z
+    wl = fma(rh, z, -w) + (rh * zl + rl * z)
+    t3 = w * _S6_HI
+    t3l = fma(w, _S6_HI, -t3) + (w * _S6_LO + wl * _S6_HI)
+    v = w * z
+    vl = fma(w, z, -v) + (w * zl + wl * z)
+    t5 = v * _S120_HI
+    t5l = fma(v, _S120_HI, -t5) + (v * _S120_LO + vl * _S120_HI)
+    q = fma(_SN7, z, _SN6)
+    q = fma(q, z, _SN5)
+    q = fma(q, z, _SN4)
+    q = fma(q, z, _SN3)
+    q = fma(q, z, _SN2)
+    q = fma(q, z, _SN1)
+    q = fma(q, z, _SN0)
+    a1 = rh - t3
+    e1 = (rh - a1) - t3
+    a2 = a1 + t5
+    e2 = t5 - (a2 - a1)
+    lo = (e1 + e2) + ((rl - t3l + t5l) + (v * z) * q)
+    h = a2 + lo                       # normalized: tan divides by it
+    return h, lo - (h - a2)
+
+
+@njit(**_OPTS)
+def trig64_c(red):
+    """cos r as (hi, lo) for red = (k, rh, rl): 1 - r^2/2 + r^4/24 (exactly enough, as sin's)
+    + r^6 P(r^2)."""
+    _, rh, rl = red
+    z = rh * rh
+    zl = fma(rh, rh, -z) + (rh + rh) * rl
+    h = z * _D_HALF
+    u = z * z
+    ul = fma(z, z, -u) + (z + z) * zl
+    t4 = u * _S24_HI
+    t4l = fma(u, _S24_HI, -t4) + (u * _S24_LO + ul * _S24_HI)
+    q = fma(_CS7, z, _CS6)
+    q = fma(q, z, _CS5)
+    q = fma(q, z, _CS4)
+    q = fma(q, z, _CS3)
+    q = fma(q, z, _CS2)
+    q = fma(q, z, _CS1)
+    q = fma(q, z, _CS0)
+    a1 = _D_ONE - h
+    e1 = (_D_ONE - a1) - h
+    a2 = a1 + t4
+    e2 = t4 - (a2 - a1)
+    lo = (e1 + e2) + ((t4l - zl * _D_HALF) + (u * z) * q)
+    h = a2 + lo
+    return h, lo - (h - a2)
+
+
+@njit(**_OPTS)
+def _quadrant(red):
+    """k mod 4 as an int64."""
+    kd, _, _ = red
+    return (np.int64(f64_bits(kd + _D_MAGIC)) - _I_MAGIC) & _I64_3
+
+
+@njit(**_OPTS)
+def sin64_fix(x, red, sn, cs):
+    """sin x from red = trig64_red(x) and sin r, cos r (trig64_s, trig64_c): the quadrant's
+    +-sin r or +-cos r, rounded once; tiny x itself."""
+    q = _quadrant(red)
+    sh, sl = sn
+    ch, cl = cs
+    res = (ch + cl) if (q & _I64_1) != _I64_0 else (sh + sl)
+    res = -res if q >= np.int64(2) else res
+    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+
+
+@njit(**_OPTS)
+def cos64_fix(x, red, sn, cs):
+    """cos x (as sin64_fix): cos r, -sin r, -cos r, sin r by quadrant; tiny x 1."""
+    q = _quadrant(red)
+    sh, sl = sn
+    ch, cl = cs
+    res = (sh + sl) if (q & _I64_1) != _I64_0 else (ch + cl)
+    res = -res if ((q == _I64_1) | (q == np.int64(2))) else res
+    return _D_ONE if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+
+
+@njit(**_OPTS)
+def tan64_fix(x, red, sn, cs):
+    """tan x (as sin64_fix): sin r / cos r, or -cos r / sin r for an odd k, a double-double
+    quotient (its error by FMA) rounded once; tiny x itself."""
+    q = _quadrant(red)
+    sh, sl = sn
+    ch, cl = cs
+    odd = (q & _I64_1) != _I64_0
+    nh = -ch if odd else sh
+    nl = -cl if odd else sl
+    dh = sh if odd else ch
+    dl = sl if odd else cl
+    dh = dh if dh != _D_ZERO else _D_ONE      # r = 0 exactly (x = 0): no 0/0 in any lane
+    t = nh / dh
+    res = t + ((fma(-t, dh, nh) + nl) - t * dl) / dh
+    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+
+
+@njit(**_OPTS)
+def sin_fast_f64(x):
+    """sin for |x| < 2^20 (see the section's comment)."""
+    red = trig64_red(x)
+    return sin64_fix(x, red, trig64_s(red), trig64_c(red))
+
+
+@njit(**_OPTS)
+def cos_fast_f64(x):
+    """cos for |x| < 2^20."""
+    red = trig64_red(x)
+    return cos64_fix(x, red, trig64_s(red), trig64_c(red))
+
+
+@njit(**_OPTS)
+def tan_fast_f64(x):
+    """tan for |x| < 2^20."""
+    red = trig64_red(x)
+    return tan64_fix(x, red, trig64_s(red), trig64_c(red))
+
+
+@njit(**_OPTS)
+def sin_vec_f64(x):
+    """sin, float64: sin_fast_f64, the C library's sin for |x| >= 2^20, inf, NaN."""
+    res = sin_fast_f64(x)
+    if trig64_big(x):
+        res = libm_sin(x)
+    return res
+
+
+@njit(**_OPTS)
+def cos_vec_f64(x):
+    """cos, float64: cos_fast_f64, the C library's cos for |x| >= 2^20, inf, NaN."""
+    res = cos_fast_f64(x)
+    if trig64_big(x):
+        res = libm_cos(x)
+    return res
+
+
+@njit(**_OPTS)
+def tan_vec_f64(x):
+    """tan, float64: tan_fast_f64, the C library's tan for |x| >= 2^20, inf, NaN."""
+    res = tan_fast_f64(x)
+    if trig64_big(x):
+        res = libm_tan(x)
+    return res
+
+
+@njit(**_OPTS)
+def fl_sin_under_f64(x):
+    """sin of a subnormal x (the result x itself): underflow, as NumPy's C library sin raises
+    (its tan and cos do not)."""
+    m = f64_bits(x) & _U64_MAG
+    return (m != np.uint64(0)) & (m < _U64_MIN_NORMAL)
