@@ -233,6 +233,12 @@ def test_save_load_round_trip_on_every_backend(tmp_path, monkeypatch, quiet_nump
             for g, w in zip(got, want):
                 if name == "normalize" and np.asarray(w).ndim == 0:
                     np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-12)
+                elif name == "two_in_f64" and backend in ("auto", "numba"):
+                    # float64 sin: the compiled kernel's own (cpu_numba.INLINE_MATH, 0.500 ULP),
+                    # NumPy's C library elsewhere: the last bit may differ (docs/semantics.md)
+                    g, w = np.asarray(g), np.asarray(w)
+                    assert g.dtype == w.dtype and g.shape == w.shape
+                    np.testing.assert_array_max_ulp(g, w, maxulp=1)
                 else:
                     same(g, w)
 

@@ -1052,8 +1052,8 @@ def atan2_64_w(y, x):
 @njit(**_OPTS)
 def atan2_64_fix(y, x, w, l):
     """atan2(y, x) from w = atan2_64_w(y, x), l = atan_dd_l(clamped w): A = atan w, pi/2 - A where flipped, pi - that where x's sign is set, each a TwoSum with the
-    constant's low part carried; rounded once; y's sign; NaN quiet (y + x). (A = w itself
-    below 2^-32.)"""
+    constant's low part carried; rounded once; y's sign; a NaN operand itself (y's first).
+    (A = w itself below 2^-32.)"""
     wh, wl, flip = w
     h, lo = l
     tiny = f64_bits(wh) < _U64_2M32
@@ -1070,8 +1070,8 @@ def atan2_64_fix(y, x, w, l):
     nl = ((_PI_HI - (nh - bv)) + (-ah - bv)) + (_PI_LO - al)
     res = (nh + nl) if f64_bits(x) >= _U64_SIGN else (ah + al)
     res = -res if f64_bits(y) >= _U64_SIGN else res
-    nan = ((f64_bits(y) & _U64_MAG) > _U64_INF) | ((f64_bits(x) & _U64_MAG) > _U64_INF)
-    return (y + x) if nan else res
+    res = x if (f64_bits(x) & _U64_MAG) > _U64_INF else res      # NaN: y's, else x's (selects:
+    return y if (f64_bits(y) & _U64_MAG) > _U64_INF else res     # y + x overflows in other lanes)
 
 
 @njit(**_OPTS)
@@ -1130,7 +1130,7 @@ def hypot_64_s(x, y):
 def hypot_64_fix(x, y, s):
     """hypot from s = hypot_64_s(x, y): B^2 + S^2 as a double-double (exact squares by FMA,
     TwoSum), its square root (residual by FMA, one division), rounded once, times 2^k in two
-    exact factors; +-inf in either operand +inf (NaN or not), else NaN quiet."""
+    exact factors; +-inf in either operand +inf (NaN or not), else the NaN operand."""
     bb, ss, k = s
     p = bb * bb
     pl = fma(bb, bb, -p)
@@ -1146,7 +1146,8 @@ def hypot_64_fix(x, y, s):
         * bits_f64(np.uint64((k - h + _I64_1023) << _U64_52))
     mx = f64_bits(x) & _U64_MAG
     my = f64_bits(y) & _U64_MAG
-    res = (x + y) if ((mx > _U64_INF) | (my > _U64_INF)) else res
+    res = y if my > _U64_INF else res                   # NaN: x's, else y's (selects: x + y
+    res = x if mx > _U64_INF else res                   # would raise flags in other lanes)
     return _D_INF if ((mx == _U64_INF) | (my == _U64_INF)) else res
 
 
@@ -1372,22 +1373,29 @@ def fl_lae_over_f64(x, y):
 
 
 @njit(**_OPTS)
+def _lae_apart(x, y, t):
+    """Finite x, y more than ``t`` apart: compared as x >= y + t or y >= x + t on operands
+    whose NaN and infinities were replaced by 0 on the bits (no x - y: inf - inf, or a NaN in
+    an ordered compare, raises invalid; LLVM may compute arithmetic before a float select)."""
+    mx = f64_bits(x) & _U64_MAG
+    my = f64_bits(y) & _U64_MAG
+    fin = (mx < _U64_INF) & (my < _U64_INF)
+    xs = bits_f64(f64_bits(x) if fin else np.uint64(0))
+    ys = bits_f64(f64_bits(y) if fin else np.uint64(0))
+    return fin & ((xs >= ys + t) | (ys >= xs + t))
+
+
+@njit(**_OPTS)
 def fl_lae_under_f64(x, y):
     """logaddexp of finite x, y with |x - y| beyond ~708.39, where NumPy's exp(-|x - y|)
     underflows (over-approximated: the driver's NumPy re-run settles it)."""
-    fin = (np.abs(x) <= _D_DMAX) & (np.abs(y) <= _D_DMAX)
-    xs = x if fin else _D_ZERO
-    ys = y if fin else _D_ZERO
-    return np.abs(xs * _D_HALF - ys * _D_HALF) >= _D_LAE_UNDER64 * _D_HALF
+    return _lae_apart(x, y, _D_LAE_UNDER64)
 
 
 @njit(**_OPTS)
 def fl_lae2_under_f64(x, y):
     """logaddexp2 of finite x, y with |x - y| beyond 1022 (NumPy's exp2 underflows; as above)."""
-    fin = (np.abs(x) <= _D_DMAX) & (np.abs(y) <= _D_DMAX)
-    xs = x if fin else _D_ZERO
-    ys = y if fin else _D_ZERO
-    return np.abs(xs * _D_HALF - ys * _D_HALF) >= _D_LAE2_UNDER64 * _D_HALF
+    return _lae_apart(x, y, _D_LAE2_UNDER64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1398,6 +1406,8 @@ def fl_lae2_under_f64(x, y):
 # NumPy's: 0.64 ULP max.
 
 _U64_2P52 = np.uint64(0x4330000000000000)         # |y| >= 2^52: every float64 is an integer
+_U64_2P64 = np.uint64(0x43F0000000000000)
+_D_2P64 = _D(2.0 ** 64)
 _U64_2P53 = np.uint64(0x4340000000000000)         # |y| >= 2^53: every float64 is even
 _U64_MANT = np.uint64(0x000FFFFFFFFFFFFF)
 _D_2P52 = _D(2.0 ** 52)
@@ -1432,14 +1442,19 @@ def pow64_ax(x):
 @njit(**_OPTS)
 def pow64_p(x, y, l):
     """P = y ln|x| as (hi, lo) from l = log64_l(log64_m(|x|)): ln|x| = k ln2_hi + L_hi by TwoSum,
-    the low parts (k ln2 mid and low, L_lo) after; y times it by FMA. A non-finite y gives 0."""
+    the low parts (k ln2 mid and low, L_lo) after; y (a non-finite y 0, |y| at most 2^64)
+    times it by FMA."""
     hi, lo = l
     kd = _log64_k(pow64_ax(x))
     a = kd * _LN2_HI
     ah = a + hi
     bv = ah - a
     al = ((a - (ah - bv)) + (hi - bv)) + ((kd * _LN2_MID + lo) + kd * _LN2_LO)
-    ys = y if (f64_bits(y) & _U64_MAG) < _U64_INF else _D_ZERO
+    my = f64_bits(y) & _U64_MAG
+    ys = y if my < _U64_INF else _D_ZERO
+    # |y| beyond 2^64: 2^64 (|y ln x| > 746 either way, as |ln x| >= 2^-53 for x != 1; the
+    # product of a larger y could overflow in a lane)
+    ys = ys if my < _U64_2P64 else (_D_2P64 if f64_bits(y) < _U64_SIGN else -_D_2P64)
     ph = ys * ah
     return ph, fma(ys, ah, -ph) + ys * al
 
@@ -1531,10 +1546,11 @@ def fl_pow_over_f64(x, y, r):
 @njit(**_OPTS)
 def fl_pow_under_f64(x, y, r):
     """pow of a finite nonzero x and a finite y whose result ``r`` is below 2^-1022 and inexact
-    (an exact tiny result -- a power of two to an integer -- raises none): underflow (where the
-    scaling rounds, the hardware raises it too)."""
+    (an exact tiny result -- a power of two to an integer, not rounded to 0 -- raises none):
+    underflow (where the scaling rounds, the hardware raises it too)."""
     mx = f64_bits(x) & _U64_MAG
-    exact = ((mx & _U64_MANT) == np.uint64(0)) & (mx >= _U64_MIN_NORMAL) & (pow64_y_kind(y) != _D_ZERO)
+    exact = (((mx & _U64_MANT) == np.uint64(0)) & (mx >= _U64_MIN_NORMAL) & (pow64_y_kind(y) != _D_ZERO)
+             & (r != _D_ZERO))
     return (((f64_bits(r) & _U64_MAG) < _U64_MIN_NORMAL) & (mx != np.uint64(0)) & (mx < _U64_INF)
             & ((f64_bits(y) & _U64_MAG) < _U64_INF) & (exact == False))  # noqa: E712
 
