@@ -66,6 +66,12 @@ def image_normalize_affine(xp, img):
     return xp.maximum(y * xp.float32(1.5) + xp.float32(0.1), xp.float32(-1.0))
 
 
-CHAINS = {"arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain,
+def sci11(xp, a):
+    """sin(a) * cos(a/2) + log1p(a*a) - atan(a) + expm1(-|a|) / 4 (11 ops: float64 functions a
+    fused loop used to call the C library for, one element at a time)"""
+    return xp.sin(a) * xp.cos(a * 0.5) + xp.log1p(a * a) - xp.atan(a) + xp.expm1(-xp.abs(a)) * 0.25
+
+
+CHAINS = {"sci11": sci11, "arith10": arith10, "transc12": transc12, "poly20": poly20, "u8chain": u8chain,
           "image_gamma": image_gamma, "image_normalize": image_normalize,
           "image_normalize_affine": image_normalize_affine}

@@ -5,7 +5,8 @@
     python benchmarks/run.py chains classmap --plot   # chosen sections, then the plot
 
 Sections: ``chains`` (float32 arith10/transc12 at 1K..16M vs NumPy, numexpr, a hand-written
-parallel Numba loop and JAX jit, plus the copy-bandwidth limit), ``classmap`` (uint8 chains of
+parallel Numba loop and JAX jit, plus the copy-bandwidth limit), ``float64`` (transc12 and an
+11-op chain of sin/cos/log1p/atan/expm1 in float64, own math vs the C library), ``classmap`` (uint8 chains of
 1..64 ops), ``reduction`` (``sum``/``var``/``argmax`` of ``a*b+c``), ``image`` (a uint8 gamma
 pipeline run as one class map, a uint8 -> float32 normalization), ``latency`` (first result
 for a never-seen and a disk-cached chain, in fresh processes), ``import`` (import time, and that
@@ -662,7 +663,54 @@ def section_image(quick: bool) -> None:
             res["rows"][-1]["direct"] = td.med
 
 
-SECTIONS = {"chains": section_chains, "classmap": section_classmap, "reduction": section_reduction,
+F64_CHILD = r"""
+import json, sys, time
+import numpy as np
+import hologram_array as hx
+from chains import CHAINS
+from run import bench
+n, quick = int(sys.argv[2]), sys.argv[3] == "1"
+a = np.random.default_rng(1).standard_normal(n)
+ha = hx.asarray(a)
+res = {}
+hx.config(compile="sync")
+for name in ("transc12", "sci11"):
+    chain = CHAINS[name]
+    hx.clear_cache()
+    t = bench(lambda: np.asarray(chain(hx, ha)), 3 if quick else 7, warmup=5, min_time=0.02)
+    res[name] = [t.med, t.best, t.load]
+print(json.dumps(res))
+"""
+
+
+def section_float64(quick: bool) -> None:
+    """The float32 chains' transcendental one and an 11-op chain of the other float64
+    functions, in float64: hologram (own vectorizable double-double math) against NumPy eager
+    and against hologram with ``HOLOGRAM_INLINE_MATH=0`` (the C library in the fused loop)."""
+    n = (1 << 20) if quick else (1 << 23)
+    print(f"\n== float64 chains, {n:,} elements: median time per call, x = NumPy time / this time; "
+          f"loadavg {loadavg()}")
+    print("   hologram: own float64 functions (numba_vecmath64, 0.500 ULP); libm: the same kernels "
+          "with HOLOGRAM_INLINE_MATH=0 (the C library, scalar). Each in a process of its own.")
+    out = RESULTS.setdefault("float64", {"n": n, "rows": {}})["rows"]
+    res = {}
+    for label, extra in (("hologram", {}), ("libm", {"HOLOGRAM_INLINE_MATH": "0"})):
+        res[label] = _child(F64_CHILD, [str(n), "1" if quick else "0"], dict(os.environ, **extra))
+    for name in ("transc12", "sci11"):
+        chain = CHAINS[name]
+        a = np.random.default_rng(1).standard_normal(n)
+        tn = bench(lambda: chain(np, a), 3 if quick else 7, min_time=0.02)
+        th, tl = T(*res["hologram"][name]), T(*res["libm"][name])
+        print(f"  {name:>9s}: NumPy {fmt_t(tn.med)}{load_note(tn)}, hologram {fmt_t(th.med)} "
+              f"x{tn.med / th.med:.1f}{load_note(th)}, libm in the kernel {fmt_t(tl.med)} "
+              f"x{tn.med / tl.med:.1f}{load_note(tl)}   ({chain.__doc__.strip().splitlines()[0]})",
+              flush=True)
+        out[name] = {"numpy": tn.med, "hologram": th.med, "libm_kernel": tl.med,
+                     "max_load": max(tn.load, th.load, tl.load)}
+        del a
+
+
+SECTIONS = {"chains": section_chains, "float64": section_float64, "classmap": section_classmap, "reduction": section_reduction,
             "image": section_image, "latency": section_latency, "import": section_import,
             "memory": section_memory}
 
