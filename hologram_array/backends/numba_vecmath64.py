@@ -875,9 +875,10 @@ def atan_dd_s(t):
 
 
 @njit(**_OPTS)
-def _atan_round(w, l):
-    """atan w rounded once: h + l, or pi/2 - (h + l) where w was flipped (TwoSum of pi/2's
-    high part and -h); tiny w (< 2^-32) w itself."""
+def _atan_quadrant(w, l, neg):
+    """The angle as (hi, lo) before its rounding: A = atan w (w itself below 2^-32), pi/2 - A
+    where w was flipped, pi minus that where ``neg`` (a negative x for acos and atan2); each a
+    TwoSum with the constant's high part, its low part carried."""
     wh, wl, flip = w
     h, lo = l
     tiny = f64_bits(wh) < _U64_2M32
@@ -886,8 +887,20 @@ def _atan_round(w, l):
                                                       # (wl may have lost bits below 2^-1022)
     ph = _PIO2_HI - h
     bv = ph - _PIO2_HI
-    pe = (_PIO2_HI - (ph - bv)) + (-h - bv)
-    return (ph + (pe + (_PIO2_LO - lo))) if flip else (h + lo)
+    pl = ((_PIO2_HI - (ph - bv)) + (-h - bv)) + (_PIO2_LO - lo)
+    ah = ph if flip else h
+    al = pl if flip else lo
+    nh = _PI_HI - ah
+    bv = nh - _PI_HI
+    nl = ((_PI_HI - (nh - bv)) + (-ah - bv)) + (_PI_LO - al)
+    return (nh if neg else ah), (nl if neg else al)
+
+
+@njit(**_OPTS)
+def _atan_round(w, l):
+    """atan w (pi/2 - atan where flipped) rounded once."""
+    h, lo = _atan_quadrant(w, l, False)
+    return h + lo
 
 
 @njit(**_OPTS)
@@ -986,23 +999,10 @@ def acos_64_fix(x, w, l):
     """acos x from w = acos_64_w(x), l = atan_dd_l(clamped w): acos |x| as a double-double (not
     rounded), for x < 0 pi minus it, rounded once; |x| > 1 NaN (invalid), NaN quiet. (x = 0:
     the ratio 1/0 is flipped to 0/1, pi/2.)"""
-    wh, wl, flip = w
-    h, lo = l
-    tiny = f64_bits(wh) < _U64_2M32
-    h = wh if tiny else h
-    lo = (wl if flip else _D_ZERO) if tiny else lo    # unflipped: wh is the correctly rounded w
-                                                      # (wl may have lost bits below 2^-1022)
-    ph = _PIO2_HI - h                                   # flipped: pi/2 - atan w
-    bv = ph - _PIO2_HI
-    pl = ((_PIO2_HI - (ph - bv)) + (-h - bv)) + (_PIO2_LO - lo)
-    ah = ph if flip else h
-    al = pl if flip else lo
-    nh = _PI_HI - ah                                    # x < 0: pi - acos|x|
-    bv = nh - _PI_HI
-    nl = ((_PI_HI - (nh - bv)) + (-ah - bv)) + (_PI_LO - al)
     b = f64_bits(x)
     m = b & _U64_MAG
-    res = (nh + nl) if b >= _U64_SIGN else (ah + al)
+    h, lo = _atan_quadrant(w, l, b >= _U64_SIGN)       # x < 0: pi - acos|x|
+    res = h + lo
     res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
@@ -1054,21 +1054,8 @@ def atan2_64_fix(y, x, w, l):
     """atan2(y, x) from w = atan2_64_w(y, x), l = atan_dd_l(clamped w): A = atan w, pi/2 - A where flipped, pi - that where x's sign is set, each a TwoSum with the
     constant's low part carried; rounded once; y's sign; a NaN operand itself (y's first).
     (A = w itself below 2^-32.)"""
-    wh, wl, flip = w
-    h, lo = l
-    tiny = f64_bits(wh) < _U64_2M32
-    h = wh if tiny else h
-    lo = (wl if flip else _D_ZERO) if tiny else lo    # unflipped: wh is the correctly rounded w
-                                                      # (wl may have lost bits below 2^-1022)
-    ph = _PIO2_HI - h
-    bv = ph - _PIO2_HI
-    pl = ((_PIO2_HI - (ph - bv)) + (-h - bv)) + (_PIO2_LO - lo)
-    ah = ph if flip else h
-    al = pl if flip else lo
-    nh = _PI_HI - ah
-    bv = nh - _PI_HI
-    nl = ((_PI_HI - (nh - bv)) + (-ah - bv)) + (_PI_LO - al)
-    res = (nh + nl) if f64_bits(x) >= _U64_SIGN else (ah + al)
+    h, lo = _atan_quadrant(w, l, f64_bits(x) >= _U64_SIGN)
+    res = h + lo
     res = -res if f64_bits(y) >= _U64_SIGN else res
     res = x if (f64_bits(x) & _U64_MAG) > _U64_INF else res      # NaN: y's, else x's (selects:
     return y if (f64_bits(y) & _U64_MAG) > _U64_INF else res     # y + x overflows in other lanes)
@@ -1713,52 +1700,29 @@ def tan64_fix(x, red, sn, cs):
     return x if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
 
 
-@njit(**_OPTS)
-def sin_fast_f64(x):
-    """sin for |x| < 2^20 (see the section's comment)."""
-    red = trig64_red(x)
-    return sin64_fix(x, red, trig64_s(red), trig64_c(red))
+def _trig(fix, libm, name):
+    """(fast, whole) for one of sin/cos/tan: ``fast`` for |x| < 2^20 (the generated loops' body,
+    cpu_numba.SLOW_PATHS), ``whole`` with the C library's function beyond (and for inf, NaN)."""
+    @njit(**_OPTS)
+    def fast(x):
+        red = trig64_red(x)
+        return fix(x, red, trig64_s(red), trig64_c(red))
+
+    @njit(**_OPTS)
+    def whole(x):
+        res = fast(x)
+        if trig64_big(x):
+            res = libm(x)
+        return res
+
+    fast.__doc__ = f"{name} for |x| < 2^20 (see the section's comment)."
+    whole.__doc__ = f"{name}, float64: {name}_fast_f64, the C library's {name} for |x| >= 2^20, inf, NaN."
+    return fast, whole
 
 
-@njit(**_OPTS)
-def cos_fast_f64(x):
-    """cos for |x| < 2^20."""
-    red = trig64_red(x)
-    return cos64_fix(x, red, trig64_s(red), trig64_c(red))
-
-
-@njit(**_OPTS)
-def tan_fast_f64(x):
-    """tan for |x| < 2^20."""
-    red = trig64_red(x)
-    return tan64_fix(x, red, trig64_s(red), trig64_c(red))
-
-
-@njit(**_OPTS)
-def sin_vec_f64(x):
-    """sin, float64: sin_fast_f64, the C library's sin for |x| >= 2^20, inf, NaN."""
-    res = sin_fast_f64(x)
-    if trig64_big(x):
-        res = libm_sin(x)
-    return res
-
-
-@njit(**_OPTS)
-def cos_vec_f64(x):
-    """cos, float64: cos_fast_f64, the C library's cos for |x| >= 2^20, inf, NaN."""
-    res = cos_fast_f64(x)
-    if trig64_big(x):
-        res = libm_cos(x)
-    return res
-
-
-@njit(**_OPTS)
-def tan_vec_f64(x):
-    """tan, float64: tan_fast_f64, the C library's tan for |x| >= 2^20, inf, NaN."""
-    res = tan_fast_f64(x)
-    if trig64_big(x):
-        res = libm_tan(x)
-    return res
+sin_fast_f64, sin_vec_f64 = _trig(sin64_fix, libm_sin, "sin")
+cos_fast_f64, cos_vec_f64 = _trig(cos64_fix, libm_cos, "cos")
+tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, libm_tan, "tan")
 
 
 @njit(**_OPTS)
