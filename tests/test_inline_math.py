@@ -338,6 +338,39 @@ F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.
              "tan": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27)}
 
 
+def test_float64_constants():
+    """numba_vecmath64's double-double constants, recomputed with mpmath (written as hex
+    literals there: mpmath is a test dependency, not a runtime one)."""
+    import mpmath as mp
+
+    from hologram_array.backends import numba_ops  # noqa: F401 (first: it imports numba_vecmath64 at its end)
+    from hologram_array.backends import numba_vecmath64 as m
+
+    def split(c, bits=53):
+        e = int(mp.floor(mp.log(abs(c), 2)))
+        hi = float(mp.floor(c * mp.mpf(2) ** (bits - 1 - e)) / mp.mpf(2) ** (bits - 1 - e))
+        return hi, float(c - hi)
+
+    with mp.workdps(60):
+        assert (m._IL_HI, m._IL_LO) == split(1 / mp.log(2))
+        assert (m._D_LN2_53, m._D_LN2_53_LO) == split(mp.log(2))
+        assert (m._LG2_HI, m._LG2_LO) == split(mp.log10(2), 42)
+        assert (m._LGE_HI, m._LGE_LO) == split(1 / mp.log(10))
+        assert m._LN2_LO == float(mp.log(2) - mp.mpf(float(m._LN2_HI)) - mp.mpf(float(m._LN2_MID)))
+
+
+def test_own_math_imports_without_mpmath():
+    """The CPU backend's runtime needs NumPy and Numba only."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['mpmath'] = None\n"
+            "from hologram_array.backends import numba_ops\n"
+            "print(numba_ops.log2_vec_f64(8.0))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.strip() == "3.0", r.stderr[-2000:]
+
+
 def test_every_float64_entry_has_a_bound():
     assert {(op, "float64") for op, _ in F64_ENTRIES} == set(BOUNDS_F64)
 

@@ -193,35 +193,14 @@ _LG = tuple(_D(1.0 / (2 * n + 1)) for n in range(2, 13))
 (_LG0, _LG1, _LG2, _LG3, _LG4, _LG5, _LG6, _LG7, _LG8, _LG9, _LG10) = _LG
 
 
-def _const_split(v: str, bits: int) -> tuple[np.float64, np.float64]:
-    """An mpmath constant as hi + lo, hi with ``bits`` significant bits (so that k hi is exact
-    for |k| < 2^(53 - bits))."""
-    import mpmath as mp
-
-    with mp.workdps(60):
-        c = {"ln2": mp.log(2), "1/ln2": 1 / mp.log(2), "log10(2)": mp.log10(2),
-             "log10(e)": 1 / mp.log(10)}[v]
-        e = int(mp.floor(mp.log(abs(c), 2)))
-        hi = float(mp.floor(c * mp.mpf(2) ** (bits - 1 - e)) / mp.mpf(2) ** (bits - 1 - e))
-        return _D(hi), _D(float(c - hi))
-
-
-def _const_rest(v: str, *parts: np.float64) -> np.float64:
-    """What an mpmath constant leaves after ``parts`` (its leading float64 pieces)."""
-    import mpmath as mp
-
-    with mp.workdps(60):
-        c = {"ln2": mp.log(2)}[v]
-        for p in parts:
-            c -= mp.mpf(float(p))
-        return _D(float(c))
-
-
-_IL_HI, _IL_LO = _const_split("1/ln2", 53)
-_D_LN2_53, _D_LN2_53_LO = _const_split("ln2", 53)
+# Constants as hi + lo double-doubles (hex: exact), from mpmath at 60 digits
+# (tests/test_inline_math.py::test_float64_constants recomputes them; mpmath is not a runtime
+# dependency). log10(2)'s high part has 42 significant bits, so k times it is exact.
+_IL_HI, _IL_LO = _D(float.fromhex("0x1.71547652b82fep+0")), _D(float.fromhex("0x1.777d0ffda0d24p-56"))  # 1/ln2
+_D_LN2_53, _D_LN2_53_LO = _D(float.fromhex("0x1.62e42fefa39efp-1")), _D(float.fromhex("0x1.abc9e3b39803fp-56"))  # ln2
 _D_DMAX = _D(np.finfo(np.float64).max)
-_LG2_HI, _LG2_LO = _const_split("log10(2)", 42)
-_LGE_HI, _LGE_LO = _const_split("log10(e)", 53)
+_LG2_HI, _LG2_LO = _D(float.fromhex("0x1.34413509f7800p-2")), _D(float.fromhex("0x1.fef311f12b358p-46"))  # log10(2)
+_LGE_HI, _LGE_LO = _D(float.fromhex("0x1.bcb7b1526e50ep-2")), _D(float.fromhex("0x1.95355baaafad3p-57"))  # log10(e)
 
 
 @njit(**_OPTS)
@@ -1153,7 +1132,7 @@ def hypot_vec_f64(x, y):
 # max + log1p(exp(-d)) in plain float64, 0.67 / 0.84 ULP max.
 
 _LN2_HI, _LN2_MID = _TANH_LN2_HI, _TANH_LN2_LO
-_LN2_LO = _const_rest("ln2", _LN2_HI, _LN2_MID)   # ln 2 - hi - mid: ~2^-86
+_LN2_LO = _D(float.fromhex("0x1.cc01f97b57a08p-87"))   # ln 2 - hi - mid (mpmath; tested)
 _D_LAE_DD = _D(41.5)                               # e^-d >= 2^-60 below: log1p(T); beyond, T
 _D_2_DD = _D(60.0)                                 # 2^-d >= 2^-60 below
 _D_LAE_NORMAL = _D(708.0)                          # e^-d normal (T as a double-double) up to here
