@@ -791,6 +791,38 @@ def test_pair_float64_flags_like_numpy(op):
         hx.config(**old)
 
 
+# ---- the generated kernels call the pieces as the whole helper would --------------------------
+
+
+@pytest.mark.parametrize("op,helper", sorted(F64_ENTRIES + [(op, h) for op, (h, _) in PAIR_OPS_F64.items()]))
+def test_float64_kernel_pieces_equal_the_helper(op, helper):
+    """A compiled circuit calls the helper's pieces (cpu_numba.INLINE_TEMPLATES, SLOW_PATHS' fast
+    helpers): on random bit patterns, magnitudes and specials its results are the whole helper's,
+    bit for bit (a piece wired wrongly would show here first)."""
+    import hologram_array as hx
+
+    rng = np.random.default_rng(31)
+    n = 1 << 14
+    two = op in TWO_ARGS
+    cols = []
+    for _ in range(2 if two else 1):
+        bits = rng.integers(0, 1 << 64, n, dtype=np.uint64).view(np.float64)
+        mag = np.exp2(rng.uniform(-40, 40, n)) * rng.choice([-1.0, 1.0], n)
+        cols.append(np.concatenate([bits, mag, rng.uniform(-20, 20, n), rng.permutation(F64_SPECIALS)]))
+    m = min(c.size for c in cols)
+    cols = [c[:m] for c in cols]
+    want = np.empty(m)
+    (_pair_kernel(helper)(*cols, want) if two else _kernel(helper)(cols[0], want))
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        with np.errstate(all="ignore"):
+            got = np.asarray(getattr(hx, op)(*[hx.asarray(c) for c in cols]))
+    finally:
+        hx.config(**old)
+    same = (got.view(np.uint64) == want.view(np.uint64)) | (np.isnan(got) & np.isnan(want))
+    assert same.all(), [(tuple(c[i] for c in cols), got[i], want[i]) for i in np.flatnonzero(~same)[:5]]
+
+
 # ---- the generated loops vectorize ------------------------------------------------------------
 
 #: Helpers the contiguous loop calls per op (after INLINE_TEMPLATES and SLOW_PATHS): none of
