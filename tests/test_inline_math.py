@@ -794,8 +794,12 @@ def test_pair_float64_flags_like_numpy(op):
 # ---- the generated kernels call the pieces as the whole helper would --------------------------
 
 
-@pytest.mark.parametrize("op,helper", sorted(F64_ENTRIES + [(op, h) for op, (h, _) in PAIR_OPS_F64.items()]))
-def test_float64_kernel_pieces_equal_the_helper(op, helper):
+_OWN_ENTRIES = sorted((op, dt, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
+                      if dt in ("float32", "float64"))
+
+
+@pytest.mark.parametrize("op,dt,helper", _OWN_ENTRIES)
+def test_kernel_pieces_equal_the_helper(op, dt, helper):
     """A compiled circuit calls the helper's pieces (cpu_numba.INLINE_TEMPLATES, SLOW_PATHS' fast
     helpers): on random bit patterns, magnitudes and specials its results are the whole helper's,
     bit for bit (a piece wired wrongly would show here first)."""
@@ -804,14 +808,17 @@ def test_float64_kernel_pieces_equal_the_helper(op, helper):
     rng = np.random.default_rng(31)
     n = 1 << 14
     two = op in TWO_ARGS
+    f64 = dt == "float64"
     cols = []
     for _ in range(2 if two else 1):
-        bits = rng.integers(0, 1 << 64, n, dtype=np.uint64).view(np.float64)
-        mag = np.exp2(rng.uniform(-40, 40, n)) * rng.choice([-1.0, 1.0], n)
-        cols.append(np.concatenate([bits, mag, rng.uniform(-20, 20, n), rng.permutation(F64_SPECIALS)]))
+        bits = (rng.integers(0, 1 << 64, n, dtype=np.uint64).view(np.float64) if f64 else
+                rng.integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32).view(np.float32))
+        mag = (np.exp2(rng.uniform(-40, 40, n)) * rng.choice([-1.0, 1.0], n)).astype(dt)
+        specials = F64_SPECIALS if f64 else F32_SPECIALS
+        cols.append(np.concatenate([bits, mag, rng.uniform(-20, 20, n).astype(dt), rng.permutation(specials)]))
     m = min(c.size for c in cols)
     cols = [c[:m] for c in cols]
-    want = np.empty(m)
+    want = np.empty(m, dt)
     (_pair_kernel(helper)(*cols, want) if two else _kernel(helper)(cols[0], want))
     old = hx.config(compile="sync", jit_min=0, eager_below=0)
     try:
@@ -819,7 +826,9 @@ def test_float64_kernel_pieces_equal_the_helper(op, helper):
             got = np.asarray(getattr(hx, op)(*[hx.asarray(c) for c in cols]))
     finally:
         hx.config(**old)
-    same = (got.view(np.uint64) == want.view(np.uint64)) | (np.isnan(got) & np.isnan(want))
+    u = np.uint64 if f64 else np.uint32
+    assert got.dtype == want.dtype
+    same = (got.view(u) == want.view(u)) | (np.isnan(got) & np.isnan(want))
     assert same.all(), [(tuple(c[i] for c in cols), got[i], want[i]) for i in np.flatnonzero(~same)[:5]]
 
 
