@@ -16,7 +16,6 @@ protects those readers, so laziness is never observable.
 """
 from __future__ import annotations
 
-import builtins
 import operator
 from typing import Any
 
