@@ -477,7 +477,7 @@ def fl_log1p_dom_f64(x):
 
 _U64_HYP_MAX = np.uint64(0x408633CE8FB9F87D)      # 710.4758600739439: largest a with cosh finite
 _U64_2M26 = np.uint64(0x3E50000000000000)         # 2^-26: below, sinh a rounds to a, cosh to 1
-_I64_40, _I64_M1, _I64_600 = np.int64(40), np.int64(-1), np.int64(600)
+_I64_40, _I64_600 = np.int64(40), np.int64(600)
 # a^5 (1/120 + a^2/5040 + ...): Taylor to a^17/17! (truncation below 2^-64 a for a <= 0.35)
 _SHQ = tuple(_D(1.0 / math.factorial(n)) for n in range(5, 18, 2))
 (_SHQ0, _SHQ1, _SHQ2, _SHQ3, _SHQ4, _SHQ5, _SHQ6) = _SHQ
@@ -599,7 +599,7 @@ def fl_hyp_over_f64(x):
 # (NumPy's: the C library's, 0.69 / 0.50 / 0.67 ULP max.)
 
 _U64_2P28 = np.uint64(0x41B0000000000000)         # 2^28: beyond, sqrt(x^2 +- 1) is x to 2^-57
-_U64_2M27 = np.uint64(0x3E40000000000000)         # 2^-27: below, atanh a rounds to a (a^2/3 < 2^-54)
+_U64_2M27 = np.uint64(0x3E40000000000000)         # 2^-27: below, atanh/atan/asin/sin/tan x round to x
 _U64_2P60 = np.uint64(0x43B0000000000000)         # 2^60: beyond, atan x rounds to pi/2
 
 
@@ -772,7 +772,6 @@ _ATP = tuple(_D((-1) ** j / (2 * j + 5)) for j in range(8))
 (_ATP0, _ATP1, _ATP2, _ATP3, _ATP4, _ATP5, _ATP6, _ATP7) = _ATP
 _D_EIGHTH = _D(0.125)
 _D_EIGHT = _D(8.0)
-_U64_2M27X = np.uint64(0x3E40000000000000)       # 2^-27: below, atan x rounds to x (x exact)
 # 2^-32: below, atan w is w to 2^-64 (w a double-double ratio: its own rounding counts too)
 _U64_2M32 = np.uint64(0x3DF0000000000000)
 
@@ -908,7 +907,7 @@ def atan_64_fix(x, w, l):
     m = b & _U64_MAG
     res = _PIO2_HI if m >= _U64_2P60 else res
     res = -res if b >= _U64_SIGN else res
-    res = x if m < _U64_2M27X else res
+    res = x if m < _U64_2M27 else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
 
@@ -953,7 +952,7 @@ def asin_64_fix(x, w, l):
     b = f64_bits(x)
     m = b & _U64_MAG
     res = -res if b >= _U64_SIGN else res
-    res = x if m < _U64_2M27X else res
+    res = x if m < _U64_2M27 else res
     res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
@@ -1555,7 +1554,7 @@ def trig64_red(x):
     their results are selected or re-run). k pi/2's first three parts are exact products, x minus the
     first exact (Sterbenz), the next two by TwoSums, the fourth rounded (2^-104 k)."""
     m = f64_bits(x) & _U64_MAG
-    xc = x if ((m < _U64_2P20) & (m >= _U64_2M27X)) else _D_HALF   # tiny: no underflowing square
+    xc = x if ((m < _U64_2P20) & (m >= _U64_2M27)) else _D_HALF   # tiny: no underflowing square
     y = fma(xc, _D_2_OVER_PI, _D_MAGIC)
     kd = y - _D_MAGIC
     a = fma(-kd, _P1, xc)
@@ -1647,7 +1646,7 @@ def sin64_fix(x, red, sn, cs):
     ch, cl = cs
     res = (ch + cl) if (q & _I64_1) != _I64_0 else (sh + sl)
     res = -res if q >= np.int64(2) else res
-    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27 else res
 
 
 @njit(**_OPTS)
@@ -1658,7 +1657,7 @@ def cos64_fix(x, red, sn, cs):
     ch, cl = cs
     res = (sh + sl) if (q & _I64_1) != _I64_0 else (ch + cl)
     res = -res if ((q == _I64_1) | (q == np.int64(2))) else res
-    return _D_ONE if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+    return _D_ONE if (f64_bits(x) & _U64_MAG) < _U64_2M27 else res
 
 
 @njit(**_OPTS)
@@ -1676,7 +1675,7 @@ def tan64_fix(x, red, sn, cs):
     dh = dh if dh != _D_ZERO else _D_ONE      # r = 0 exactly (x = 0): no 0/0 in any lane
     t = nh / dh
     res = t + ((fma(-t, dh, nh) + nl) - t * dl) / dh
-    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27X else res
+    return x if (f64_bits(x) & _U64_MAG) < _U64_2M27 else res
 
 
 def _trig(fix, libm, name):
