@@ -1201,17 +1201,7 @@ def tanh_vec_f64(x):
     q = fma(y, _D_LOG2E, _D_MAGIC) - _D_MAGIC
     r = fma(q, -_TANH_LN2_HI, y)
     r = fma(q, -_TANH_LN2_LO, r)
-    e = fma(_ED10, r, _ED9)
-    e = fma(e, r, _ED8)
-    e = fma(e, r, _ED7)
-    e = fma(e, r, _ED6)
-    e = fma(e, r, _ED5)
-    e = fma(e, r, _ED4)
-    e = fma(e, r, _ED3)
-    e = fma(e, r, _ED2)
-    e = fma(e, r, _ED1)
-    e = fma(e, r, _ED0)
-    t = fma(r * r, e, r)                           # expm1(r)
+    t = fma(r * r, _expm1_q_f64(r), r)            # expm1(r)
     two_k = bits_f64(np.uint64(np.int64(q) + 1023) << np.uint64(52))
     d = fma(two_k, t, two_k + _D_ONE)              # e^y + 1
     big = _D_ONE - _D(2.0) / d
@@ -1264,8 +1254,9 @@ def exp64_poly(xc):
 
 
 @njit(**_OPTS)
-def _expm1_tail_f64(r, c):
-    """e^(r + c) - 1 - r for |r| <= ln2/2 and a tiny c, to ~2^-58."""
+def _expm1_q_f64(r):
+    """(e^r - 1 - r) / r^2 for |r| <= ln2/2: the minimax polynomial tanh_vec_f64 and the exp
+    family share."""
     e = fma(_ED10, r, _ED9)
     e = fma(e, r, _ED8)
     e = fma(e, r, _ED7)
@@ -1275,8 +1266,13 @@ def _expm1_tail_f64(r, c):
     e = fma(e, r, _ED3)
     e = fma(e, r, _ED2)
     e = fma(e, r, _ED1)
-    e = fma(e, r, _ED0)
-    return fma(r * r, e, c)
+    return fma(e, r, _ED0)
+
+
+@njit(**_OPTS)
+def _expm1_tail_f64(r, c):
+    """e^(r + c) - 1 - r for |r| <= ln2/2 and a tiny c, to ~2^-58."""
+    return fma(r * r, _expm1_q_f64(r), c)
 
 
 @njit(**_OPTS)

@@ -10,7 +10,9 @@ product) until one final rounding, so its error is 0.5 ULP plus a few thousandth
 
 Each function is split into pieces the code generator calls in a nest
 (``cpu_numba.INLINE_TEMPLATES``): LLVM inlines a helper into the loop only below a size
-threshold, and one call left in the loop stops the whole loop vectorizing.
+threshold, and one call left in the loop stops the whole loop vectorizing. Pieces recompute
+what they need of each other (a reduction, a split, k) rather than pass it: once every piece is
+inlined, LLVM computes each such value once.
 """
 from __future__ import annotations
 
