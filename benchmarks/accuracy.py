@@ -20,7 +20,7 @@ input where each maximum is reached. The rule the backend keeps: ours <= NumPy's
 
     python benchmarks/accuracy.py                 # strided, all functions (~1 minute)
     python benchmarks/accuracy.py --exhaustive    # all float32 inputs
-    python benchmarks/accuracy.py tanh            # chosen ops
+    python benchmarks/accuracy.py tanh            # chosen ops (their rows replace the file's)
 
 Results go to ``benchmarks/results/accuracy.json`` and, as a Markdown table, to stdout.
 """
@@ -361,8 +361,16 @@ def main(argv=None) -> int:
               f"({r['ours_at']!r}){verdict} | {r['numpy_max_ulp']:.3f} ({r['numpy_at']!r}) "
               f"| {100 * r['bit_identical']:.2f}% |")
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    saved = rows
+    if args.ops and os.path.exists(args.json):  # chosen ops: their rows replace those in the file
+        with open(args.json) as f:
+            old = json.load(f)
+        if old.get("stride") == stride and old.get("numpy") == np.__version__:
+            fresh = {(r["op"], r["dtype"]) for r in rows}
+            saved = sorted([r for r in old["rows"] if (r["op"], r["dtype"]) not in fresh] + rows,
+                           key=lambda r: (r["op"], r["dtype"]))
     with open(args.json, "w") as f:
-        json.dump({"stride": stride, "numpy": np.__version__, "rows": rows}, f, indent=1)
+        json.dump({"stride": stride, "numpy": np.__version__, "rows": saved}, f, indent=1)
     return int(any(r["ours_max_ulp"] > r["numpy_max_ulp"] or not r.get("nan_agrees", True) for r in rows))
 
 

@@ -9,6 +9,7 @@ floating-point flag that NumPy's function does not raise, and the code generator
 """
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -39,7 +40,7 @@ BOUNDS = {
     ("acosh", "float32"): 0.51,  # NumPy 1.16
     ("asin", "float32"): 0.51,   # NumPy 3.12
     ("acos", "float32"): 0.51,   # NumPy 2.10
-    ("tan", "float32"): 1.48,    # NumPy 3.90; ours 0.500 below 2^17, the C library's tanf above
+    ("tan", "float32"): 0.51,    # NumPy 3.90; ours 0.500 (float64 tan rounded beyond 2^17)
 }
 
 F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
@@ -282,10 +283,10 @@ BOUNDS_F64 = {
     ("atan", "float64"): 0.502,   # NumPy 0.54
     ("asin", "float64"): 0.502,   # NumPy 0.75
     ("acos", "float64"): 0.502,   # NumPy 0.73
-    # |x| < 2^20 own (0.500 / 0.500 / 0.501), beyond the C library's (~0.51 / 0.52)
-    ("sin", "float64"): 0.53,     # NumPy 0.51
-    ("cos", "float64"): 0.53,     # NumPy 0.51
-    ("tan", "float64"): 0.53,     # NumPy 0.56
+    # (|x| >= 2^20, the Payne-Hanek reduction: test_float64_trig_huge_arguments_against_mpmath)
+    ("sin", "float64"): 0.502,    # NumPy 0.51
+    ("cos", "float64"): 0.502,    # NumPy 0.51
+    ("tan", "float64"): 0.502,    # NumPy 0.56
 }
 F64_ENTRIES = sorted((op, h) for (op, dt), h in cpu_numba.INLINE_MATH.items()
                      if dt == "float64" and op not in TWO_ARGS)  # (two arguments: PAIR_OPS_F64)
@@ -357,6 +358,10 @@ def test_float64_constants():
         assert (m._LG2_HI, m._LG2_LO) == split(mp.log10(2), 42)
         assert (m._LGE_HI, m._LGE_LO) == split(1 / mp.log(10))
         assert m._LN2_LO == float(mp.log(2) - mp.mpf(float(m._LN2_HI)) - mp.mpf(float(m._LN2_MID)))
+        assert (m._PIO2_HI, m._PIO2_LO) == split(mp.pi / 2)
+    with mp.workprec(1400):
+        bits = int(mp.floor(2 / mp.pi * mp.mpf(2) ** 1280))
+    assert [int(c) for c in m._TWO_OVER_PI_BITS] == [(bits >> (32 * (39 - i))) & 0xFFFFFFFF for i in range(40)]
 
 
 def test_own_math_imports_without_mpmath():
@@ -373,6 +378,59 @@ def test_own_math_imports_without_mpmath():
 
 def test_every_float64_entry_has_a_bound():
     assert {(op, "float64") for op, _ in F64_ENTRIES} == set(BOUNDS_F64)
+
+
+#: Arguments whose reduction modulo pi/2 is hardest: the doubles closest to a multiple of pi/2
+#: (Muller, "Elementary Functions", table 11.1: 6381956970095103 x 2^797 leaves r ~ 2^-60.9),
+#: both ends of the fast path's range, the largest double.
+HUGE_TRIG = [6381956970095103 * 2.0 ** 797, float.fromhex("0x1.6ac5b262ca1ffp+851"),
+             5319372648326541 * 2.0 ** 200, float.fromhex("0x1.fffffffffffffp+1023"), 2.0 ** 20,
+             float.fromhex("0x1.0000000000001p+20"), 1e22, 2.0 ** 52 + 1, 1e300, 2.0 ** 1000]
+
+
+@pytest.mark.parametrize("op", ["sin", "cos", "tan"])
+def test_float64_trig_huge_arguments_against_mpmath(op):
+    """|x| >= 2^20: the exact Payne-Hanek reduction (trig64_payne_hanek) then the same double-double
+    sin r / cos r: within 0.501 ULP of mpmath at 1,400 bits on the hard cases and random
+    magnitudes up to 2^1024, float32 tan (float64 tan rounded beyond 2^17) too; and a compiled
+    circuit (fast loop, then the block re-run) gives the helper's bits."""
+    import mpmath as mp
+
+    from hologram_array.backends import numba_ops
+
+    rng = np.random.default_rng(7)
+    x = np.ldexp(rng.uniform(1, 2, 400), rng.integers(20, 1024, 400)) * rng.choice([-1.0, 1.0], 400)
+    x = np.concatenate([HUGE_TRIG, np.negative(HUGE_TRIG), x])
+    run = _kernel(f"{op}_vec_f64")
+    got = np.empty_like(x)
+    assert run(x, got) & 0b1111 == 0                      # no flag (inexact is not one of them)
+    ref_fn = getattr(mp, op)
+    with mp.workprec(1400):
+        refs = [ref_fn(mp.mpf(float(v))) for v in x]
+        err = [float(abs(mp.mpf(float(g)) - r) / mp.mpf(math.ulp(float(r)))) for g, r in zip(got, refs)]
+    worst = int(np.argmax(err))
+    assert err[worst] <= 0.501, (x[worst], got[worst], float(refs[worst]))
+    import hologram_array as hx
+
+    old = hx.config(compile="sync", jit_min=0, eager_below=0)
+    try:
+        arr = np.concatenate([np.linspace(-10, 10, 20000), x])   # mostly fast lanes, one slow block
+        want = np.empty_like(arr)
+        run(arr, want)
+        circuit = np.asarray(getattr(hx, op)(hx.asarray(arr) * 1.0))
+        assert np.array_equal(circuit.view(np.uint64), want.view(np.uint64))
+    finally:
+        hx.config(**old)
+    if op != "tan":
+        return
+    x32 = rng.integers(0x48000000, 0x7F800000, 400, dtype=np.uint32).view(np.float32)
+    run32 = _kernel("tan_vec_f32")
+    g32 = np.empty_like(x32)
+    run32(x32, g32)
+    with mp.workprec(400):
+        e32 = [float(abs(mp.mpf(float(g)) - mp.tan(mp.mpf(float(v)))) / mp.mpf(float(np.spacing(np.abs(g)))))
+               for g, v in zip(g32, x32)]
+    assert max(e32) <= 0.501
 
 
 @pytest.mark.skipif(np.finfo(np.longdouble).nmant < 63, reason="needs an 80-bit long double reference")

@@ -32,7 +32,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .numba_ops import bits_f32, bits_f64, f32_bits, f64_bits, fma, libm_tan  # numba_ops imports this module at its end
+from .numba_ops import bits_f32, bits_f64, f32_bits, f64_bits, fma  # numba_ops imports this module at its end
 
 __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "log1p_vec_f32", "log2_vec_f32",
            "log10_vec_f32", "exp2_vec_f32", "sinh_vec_f32", "cosh_vec_f32", "atanh_vec_f32",
@@ -40,7 +40,7 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "fl_exp2_under_f32", "fl_hyp_over_f32", "fl_atanh_one_f32", "fl_atanh_dom_f32",
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
-           "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_vec_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
+           "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
            "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg",
            "exp2_64_poly", "exp2_64_fix", "fl_exp2_over_f64", "fl_exp2_under_f64", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
@@ -720,7 +720,7 @@ _I_ONE_TAN = np.int64(1)
 
 @njit(**_OPTS)
 def tan_big_f32(x):
-    """Whether tan needs the C library for ``x``: |x| >= 2^17, infinities and NaN included."""
+    """Whether tan needs the float64 tan for ``x`` (tan_vec_f32): |x| >= 2^17, inf, NaN."""
     return (f32_bits(x) & np.uint32(0x7FFFFFFF)) >= _U_TAN_BIG
 
 
@@ -762,15 +762,7 @@ def tan_fast_f32(x):
     return x if tiny else res
 
 
-@njit(**_OPTS)
-def tan_vec_f32(x):
-    """tan, float32: tan_fast_f32, and the C library's tanf for |x| >= 2^17, inf and NaN (a
-    branch: generated kernels run tan_fast_f32 and re-run a block that met such an argument,
-    cpu_numba.SLOW_PATHS)."""
-    res = tan_fast_f32(x)
-    if tan_big_f32(x):
-        res = libm_tan(x)
-    return res
+# tan_vec_f32 (tan_fast_f32, and float64 tan beyond 2^17) is in numba_vecmath64.
 
 
 # ---------------------------------------------------------------------------------------------

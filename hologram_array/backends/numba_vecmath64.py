@@ -22,11 +22,11 @@ from fractions import Fraction
 import numpy as np
 from numba import njit
 
-from .numba_ops import bits_f64, f64_bits, fma, libm_cos, libm_sin, libm_tan  # numba_ops imports this module at its end
+from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module at its end
 from .numba_vecmath import (_exp64_scale, _D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
                             _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
                             _exp64_reduce, _int_f64, exp2_64_arg, exp2_64_fix, exp2_64_poly, exp64_arg,
-                            exp64_fix, exp64_poly)
+                            exp64_fix, exp64_poly, tan_big_f32, tan_fast_f32)
 
 __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_expm1_over_f64",
            "log_vec_f64", "log64_m", "log64_l", "log64_fix", "fl_log_zero_f64", "fl_log_neg_f64",
@@ -44,10 +44,11 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "fl_lae2_under_f64", "pow_vec_f64", "pow64_ax", "pow64_p", "pow64_e", "pow64_mag", "pow64_fix",
            "pow64_y_kind", "fl_pow_invalid_f64", "fl_pow_divide_f64", "fl_pow_over_f64",
            "fl_pow_under_f64", "sin_vec_f64", "cos_vec_f64", "tan_vec_f64", "sin_fast_f64",
-           "cos_fast_f64", "tan_fast_f64", "trig64_big", "trig64_red", "trig64_s", "trig64_c",
-           "sin64_fix", "cos64_fix", "tan64_fix", "fl_sin_under_f64"]
+           "cos_fast_f64", "tan_fast_f64", "trig64_big", "trig64_red", "trig64_payne_hanek", "trig64_s", "trig64_c",
+           "sin64_fix", "cos64_fix", "tan64_fix", "fl_sin_under_f64", "tan_vec_f32"]
 
 _D = np.float64
+_F32 = np.float32
 _D_INF = _D(np.inf)
 _D_HALF = _D(0.5)
 
@@ -1527,13 +1528,15 @@ def fl_pow_under_f64(x, y, r):
 # three of 33 bits so that k times each is exact for |x| < 2^20, their sums by TwoSums), then
 # sin r and cos r as double-doubles (the leading terms r^3/6, r^5/120, r^2/2, r^4/24 exactly
 # enough, the rest in plain arithmetic), the quadrant's choice, tan as their double-double
-# quotient; one rounding. |x| >= 2^20, inf and NaN: the C library (a branch: generated kernels
-# re-run the block, cpu_numba.SLOW_PATHS). NumPy's: 0.51 / 0.51 / 0.54 ULP max.
+# quotient; one rounding. |x| >= 2^20: the same sin r, cos r and quadrant after an exact
+# Payne-Hanek reduction (trig64_payne_hanek: integer arithmetic on 2/pi's bits, scalar -- a branch:
+# generated kernels re-run the block, cpu_numba.SLOW_PATHS); inf and NaN: x - x (NaN; invalid
+# for inf, as the C library). NumPy's: 0.51 / 0.51 / 0.54 ULP max.
 
 _P1, _P2, _P3, _P4 = (_D(float.fromhex(v)) for v in ("0x1.921fb54400000p+0", "0x1.0b4611a600000p-34",
                                                      "0x1.3198a2e000000p-69", "0x1.b839a252049c1p-104"))
 _D_2_OVER_PI = _D(0.6366197723675814)
-_U64_2P20 = np.uint64(0x4130000000000000)         # 2^20: beyond, the C library's
+_U64_2P20 = np.uint64(0x4130000000000000)         # 2^20: from here on, trig64_payne_hanek
 _S120_HI, _S120_LO = _split(Fraction(1, 120))
 # r^7 (-1/5040 + r^2/362880 - ...) to r^21/21! and r^6 (-1/720 + ...) to r^20/20! (|r| <= pi/4:
 # truncation below 2^-64 of the result)
@@ -1680,29 +1683,135 @@ def tan64_fix(x, red, sn, cs):
     return x if (f64_bits(x) & _U64_MAG) < _U64_2M27 else res
 
 
-def _trig(fix, libm, name):
+# 2/pi's first 1,280 fraction bits as 32-bit chunks, most significant first (fdlibm's ipio2;
+# tests/test_inline_math.py recomputes them with mpmath). x < 2^1024 needs chunks up to the 38th.
+_TWO_OVER_PI_BITS = np.array((
+    0xA2F9836E, 0x4E441529, 0xFC2757D1, 0xF534DDC0, 0xDB629599, 0x3C439041, 0xFE5163AB, 0xDEBBC561,
+    0xB7246E3A, 0x424DD2E0, 0x06492EEA, 0x09D1921C, 0xFE1DEB1C, 0xB129A73E, 0xE88235F5, 0x2EBB4484,
+    0xE99C7026, 0xB45F7E41, 0x3991D639, 0x835339F4, 0x9C845F8B, 0xBDF9283B, 0x1FF897FF, 0xDE05980F,
+    0xEF2F118B, 0x5A0A6D1F, 0x6D367ECF, 0x27CB09B7, 0x4F463F66, 0x9E5FEA2D, 0x7527BAC7, 0xEBE5F17B,
+    0x3D0739F7, 0x8A5292EA, 0x6BFB5FB1, 0x1F8D5D08, 0x56033046, 0xFC7B6BAB, 0xF0CFBC20, 0x9AF4361D),
+    dtype=np.uint64)
+_PH_CHUNKS = 8                    # chunks of 2/pi multiplied: >= 223 fraction bits of x 2/pi
+_PH_FRAC = 6                      # fraction chunks kept (192 bits; |r| >= 2^-61 for any double)
+_PIO2_HI, _PIO2_LO = _D(float.fromhex("0x1.921fb54442d18p+0")), _D(float.fromhex("0x1.1a62633145c07p-54"))
+_U64_M32 = np.uint64(0xFFFFFFFF)
+_U64_U1, _U64_U32 = np.uint64(1), np.uint64(32)
+
+
+@njit(**_OPTS)
+def _bits32(p, lo):
+    """Bits [lo, lo + 32) of the little-endian 32-bit-limb integer ``p`` (lo >= 0)."""
+    j = lo // 32
+    s = np.uint64(lo - 32 * j)
+    return ((p[j] >> s) | (p[j + 1] << (_U64_U32 - s))) & _U64_M32
+
+
+@njit(**_OPTS)
+def trig64_payne_hanek(x):
+    """(k mod 4, rh, rl) for finite |x| >= 2^20: x = k pi/2 + rh + rl, |r| <= pi/4 (Payne-Hanek).
+
+    x = m 2^e (m the 53-bit significand). m times the chunks of 2/pi that matter -- those whose
+    product with 2^e is not a multiple of 4 -- as an exact integer (32-bit limbs); its bits at
+    the binary point are k mod 4, the 192 below it the fraction f (truncation error < 2^-200).
+    f >= 1/2 rounds k up (f - 1, by two's complement); f as a double-double (its limbs summed by
+    TwoSums, most significant first), times pi/2 as a double-double. The closest double to a
+    multiple of pi/2 leaves |r| ~ 2^-61, so r keeps over 100 correct bits."""
+    b = f64_bits(x)
+    m = (b & _U64_MANT) | np.uint64(0x0010000000000000)
+    e = np.int64((b >> np.uint64(52)) & np.uint64(0x7FF)) - np.int64(1075)
+    j0 = max((e - 2) // 32 + 1, np.int64(1))      # first chunk whose product is not 0 mod 4
+    m0 = m & _U64_M32
+    m1 = m >> _U64_U32
+    w = np.empty(_PH_CHUNKS + 3 + _PH_FRAC, np.uint64)   # one allocation: product, then fraction
+    p = w[:_PH_CHUNKS + 3]
+    p[0] = p[1] = p[_PH_CHUNKS + 2] = 0            # the rest is written before it is read
+    for t in range(_PH_CHUNKS):                    # least significant chunk first
+        c = _TWO_OVER_PI_BITS[j0 + _PH_CHUNKS - 2 - t]
+        s = m0 * c + p[t]
+        p[t] = s & _U64_M32
+        s = m1 * c + p[t + 1] + (s >> _U64_U32)
+        p[t + 1] = s & _U64_M32
+        p[t + 2] = s >> _U64_U32
+    sh = 32 * (j0 + _PH_CHUNKS - 1) - e             # fraction bits of p
+    k = np.int64(_bits32(p, sh) & np.uint64(3))
+    f = w[_PH_CHUNKS + 3:]
+    for i in range(_PH_FRAC):
+        f[i] = _bits32(p, sh - 32 * (i + 1))
+    sign = _D_ONE
+    if f[0] >= np.uint64(0x80000000):              # f >= 1/2: k + 1, f - 1 = -(2^192 - f) 2^-192
+        k += 1
+        sign = -_D_ONE
+        carry = _U64_U1
+        for i in range(_PH_FRAC - 1, -1, -1):
+            v = (~f[i] & _U64_M32) + carry
+            f[i] = v & _U64_M32
+            carry = v >> _U64_U32
+    hi = _D_ZERO
+    lo = _D_ZERO
+    scale = _D(2.0 ** -32)
+    for i in range(_PH_FRAC):
+        t = _D(f[i]) * scale                       # exact: 32 bits
+        s = hi + t
+        bv = s - hi
+        lo += (hi - (s - bv)) + (t - bv)
+        hi = s
+        scale *= _D(2.0 ** -32)
+    fh = hi + lo
+    fl = lo - (fh - hi)
+    rh = fh * _PIO2_HI
+    rl = fma(fh, _PIO2_HI, -rh) + (fh * _PIO2_LO + fl * _PIO2_HI)
+    h = rh + rl
+    rl = rl - (h - rh)
+    if b >= _U64_SIGN:                             # -x = -k pi/2 - r
+        k = -k
+        sign = -sign
+    return _D(k & _I64_3), sign * h, sign * rl
+
+
+def _trig(fix, name):
     """(fast, whole) for one of sin/cos/tan: ``fast`` for |x| < 2^20 (the generated loops' body,
-    cpu_numba.SLOW_PATHS), ``whole`` with the C library's function beyond (and for inf, NaN)."""
+    cpu_numba.SLOW_PATHS), ``whole`` with the Payne-Hanek reduction beyond; inf and NaN give
+    x - x (the C library's: NaN, invalid for inf, a NaN argument kept)."""
     @njit(**_OPTS)
     def fast(x):
         red = trig64_red(x)
         return fix(x, red, trig64_s(red), trig64_c(red))
 
     @njit(**_OPTS)
+    def huge(x):
+        if (f64_bits(x) & _U64_MAG) >= _U64_INF:
+            return x - x
+        red = trig64_payne_hanek(x)
+        return fix(x, red, trig64_s(red), trig64_c(red))
+
+    @njit(**_OPTS)
     def whole(x):
         res = fast(x)
         if trig64_big(x):
-            res = libm(x)
+            res = huge(x)
         return res
 
     fast.__doc__ = f"{name} for |x| < 2^20 (see the section's comment)."
-    whole.__doc__ = f"{name}, float64: {name}_fast_f64, the C library's {name} for |x| >= 2^20, inf, NaN."
+    whole.__doc__ = f"{name}, float64: {name}_fast_f64, the Payne-Hanek reduction for |x| >= 2^20, inf, NaN."
     return fast, whole
 
 
-sin_fast_f64, sin_vec_f64 = _trig(sin64_fix, libm_sin, "sin")
-cos_fast_f64, cos_vec_f64 = _trig(cos64_fix, libm_cos, "cos")
-tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, libm_tan, "tan")
+sin_fast_f64, sin_vec_f64 = _trig(sin64_fix, "sin")
+cos_fast_f64, cos_vec_f64 = _trig(cos64_fix, "cos")
+tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, "tan")
+
+
+@njit(**_OPTS)
+def tan_vec_f32(x):
+    """tan, float32: tan_fast_f32 (numba_vecmath), and float64 tan rounded to float32 for
+    |x| >= 2^17, inf and NaN (0.5 ULP of float64 then one rounding: the float64 reduction is
+    exact there; a branch: generated kernels run tan_fast_f32 and re-run a block that met such
+    an argument, cpu_numba.SLOW_PATHS). Here, not in numba_vecmath, because it needs tan_vec_f64."""
+    res = tan_fast_f32(x)
+    if tan_big_f32(x):
+        res = _F32(tan_vec_f64(_D(x)))
+    return res
 
 
 @njit(**_OPTS)
