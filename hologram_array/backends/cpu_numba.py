@@ -468,8 +468,10 @@ def simd_port(op: str, loop: np.dtype) -> str | None:
     return entry[0] if ok else None
 
 
-#: Helpers with a rare case a vectorized loop cannot take (a C-library call): helper -> (the
-#: same without that case, predicate saying an argument needs it). See ``_Gen.source``.
+#: Helpers with a rare case a vectorized loop cannot take (float32 sin/cos: NumPy's C-library
+#: call beyond Cody-Waite's range; float64 sin/cos/tan and float32 tan: the scalar Payne-Hanek
+#: reduction): helper -> (the same without that case, predicate saying an argument needs it).
+#: See ``_Gen.source``.
 SLOW_PATHS: dict[str, tuple[str, str]] = {
     "sin_simd_f32": ("sin_fast_f32", "sin_big_f32"),
     "cos_simd_f32": ("cos_fast_f32", "cos_big_f32"),
