@@ -57,6 +57,10 @@ _F = np.float32
 _EQ0, _EQ1, _EQ2, _EQ3, _EQ4, _EQ5 = (_F(0.5), _F(0.1666666716337204), _F(0.04166646674275398),
                                       _F(0.008333360776305199), _F(0.0013933597365394235),
                                       _F(0.0001985778217203915))
+# The same with Q of degree 4 (its constant 1/2 exact): relative error of 1 + r + r^2 Q 3.9e-9
+# (float32 coefficients; the degree-5 one: 7.8e-10); exp_reduced_f32's.
+_ER1, _ER2, _ER3, _ER4 = (_F(0.16666534543037415), _F(0.041667237877845764), _F(0.008367509581148624),
+                          _F(0.0013863756321370602))
 _LOG2E = _F(1.4426950408889634)
 _MAGIC = _F(12582912.0)            # 0x1.8p23: (y + magic) - magic rounds y to an integer
 _LN2_HI = _F(0.693359375)          # ln 2 in two parts (Cody-Waite): k * _LN2_HI is exact
@@ -67,18 +71,20 @@ _F_INF_E = _F(np.inf)
 
 @njit(**_OPTS)
 def exp_reduced_f32(y):
-    """e^y for -87 <= y <= 88 (a normal result), float32, about 0.6 ULP; no division, no table.
+    """e^y for -87 <= y <= 88 (a normal result), float32, 1.03 ULP; no division, no table.
 
-    y = k ln2 + r with |r| <= ln2/2; e^r = 1 + r + r^2 Q(r); 2^k added to the exponent bits.
+    y = k ln2 + r with |r| <= ln2/2; e^r = 1 + r + r^2 Q(r) with Q of degree 4 (one FMA fewer
+    than exp_vec_f32's: tanh's 12-op chain runs 4% faster); 2^k added to the exponent bits.
+    Its one caller, tanh_vec_f32, divides it into 1 - 2e/(1 + e), which scales e's error by
+    0.31 at most (|x| >= 1): tanh's max error stays 1.131 ULP, in its other branch.
     Callers keep y in range (they clamp it first), so no overflow/underflow/NaN handling here.
     """
     q = fma(y, _LOG2E, _MAGIC) - _MAGIC
     r = fma(q, -_LN2_HI, y)
     r = fma(q, -_LN2_LO, r)
-    p = fma(_EQ5, r, _EQ4)
-    p = fma(p, r, _EQ3)
-    p = fma(p, r, _EQ2)
-    p = fma(p, r, _EQ1)
+    p = fma(_ER4, r, _ER3)
+    p = fma(p, r, _ER2)
+    p = fma(p, r, _ER1)
     p = fma(p, r, _EQ0)
     p = fma(p * r, r, r) + _ONE
     k = np.int32(q)
@@ -179,7 +185,7 @@ def tanh_vec_f32(x):
     # the large-|x| form only from 1 on (elsewhere its argument is 0): a tiny a would make
     # exp_reduced_f32's r * p underflow in lanes that never use it
     lt1 = m < _U_ONE_T
-    e = exp_reduced_f32(_F(-2.0) * (a * (_ZERO if lt1 else _ONE)))
+    e = exp_reduced_f32(a * (_ZERO if lt1 else _F(-2.0)))
     big = _ONE - (e + e) / (_ONE + e)
     r = small if lt1 else big
     r = bits_f32(np.uint32(f32_bits(r) | (b & _U_SIGN_E)))   # x's sign (r >= 0)
