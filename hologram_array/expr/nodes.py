@@ -118,6 +118,14 @@ class Op(Node):
             self.count = a.count + 1
             self.leaves = a.leaves
             self.roots = a.roots
+        elif len(args) == 2 and (type(args[1]) is Const or type(args[0]) is Const):
+            # an operand and a Python scalar (the common recording): the general rule below
+            # reduced -- a Const has depth 0, count 1, no leaves and no roots
+            a = args[0] if type(args[1]) is Const else args[1]
+            self.depth = a.depth + 1
+            self.count = a.count + 2
+            self.leaves = a.leaves
+            self.roots = a.roots
         else:
             depth = count = 0
             for a in args:
