@@ -135,6 +135,25 @@ def test_measured_choice_prefers_the_faster_executor():
     assert jit.choose(kernels, n + 1) == jit.NUMBA  # same class as n
 
 
+def _explorations(numba_s: float, numpy_s: float, calls: int) -> int:
+    slot = jit.KernelSlot()
+    kernels = {jit.NUMBA: slot}
+    for _ in range(jit.MEASURE_RUNS):
+        slot.timing.record(jit.NUMBA, numba_s, 1 << 20)
+        slot.timing.record("numpy", numpy_s, 1 << 20)
+    return sum(jit.choose(kernels, 1 << 20) == "numpy" for _ in range(calls))
+
+
+def test_the_slower_executor_reruns_the_more_rarely_the_further_behind_it_is():
+    # close (10% behind): every EXPLORE_EVERY-th call; 6x behind: rarely enough that its extra
+    # time stays EXPLORE_COST of the calls' time
+    close = _explorations(0.010, 0.011, 1000)
+    far = _explorations(0.002, 0.014, 1000)
+    assert close == 1000 // jit.EXPLORE_EVERY
+    assert 1 <= far <= 1000 // 250
+    assert far * (0.014 - 0.002) <= jit.EXPLORE_COST * 1000 * 0.002 * 1.05
+
+
 @pytest.mark.parametrize("category, make", [
     ("divide", lambda x: hx.log(x * 0.0) + 1.0),
     ("invalid", lambda x: hx.sqrt(x - 1e9) * 2.0),

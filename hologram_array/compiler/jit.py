@@ -24,6 +24,7 @@ uses every core.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import queue
 import sys
@@ -291,8 +292,13 @@ def gather_state(n_inputs: int, dtype: Any) -> str | None:
     return None if slot is None else slot.variants.get("gather")
 
 
-#: Every this many choices for one circuit and size class, the slower executor runs again.
+#: At most every this many choices for one circuit and size class, the slower executor runs
+#: again (its first runs may have been unlucky: threads waking up, another process on the cores).
 EXPLORE_EVERY = 32
+#: ... and no more often than keeps those re-runs under this share of the time: a slower
+#: executor 6x behind (the NumPy executor against arith10's kernel at 16M: 14 vs 2.3 ms) re-ran
+#: every 32nd call, +16% on the average call; now every 250th, +2%.
+EXPLORE_COST = 0.02
 
 
 def choose(kernels: dict, size: int) -> str:
@@ -305,9 +311,11 @@ def choose(kernels: dict, size: int) -> str:
         return "numpy"
     faster, slower = ((NUMBA, "numpy") if t.ns(NUMBA, size) <= t.ns("numpy", size)
                       else ("numpy", NUMBA))
-    # now and then the slower one runs again: its first runs may have been unlucky (threads
-    # waking up, another process on the cores), and a best-of figure only improves
-    return slower if t.tick(size) % EXPLORE_EVERY == 0 else faster
+    # now and then the slower one runs again (a best-of figure only improves), the further
+    # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time
+    fast = max(t.ns(faster, size), 1e-9)
+    period = max(EXPLORE_EVERY, math.ceil((t.ns(slower, size) - fast) / fast / EXPLORE_COST))
+    return slower if t.tick(size) % period == 0 else faster
 
 
 def compiling() -> bool:
