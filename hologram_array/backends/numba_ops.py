@@ -1293,7 +1293,6 @@ _SIN5 = _F(float.fromhex("0x1.11119ap-07"))
 _SIN3 = _F(float.fromhex("-0x1.555556p-03"))
 libm_sin = _libm_real("sin")
 libm_cos = _libm_real("cos")
-libm_tan = _libm_real("tan")
 
 
 def _make_sincos(is_cos):
