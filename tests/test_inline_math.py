@@ -283,7 +283,7 @@ BOUNDS_F64 = {
     ("atan", "float64"): 0.502,   # NumPy 0.54
     ("asin", "float64"): 0.502,   # NumPy 0.75
     ("acos", "float64"): 0.502,   # NumPy 0.73
-    # (|x| >= 2^20, the Payne-Hanek reduction: test_float64_trig_huge_arguments_against_mpmath)
+    # (|x| >= 2^26, the Payne-Hanek reduction: test_float64_trig_huge_arguments_against_mpmath)
     ("sin", "float64"): 0.502,    # NumPy 0.51
     ("cos", "float64"): 0.502,    # NumPy 0.51
     ("tan", "float64"): 0.502,    # NumPy 0.56
@@ -313,9 +313,11 @@ F64_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 2.
                          -0.9999999999999999, 2.0 ** -27, 1.3e-8, 0.17, 0.5000000000000001,
                          # atan: its table's breakpoints, pi/2 from 2^60
                          0.0625, 0.1875, 0.9375, 2.0 ** 60, -1.1529215046068469e18, 1e-300,
-                         # sin/cos/tan: multiples of pi/2 and pi/4, the own path's end 2^20
+                         # sin/cos/tan: multiples of pi/2 and pi/4, the vectorized path's end
+                         # 2^26 (Payne-Hanek beyond), phases of millions of radians
                          1.5707963267948966, 3.141592653589793, 0.7853981633974483, 4.71238898038469,
-                         1048575.9999999999, 1048576.0, -1e6])
+                         1048575.9999999999, 1048576.0, -1e6, 67108863.99999999, 67108864.0, -6.5e7,
+                         6283185.307179586])
 #: Special values where ours must equal NumPy's bit for bit, per function (elsewhere: the bound).
 F64_EXACT = {"tanh": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -27) | (np.abs(x) >= 20),  # (NumPy rounds tanh(1.3e-8) down: 0.56 ULP)
              "exp": lambda x: ~np.isfinite(x) | (np.abs(x) < 2.0 ** -54) | (x > 709.79) | (x <= -746),
@@ -384,23 +386,26 @@ def test_every_float64_entry_has_a_bound():
 #: (Muller, "Elementary Functions", table 11.1: 6381956970095103 x 2^797 leaves r ~ 2^-60.9),
 #: both ends of the fast path's range, the largest double.
 HUGE_TRIG = [6381956970095103 * 2.0 ** 797, float.fromhex("0x1.6ac5b262ca1ffp+851"),
-             5319372648326541 * 2.0 ** 200, float.fromhex("0x1.fffffffffffffp+1023"), 2.0 ** 20,
-             float.fromhex("0x1.0000000000001p+20"), 1e22, 2.0 ** 52 + 1, 1e300, 2.0 ** 1000]
+             5319372648326541 * 2.0 ** 200, float.fromhex("0x1.fffffffffffffp+1023"), 2.0 ** 26,
+             float.fromhex("0x1.0000000000001p+26"), 1e22, 2.0 ** 52 + 1, 1e300, 2.0 ** 1000]
 
 
 @pytest.mark.parametrize("op", ["sin", "cos", "tan"])
 def test_float64_trig_huge_arguments_against_mpmath(op):
-    """|x| >= 2^20: the exact Payne-Hanek reduction (trig64_payne_hanek) then the same double-double
+    """|x| >= 2^26: the exact Payne-Hanek reduction (trig64_payne_hanek) then the same double-double
     sin r / cos r: within 0.501 ULP of mpmath at 1,400 bits on the hard cases and random
-    magnitudes up to 2^1024, float32 tan (float64 tan rounded beyond 2^17) too; and a compiled
-    circuit (fast loop, then the block re-run) gives the helper's bits."""
+    magnitudes up to 2^1024; 2^20..2^26 (the vectorized path's five-part reduction), doubles
+    nearest to multiples of pi/2 there included; float32 tan (float64 tan rounded beyond 2^17)
+    too; and a compiled circuit (fast loop, then the block re-run) gives the helper's bits."""
     import mpmath as mp
 
     from hologram_array.backends import numba_ops
 
     rng = np.random.default_rng(7)
     x = np.ldexp(rng.uniform(1, 2, 400), rng.integers(20, 1024, 400)) * rng.choice([-1.0, 1.0], 400)
-    x = np.concatenate([HUGE_TRIG, np.negative(HUGE_TRIG), x])
+    with mp.workprec(200):   # the doubles nearest to k pi/2 for k up to 2^25: the smallest r there
+        near = [float(mp.mpf(int(k)) * mp.pi / 2) for k in rng.integers(1 << 20, 1 << 25, 200)]
+    x = np.concatenate([HUGE_TRIG, np.negative(HUGE_TRIG), x, near])
     run = _kernel(f"{op}_vec_f64")
     got = np.empty_like(x)
     assert run(x, got) & 0b1111 == 0                      # no flag (inexact is not one of them)

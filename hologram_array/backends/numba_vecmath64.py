@@ -1524,19 +1524,21 @@ def fl_pow_under_f64(x, y, r):
 
 
 # ---------------------------------------------------------------------------------------------
-# float64 sin, cos, tan: x = k pi/2 + r, r as a double-double (pi/2 in four parts, the first
-# three of 33 bits so that k times each is exact for |x| < 2^20, their sums by TwoSums), then
-# sin r and cos r as double-doubles (the leading terms r^3/6, r^5/120, r^2/2, r^4/24 exactly
-# enough, the rest in plain arithmetic), the quadrant's choice, tan as their double-double
-# quotient; one rounding. |x| >= 2^20: the same sin r, cos r and quadrant after an exact
-# Payne-Hanek reduction (trig64_payne_hanek: integer arithmetic on 2/pi's bits, scalar -- a branch:
-# generated kernels re-run the block, cpu_numba.SLOW_PATHS); inf and NaN: x - x (NaN; invalid
-# for inf, as the C library). NumPy's: 0.51 / 0.51 / 0.54 ULP max.
+# float64 sin, cos, tan: x = k pi/2 + r, r as a double-double (pi/2 in five parts, the first
+# four of 27 bits so that k times each is exact for |x| < 2^26 -- sines of phases of millions of
+# radians stay on the vectorized path -- their sums by TwoSums), then sin r and cos r as
+# double-doubles (the leading terms r^3/6, r^5/120, r^2/2, r^4/24 exactly enough, the rest in
+# plain arithmetic), the quadrant's choice, tan as their double-double quotient; one rounding.
+# |x| >= 2^26 (scalar -- a branch: generated kernels re-run the block, cpu_numba.SLOW_PATHS):
+# the same sin r, cos r and quadrant after an exact Payne-Hanek reduction (trig64_payne_hanek:
+# integer arithmetic on 2/pi's bits); inf and NaN: x - x (NaN; invalid for inf, as the C
+# library). NumPy's: 0.51 / 0.51 / 0.54 ULP max.
 
-_P1, _P2, _P3, _P4 = (_D(float.fromhex(v)) for v in ("0x1.921fb54400000p+0", "0x1.0b4611a600000p-34",
-                                                     "0x1.3198a2e000000p-69", "0x1.b839a252049c1p-104"))
+_P1, _P2, _P3, _P4, _P5 = (_D(float.fromhex(v)) for v in (
+    "0x1.921fb54000000p+0", "0x1.10b4610000000p-30", "0x1.a626330000000p-58", "0x1.45c06e0000000p-86",
+    "0x1.cd129024e088ap-115"))
 _D_2_OVER_PI = _D(0.6366197723675814)
-_U64_2P20 = np.uint64(0x4130000000000000)         # 2^20: from here on, trig64_payne_hanek
+_U64_2P26 = np.uint64(0x4190000000000000)         # 2^26: from here on, trig64_payne_hanek
 _S120_HI, _S120_LO = _split(Fraction(1, 120))
 # r^7 (-1/5040 + r^2/362880 - ...) to r^21/21! and r^6 (-1/720 + ...) to r^20/20! (|r| <= pi/4:
 # truncation below 2^-64 of the result)
@@ -1549,17 +1551,17 @@ _I64_3 = np.int64(3)
 
 @njit(**_OPTS)
 def trig64_big(x):
-    """Whether sin/cos/tan need the C library for ``x``: |x| >= 2^20, infinities and NaN."""
-    return (f64_bits(x) & _U64_MAG) >= _U64_2P20
+    """Whether sin/cos/tan need the Payne-Hanek reduction for ``x``: |x| >= 2^26, inf, NaN."""
+    return (f64_bits(x) & _U64_MAG) >= _U64_2P26
 
 
 @njit(**_OPTS)
 def trig64_red(x):
-    """(k, rh, rl): x = k pi/2 + rh + rl, |r| <= pi/4, for 2^-27 <= |x| < 2^20 (others: x = 1/2,
-    their results are selected or re-run). k pi/2's first three parts are exact products, x minus the
-    first exact (Sterbenz), the next two by TwoSums, the fourth rounded (2^-104 k)."""
+    """(k, rh, rl): x = k pi/2 + rh + rl, |r| <= pi/4, for 2^-27 <= |x| < 2^26 (others: x = 1/2,
+    their results are selected or re-run). k pi/2's first four parts are exact products, x minus
+    the first exact (Sterbenz), the next three by TwoSums, the fifth rounded (2^-130 at most)."""
     m = f64_bits(x) & _U64_MAG
-    xc = x if ((m < _U64_2P20) & (m >= _U64_2M27)) else _D_HALF   # tiny: no underflowing square
+    xc = x if ((m < _U64_2P26) & (m >= _U64_2M27)) else _D_HALF   # tiny: no underflowing square
     y = fma(xc, _D_2_OVER_PI, _D_MAGIC)
     kd = y - _D_MAGIC
     a = fma(-kd, _P1, xc)
@@ -1571,9 +1573,13 @@ def trig64_red(x):
     s2 = s1 + c
     bv = s2 - s1
     e2 = (s1 - (s2 - bv)) + (c - bv)
-    lo = (e1 + e2) - kd * _P4
-    rh = s2 + lo
-    return kd, rh, lo - (rh - s2)
+    d = -kd * _P4
+    s3 = s2 + d
+    bv = s3 - s2
+    e3 = (s2 - (s3 - bv)) + (d - bv)
+    lo = ((e1 + e2) + e3) - kd * _P5
+    rh = s3 + lo
+    return kd, rh, lo - (rh - s3)
 
 
 @njit(**_OPTS)
@@ -1709,7 +1715,7 @@ def _bits32(p, lo):
 
 @njit(**_OPTS)
 def trig64_payne_hanek(x):
-    """(k mod 4, rh, rl) for finite |x| >= 2^20: x = k pi/2 + rh + rl, |r| <= pi/4 (Payne-Hanek).
+    """(k mod 4, rh, rl) for finite |x| >= 2^17 (used from 2^26 on): x = k pi/2 + rh + rl, |r| <= pi/4 (Payne-Hanek).
 
     x = m 2^e (m the 53-bit significand). m times the chunks of 2/pi that matter -- those whose
     product with 2^e is not a multiple of 4 -- as an exact integer (32-bit limbs); its bits at
@@ -1770,7 +1776,7 @@ def trig64_payne_hanek(x):
 
 
 def _trig(fix, name):
-    """(fast, whole) for one of sin/cos/tan: ``fast`` for |x| < 2^20 (the generated loops' body,
+    """(fast, whole) for one of sin/cos/tan: ``fast`` for |x| < 2^26 (the generated loops' body,
     cpu_numba.SLOW_PATHS), ``whole`` with the Payne-Hanek reduction beyond; inf and NaN give
     x - x (the C library's: NaN, invalid for inf, a NaN argument kept)."""
     @njit(**_OPTS)
@@ -1780,7 +1786,8 @@ def _trig(fix, name):
 
     @njit(**_OPTS)
     def huge(x):
-        if (f64_bits(x) & _U64_MAG) >= _U64_INF:
+        m = f64_bits(x) & _U64_MAG
+        if m >= _U64_INF:
             return x - x
         red = trig64_payne_hanek(x)
         return fix(x, red, trig64_s(red), trig64_c(red))
@@ -1792,8 +1799,8 @@ def _trig(fix, name):
             res = huge(x)
         return res
 
-    fast.__doc__ = f"{name} for |x| < 2^20 (see the section's comment)."
-    whole.__doc__ = f"{name}, float64: {name}_fast_f64, the Payne-Hanek reduction for |x| >= 2^20, inf, NaN."
+    fast.__doc__ = f"{name} for |x| < 2^26 (see the section's comment)."
+    whole.__doc__ = f"{name}, float64: {name}_fast_f64, the Payne-Hanek reduction for |x| >= 2^26, inf, NaN."
     return fast, whole
 
 
