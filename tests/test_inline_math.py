@@ -40,7 +40,7 @@ BOUNDS = {
     ("acosh", "float32"): 0.51,  # NumPy 1.16
     ("asin", "float32"): 0.51,   # NumPy 3.12
     ("acos", "float32"): 0.51,   # NumPy 2.10
-    ("tan", "float32"): 0.51,    # NumPy 3.90; ours 0.500 (float64 tan rounded beyond 2^17)
+    ("tan", "float32"): 0.51,    # NumPy 3.90; ours 0.500 (float64 tan rounded beyond 2^20)
 }
 
 F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e-45, 1.1754942e-38,
@@ -55,10 +55,11 @@ F32_SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-45, -1e
                          # inverse trigonometric / hyperbolic: reduction edges, domain edges
                          0.41421354, 0.41421357, 2.4142134, 2.4142137, -1.0000001, 1.5, -1.5,
                          1e20, 1.8446744e19, -0.5, 0.50000006, 0.49999997,
-                         # tan: near odd multiples of pi/2, the reduction's limit 2^17, the
-                         # rounds-to-x threshold 2^-12
+                         # tan: near odd multiples of pi/2, the reduction's limit 2^20 (2^17
+                         # until 2026-12-04), the rounds-to-x threshold 2^-12
                          1.5707964, -1.5707963, 3.1415927, 4.712389, 131071.99, 131072.0,
-                         -131072.0, 2.4414062e-4, 2.4414065e-4, 0.7853982], np.float32)
+                         -131072.0, 1048575.94, 1048576.0, -1048576.0, 2.4414062e-4, 2.4414065e-4,
+                         0.7853982], np.float32)
 
 
 def _kernel(helper):
@@ -395,7 +396,7 @@ def test_float64_trig_huge_arguments_against_mpmath(op):
     """|x| >= 2^26: the exact Payne-Hanek reduction (trig64_payne_hanek) then the same double-double
     sin r / cos r: within 0.501 ULP of mpmath at 1,400 bits on the hard cases and random
     magnitudes up to 2^1024; 2^20..2^26 (the vectorized path's five-part reduction), doubles
-    nearest to multiples of pi/2 there included; float32 tan (float64 tan rounded beyond 2^17)
+    nearest to multiples of pi/2 there included; float32 tan (float64 tan rounded beyond 2^20)
     too; and a compiled circuit (fast loop, then the block re-run) gives the helper's bits."""
     import mpmath as mp
 

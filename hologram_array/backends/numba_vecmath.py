@@ -719,20 +719,20 @@ _TS = tuple(_D((-1) ** n / math.factorial(2 * n + 1)) for n in range(1, 8))
 _TC = tuple(_D((-1) ** n / math.factorial(2 * n)) for n in range(1, 9))
 _TS1, _TS2, _TS3, _TS4, _TS5, _TS6, _TS7 = _TS
 _TC1, _TC2, _TC3, _TC4, _TC5, _TC6, _TC7, _TC8 = _TC
-_U_TAN_BIG = np.uint32(0x48000000)               # |x| >= 2^17: beyond the reduction above
+_U_TAN_BIG = np.uint32(0x49800000)               # |x| >= 2^20: beyond the reduction above (k >= 2^20)
 _U_TAN_TINY = np.uint32(0x39800000)              # |x| < 2^-12: tan(x) rounds to x
 _I_ONE_TAN = np.int64(1)
 
 
 @njit(**_OPTS)
 def tan_big_f32(x):
-    """Whether tan needs the float64 tan for ``x`` (tan_vec_f32): |x| >= 2^17, inf, NaN."""
+    """Whether tan needs the float64 tan for ``x`` (tan_vec_f32): |x| >= 2^20, inf, NaN."""
     return (f32_bits(x) & np.uint32(0x7FFFFFFF)) >= _U_TAN_BIG
 
 
 @njit(**_OPTS)
 def tan_fast_f32(x):
-    """tan, float32, for |x| < 2^17 (other lanes: a meaningless value, see tan_vec_f32), in
+    """tan, float32, for |x| < 2^20 (other lanes: a meaningless value, see tan_vec_f32), in
     float64: x = k pi/2 + r (three-piece Cody-Waite), then sin r / cos r, or -cos r / sin r for
     an odd k, from Taylor polynomials; one rounding. ~0.5 ULP (NumPy's SVML tan: ~3.2)."""
     m = f32_bits(x) & np.uint32(0x7FFFFFFF)
@@ -768,7 +768,7 @@ def tan_fast_f32(x):
     return x if tiny else res
 
 
-# tan_vec_f32 (tan_fast_f32, and float64 tan beyond 2^17) is in numba_vecmath64.
+# tan_vec_f32 (tan_fast_f32, and float64 tan beyond 2^20) is in numba_vecmath64.
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1812,7 +1812,7 @@ tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, "tan")
 @njit(**_OPTS)
 def tan_vec_f32(x):
     """tan, float32: tan_fast_f32 (numba_vecmath), and float64 tan rounded to float32 for
-    |x| >= 2^17, inf and NaN (0.5 ULP of float64 then one rounding: the float64 reduction is
+    |x| >= 2^20, inf and NaN (0.5 ULP of float64 then one rounding: the float64 reduction is
     exact there; a branch: generated kernels run tan_fast_f32 and re-run a block that met such
     an argument, cpu_numba.SLOW_PATHS). Here, not in numba_vecmath, because it needs tan_vec_f64."""
     res = tan_fast_f32(x)
