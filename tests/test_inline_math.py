@@ -383,6 +383,47 @@ def test_every_float64_entry_has_a_bound():
     assert {(op, "float64") for op, _ in F64_ENTRIES} == set(BOUNDS_F64)
 
 
+
+@pytest.mark.parametrize("op", ["sin", "cos"])
+def test_float32_sin_cos_own_fallback_where_the_port_does_not_apply(op, monkeypatch):
+    """Where NumPy's float32 sin/cos is not the algorithm cpu_numba's port reproduces (another
+    NumPy build or version), the kernel calls our own (``cpu_numba.OWN_FALLBACK``) instead of the
+    C library: 0.501 ULP of the float64 function, NumPy's special values, at least NumPy's
+    flags, and a loop that still vectorizes."""
+    import re
+
+    from hologram_array.compiler.circuit import Circuit, InputSig, Instr
+
+    monkeypatch.setitem(cpu_numba._ports_ok, (op, "float32"), False)   # as if NumPy differed
+    dt = np.dtype(np.float32)
+    c = Circuit((InputSig(dt, 1, (False,)),), (), (Instr(op, 1, (0,), dt),), (1,), 1)
+    k = cpu_numba.compile_circuit(c, parallel=False, disk_cache=False)
+    assert f"{op}_fast_f32_own(" in k.source and "slow |= tan_big_f32(" in k.source, k.source
+    x = _sample_f32()
+    got = np.empty_like(x)
+    k([x], (), [got])
+    ufunc = getattr(np, op)
+    with np.errstate(all="ignore"):
+        ref = ufunc(x.astype(np.float64))
+        theirs = ufunc(F32_SPECIALS)
+    nan = np.isnan(ref)
+    assert np.array_equal(np.isnan(got), nan)
+    err = _ulps(got[~nan], ref[~nan])
+    assert err.max() <= 0.501, x[~nan][np.argmax(err)]
+    sg = np.empty_like(F32_SPECIALS)
+    k([F32_SPECIALS], (), [sg])
+    exact = ~np.isfinite(F32_SPECIALS) | (F32_SPECIALS == 0) | (np.abs(F32_SPECIALS) < 2 ** -19)
+    same = (sg.view(np.uint32) == theirs.view(np.uint32)) | (np.isnan(sg) & np.isnan(theirs))
+    assert np.all(same[exact]), F32_SPECIALS[exact & ~same]
+    for v in F32_SPECIALS:
+        a = np.full(16, v, np.float32)
+        ours = _hw_flags(k([a], (), [np.empty_like(a)]))
+        assert _flags(lambda: ufunc(a)) <= ours, v  # noqa: B023 -- never fewer than NumPy's
+    ir = "".join(k.dispatcher("contig").inspect_llvm().values())
+    calls = set(re.findall(r"call [^\n]*?@(\S+?)\(", ir))
+    assert not [name for name in calls if f"{op}_fast_f32_own" in name]
+    assert re.search(r"<\d+ x (float|double)>", ir)
+
 #: Arguments whose reduction modulo pi/2 is hardest: the doubles closest to a multiple of pi/2
 #: (Muller, "Elementary Functions", table 11.1: 6381956970095103 x 2^797 leaves r ~ 2^-60.9),
 #: both ends of the fast path's range, the largest double.

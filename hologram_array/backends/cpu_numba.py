@@ -316,6 +316,10 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
                   "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
                   "sin_vec_f64": ((4, "fl_sin_under_f64({0})"),),
+                  # OWN_FALLBACK: NumPy's algorithm unknown there -- underflow for tiny arguments,
+                  # a superset of its SIMD polynomial's flags here and the C library's
+                  "sin_vec_f32": ((4, "fl_trig_under_f32({0})"),),
+                  "cos_vec_f32": ((4, "fl_trig_under_f32({0})"),),
                   "pow_vec_f64": ((8, "fl_pow_invalid_f64({0}, {1})"), (1, "fl_pow_divide_f64({0}, {1})"),
                                   (2, "fl_pow_over_f64({0}, {1}, {r})"), (4, "fl_pow_under_f64({0}, {1}, {r})")),
                   "logaddexp_vec_f64": ((8, "fl_nan2({0}, {1})"), (2, "fl_lae_over_f64({0}, {1})"),
@@ -476,6 +480,8 @@ SLOW_PATHS: dict[str, tuple[str, str]] = {
     "sin_simd_f32": ("sin_fast_f32", "sin_big_f32"),
     "cos_simd_f32": ("cos_fast_f32", "cos_big_f32"),
     "tan_vec_f32": ("tan_fast_f32", "tan_big_f32"),
+    "sin_vec_f32": ("sin_fast_f32_own", "tan_big_f32"),
+    "cos_vec_f32": ("cos_fast_f32_own", "tan_big_f32"),
     "sin_vec_f64": ("sin_fast_f64", "trig64_big"),
     "cos_vec_f64": ("cos_fast_f64", "trig64_big"),
     "tan_vec_f64": ("tan_fast_f64", "trig64_big"),
@@ -599,6 +605,17 @@ def inline_math(op: str, loop: np.dtype) -> str | None:
     return INLINE_MATH.get((op, loop.name)) if INLINE_MATH_ON else None
 
 
+#: Own functions used where the port of NumPy's SIMD algorithm (``_PORTS``) does not apply --
+#: NumPy computes float32 sin/cos another way on this machine or version -- so the loop still
+#: vectorizes (the op table's template would call the C library, one element at a time). Where
+#: the port applies it is preferred: NumPy's bits.
+OWN_FALLBACK = {("sin", "float32"): "sin_vec_f32", ("cos", "float32"): "cos_vec_f32"}
+
+
+def own_fallback(op: str, loop: np.dtype) -> str | None:
+    return OWN_FALLBACK.get((op, loop.name)) if INLINE_MATH_ON else None
+
+
 _fma_cache: dict[str, bool] = {}
 
 
@@ -656,6 +673,8 @@ class _Gen(CircuitNames):
         same = len(loop) == 1 or (len(loop) == 2 and loop[0] == loop[1])
         own = inline_math(ins.op, loop[0]) if same else None
         port = simd_port(ins.op, loop[0]) if (len(loop) == 1 and own is None) else None
+        if own is None and port is None and len(loop) == 1:
+            own = own_fallback(ins.op, loop[0])
         helper = own or port
         slow = SLOW_PATHS.get(helper) if (self.fast and helper is not None) else None
         if slow is not None:

@@ -41,6 +41,7 @@ __all__ = ["tanh_vec_f32", "exp_vec_f32", "exp_reduced_f32", "expm1_vec_f32", "l
            "atan_vec_f32", "asin_vec_f32", "acos_vec_f32", "asinh_vec_f32", "acosh_vec_f32",
            "fl_acosh_dom_f32", "pow_vec_f32", "pow_t_f64", "pow_exp2_t_f32", "pow_fix_f32", "pow_y_kind_f32", "fl_pow_invalid_f32",
            "fl_pow_divide_f32", "fl_pow_over_f32", "fl_pow_under_f32", "tan_fast_f32", "tan_big_f32", "hypot_vec_f32",
+           "sin_fast_f32_own", "cos_fast_f32_own", "fl_trig_under_f32",
            "tanh_vec_f64", "exp_vec_f64", "exp64_arg", "exp64_poly", "exp64_fix", "exp2_vec_f64", "exp2_64_arg",
            "exp2_64_poly", "exp2_64_fix", "fl_exp2_over_f64", "fl_exp2_under_f64", "fl_exp_over_f64", "fl_exp_under_f64", "atan2_vec_f32", "fl_atan2_under_f32", "logaddexp_vec_f32",
            "fl_lae_over_f32", "fl_lae_under_f32", "lae_d_f64", "lae_fix_f32", "exp_neg_f64",
@@ -769,6 +770,59 @@ def tan_fast_f32(x):
 
 
 # tan_vec_f32 (tan_fast_f32, and float64 tan beyond 2^20) is in numba_vecmath64.
+
+
+def _sincos_fast_f32(is_cos: bool):
+    @njit(**_OPTS)
+    def fast(x):
+        m = f32_bits(x) & np.uint32(0x7FFFFFFF)
+        tiny = m < _U_TAN_TINY
+        xg = _ONE if (tiny | (m >= _U_TAN_BIG)) else x   # tiny: no subnormal power, no flag
+        xd = _D(xg)
+        y = fma(xd, _D_TWO_OVER_PI, _D_MAGIC)
+        kd = y - _D_MAGIC
+        k = np.int64(f64_bits(y)) - _I_MAGIC + (_I_ONE_TAN if is_cos else np.int64(0))
+        r = fma(kd, -_D_PIO2_A, xd)
+        r = fma(kd, -_D_PIO2_B, r)
+        r = fma(kd, -_D_PIO2_C, r)
+        r2 = r * r
+        sp = fma(_TS7, r2, _TS6)
+        sp = fma(sp, r2, _TS5)
+        sp = fma(sp, r2, _TS4)
+        sp = fma(sp, r2, _TS3)
+        sp = fma(sp, r2, _TS2)
+        sp = fma(sp, r2, _TS1)
+        sn = fma(r * r2, sp, r)
+        cp = fma(_TC8, r2, _TC7)
+        cp = fma(cp, r2, _TC6)
+        cp = fma(cp, r2, _TC5)
+        cp = fma(cp, r2, _TC4)
+        cp = fma(cp, r2, _TC3)
+        cp = fma(cp, r2, _TC2)
+        cp = fma(cp, r2, _TC1)
+        cs = fma(r2, cp, _D_ONE)
+        res = cs if (k & _I_ONE_TAN) == _I_ONE_TAN else sn     # quadrant k (cos: k + 1)
+        res = -res if (k & np.int64(2)) != np.int64(0) else res
+        small = _ONE if is_cos else x
+        return small if tiny else _F(res)
+
+    fast.__doc__ = (f"{'cos' if is_cos else 'sin'}, float32, for |x| < 2^20 (other lanes: a meaningless "
+                    "value; see sin_vec_f32 in numba_vecmath64), as tan_fast_f32: in float64, x = k pi/2 + r, "
+                    "Taylor sin r and cos r, the quadrant's choice, one rounding (~0.5 ULP). Used where "
+                    "NumPy's own SIMD algorithm is not the one cpu_numba's port reproduces.")
+    return fast
+
+
+sin_fast_f32_own = _sincos_fast_f32(False)
+cos_fast_f32_own = _sincos_fast_f32(True)
+
+
+@njit(**_OPTS)
+def fl_trig_under_f32(x):
+    """float32 sin/cos of a nonzero |x| < 2^-61: underflow, a superset of what NumPy's flags can
+    be (its SIMD polynomial here underflows below 2.66e-19, the C library for subnormals)."""
+    m = f32_bits(x) & np.uint32(0x7FFFFFFF)
+    return (m != np.uint32(0)) & (m < np.uint32(0x21000000))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from .numba_ops import bits_f64, f64_bits, fma  # numba_ops imports this module 
 from .numba_vecmath import (_exp64_scale, _D_MAGIC, _D_ONE, _D_TWO, _D_ZERO, _I_MAGIC, _OPTS, _TANH_LN2_HI,
                             _TANH_LN2_LO, _U64_EXP_HI, _U64_EXP_TINY, _U64_INF, _U64_MAG, _U64_SIGN,
                             _exp64_reduce, _int_f64, exp2_64_arg, exp2_64_fix, exp2_64_poly, exp64_arg,
-                            exp64_fix, exp64_poly, tan_big_f32, tan_fast_f32)
+                            exp64_fix, exp64_poly, tan_big_f32, tan_fast_f32,
+                            sin_fast_f32_own, cos_fast_f32_own)
 
 __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_expm1_over_f64",
            "log_vec_f64", "log64_m", "log64_l", "log64_fix", "fl_log_zero_f64", "fl_log_neg_f64",
@@ -45,7 +46,7 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "pow64_y_kind", "fl_pow_invalid_f64", "fl_pow_divide_f64", "fl_pow_over_f64",
            "fl_pow_under_f64", "sin_vec_f64", "cos_vec_f64", "tan_vec_f64", "sin_fast_f64",
            "cos_fast_f64", "tan_fast_f64", "trig64_big", "trig64_red", "trig64_payne_hanek", "trig64_s", "trig64_c",
-           "sin64_fix", "cos64_fix", "tan64_fix", "fl_sin_under_f64", "tan_vec_f32"]
+           "sin64_fix", "cos64_fix", "tan64_fix", "fl_sin_under_f64", "tan_vec_f32", "sin_vec_f32", "cos_vec_f32"]
 
 _D = np.float64
 _F32 = np.float32
@@ -1807,6 +1808,25 @@ def _trig(fix, name):
 sin_fast_f64, sin_vec_f64 = _trig(sin64_fix, "sin")
 cos_fast_f64, cos_vec_f64 = _trig(cos64_fix, "cos")
 tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, "tan")
+
+
+@njit(**_OPTS)
+def sin_vec_f32(x):
+    """sin, float32, where NumPy's SIMD algorithm is not the port's (cpu_numba.OWN_FALLBACK):
+    sin_fast_f32_own, and float64 sin rounded for |x| >= 2^20, inf, NaN (as tan_vec_f32)."""
+    res = sin_fast_f32_own(x)
+    if tan_big_f32(x):
+        res = _F32(sin_vec_f64(_D(x)))
+    return res
+
+
+@njit(**_OPTS)
+def cos_vec_f32(x):
+    """cos, float32: as sin_vec_f32."""
+    res = cos_fast_f32_own(x)
+    if tan_big_f32(x):
+        res = _F32(cos_vec_f64(_D(x)))
+    return res
 
 
 @njit(**_OPTS)
