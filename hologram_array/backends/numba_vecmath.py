@@ -731,48 +731,15 @@ def tan_big_f32(x):
     return (f32_bits(x) & np.uint32(0x7FFFFFFF)) >= _U_TAN_BIG
 
 
-@njit(**_OPTS)
-def tan_fast_f32(x):
-    """tan, float32, for |x| < 2^20 (other lanes: a meaningless value, see tan_vec_f32), in
-    float64: x = k pi/2 + r (three-piece Cody-Waite), then sin r / cos r, or -cos r / sin r for
-    an odd k, from Taylor polynomials; one rounding. ~0.5 ULP (NumPy's SVML tan: ~3.2)."""
-    m = f32_bits(x) & np.uint32(0x7FFFFFFF)
-    tiny = m < _U_TAN_TINY
-    xg = _ONE if (tiny | (m >= _U_TAN_BIG)) else x   # tiny: no subnormal conversion, no flag
-    xd = _D(xg)
-    y = fma(xd, _D_TWO_OVER_PI, _D_MAGIC)
-    kd = y - _D_MAGIC
-    k = np.int64(f64_bits(y)) - _I_MAGIC
-    r = fma(kd, -_D_PIO2_A, xd)
-    r = fma(kd, -_D_PIO2_B, r)
-    r = fma(kd, -_D_PIO2_C, r)
-    r2 = r * r
-    sp = fma(_TS7, r2, _TS6)
-    sp = fma(sp, r2, _TS5)
-    sp = fma(sp, r2, _TS4)
-    sp = fma(sp, r2, _TS3)
-    sp = fma(sp, r2, _TS2)
-    sp = fma(sp, r2, _TS1)
-    s = fma(r * r2, sp, r)
-    cp = fma(_TC8, r2, _TC7)
-    cp = fma(cp, r2, _TC6)
-    cp = fma(cp, r2, _TC5)
-    cp = fma(cp, r2, _TC4)
-    cp = fma(cp, r2, _TC3)
-    cp = fma(cp, r2, _TC2)
-    cp = fma(cp, r2, _TC1)
-    c = fma(r2, cp, _D_ONE)
-    odd = (k & _I_ONE_TAN) == _I_ONE_TAN
-    num = -c if odd else s
-    den = s if odd else c
-    res = _F(num / den)
-    return x if tiny else res
+_SIN, _COS, _TAN = 0, 1, 2
 
 
-# tan_vec_f32 (tan_fast_f32, and float64 tan beyond 2^20) is in numba_vecmath64.
-
-
-def _sincos_fast_f32(is_cos: bool):
+def _trig_fast_f32(kind: int):
+    """float32 sin (kind 0), cos (1) or tan (2) for |x| < 2^20 (other lanes: a meaningless value;
+    the ``*_vec_f32`` wrappers in numba_vecmath64 send those to float64), in float64: x = k pi/2
+    + r (three-piece Cody-Waite), sin r and cos r from Taylor polynomials, then the quadrant's
+    choice (cos: k + 1), or tan's sin r / cos r (-cos r / sin r for an odd k); one rounding,
+    ~0.5 ULP. ``kind`` is a constant of each compiled function (LLVM drops the other ends)."""
     @njit(**_OPTS)
     def fast(x):
         m = f32_bits(x) & np.uint32(0x7FFFFFFF)
@@ -781,7 +748,7 @@ def _sincos_fast_f32(is_cos: bool):
         xd = _D(xg)
         y = fma(xd, _D_TWO_OVER_PI, _D_MAGIC)
         kd = y - _D_MAGIC
-        k = np.int64(f64_bits(y)) - _I_MAGIC + (_I_ONE_TAN if is_cos else np.int64(0))
+        k = np.int64(f64_bits(y)) - _I_MAGIC
         r = fma(kd, -_D_PIO2_A, xd)
         r = fma(kd, -_D_PIO2_B, r)
         r = fma(kd, -_D_PIO2_C, r)
@@ -801,20 +768,24 @@ def _sincos_fast_f32(is_cos: bool):
         cp = fma(cp, r2, _TC2)
         cp = fma(cp, r2, _TC1)
         cs = fma(r2, cp, _D_ONE)
-        res = cs if (k & _I_ONE_TAN) == _I_ONE_TAN else sn     # quadrant k (cos: k + 1)
-        res = -res if (k & np.int64(2)) != np.int64(0) else res
-        small = _ONE if is_cos else x
-        return small if tiny else _F(res)
+        if kind == _TAN:
+            odd = (k & _I_ONE_TAN) == _I_ONE_TAN
+            num = -cs if odd else sn
+            den = sn if odd else cs
+            res = _F(num / den)
+        else:
+            q = k + np.int64(kind)
+            d = cs if (q & _I_ONE_TAN) == _I_ONE_TAN else sn
+            res = _F(-d if (q & np.int64(2)) != np.int64(0) else d)
+        small = _ONE if kind == _COS else x
+        return small if tiny else res
 
-    fast.__doc__ = (f"{'cos' if is_cos else 'sin'}, float32, for |x| < 2^20 (other lanes: a meaningless "
-                    "value; see sin_vec_f32 in numba_vecmath64), as tan_fast_f32: in float64, x = k pi/2 + r, "
-                    "Taylor sin r and cos r, the quadrant's choice, one rounding (~0.5 ULP). Used where "
-                    "NumPy's own SIMD algorithm is not the one cpu_numba's port reproduces.")
     return fast
 
 
-sin_fast_f32_own = _sincos_fast_f32(False)
-cos_fast_f32_own = _sincos_fast_f32(True)
+tan_fast_f32 = _trig_fast_f32(_TAN)
+sin_fast_f32_own = _trig_fast_f32(_SIN)
+cos_fast_f32_own = _trig_fast_f32(_COS)
 
 
 @njit(**_OPTS)

@@ -1810,35 +1810,26 @@ cos_fast_f64, cos_vec_f64 = _trig(cos64_fix, "cos")
 tan_fast_f64, tan_vec_f64 = _trig(tan64_fix, "tan")
 
 
-@njit(**_OPTS)
-def sin_vec_f32(x):
-    """sin, float32, where NumPy's SIMD algorithm is not the port's (cpu_numba.OWN_FALLBACK):
-    sin_fast_f32_own, and float64 sin rounded for |x| >= 2^20, inf, NaN (as tan_vec_f32)."""
-    res = sin_fast_f32_own(x)
-    if tan_big_f32(x):
-        res = _F32(sin_vec_f64(_D(x)))
-    return res
+def _f32_trig(fast, whole64, name):
+    """The float32 ``name``: ``fast`` (numba_vecmath's float64-inside form, |x| < 2^20), and the
+    float64 function rounded to float32 for |x| >= 2^20, inf and NaN (0.5 ULP of float64, then
+    one rounding: the float64 reduction is exact there). A branch: generated kernels run
+    ``fast`` and re-run a block that met such an argument (cpu_numba.SLOW_PATHS). sin and cos
+    serve where NumPy's SIMD algorithm is not the port's (cpu_numba.OWN_FALLBACK)."""
+    @njit(**_OPTS)
+    def whole(x):
+        res = fast(x)
+        if tan_big_f32(x):
+            res = _F32(whole64(_D(x)))
+        return res
+
+    whole.__doc__ = f"{name}, float32 (see _f32_trig)."
+    return whole
 
 
-@njit(**_OPTS)
-def cos_vec_f32(x):
-    """cos, float32: as sin_vec_f32."""
-    res = cos_fast_f32_own(x)
-    if tan_big_f32(x):
-        res = _F32(cos_vec_f64(_D(x)))
-    return res
-
-
-@njit(**_OPTS)
-def tan_vec_f32(x):
-    """tan, float32: tan_fast_f32 (numba_vecmath), and float64 tan rounded to float32 for
-    |x| >= 2^20, inf and NaN (0.5 ULP of float64 then one rounding: the float64 reduction is
-    exact there; a branch: generated kernels run tan_fast_f32 and re-run a block that met such
-    an argument, cpu_numba.SLOW_PATHS). Here, not in numba_vecmath, because it needs tan_vec_f64."""
-    res = tan_fast_f32(x)
-    if tan_big_f32(x):
-        res = _F32(tan_vec_f64(_D(x)))
-    return res
+sin_vec_f32 = _f32_trig(sin_fast_f32_own, sin_vec_f64, "sin")
+cos_vec_f32 = _f32_trig(cos_fast_f32_own, cos_vec_f64, "cos")
+tan_vec_f32 = _f32_trig(tan_fast_f32, tan_vec_f64, "tan")
 
 
 @njit(**_OPTS)
