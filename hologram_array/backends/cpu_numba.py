@@ -312,8 +312,8 @@ _SW_FLAGS_PORT = {"exp_simd_f32": ((2, "fl_exp_over_f32({0})"), (4, "fl_exp_unde
                   "cosh_vec_f64": ((2, "fl_hyp_over_f64({0})"),),
                   "acosh_vec_f64": ((8, "fl_acosh_dom_f64({0})"),),
                   "atanh_vec_f64": ((1, "fl_atanh_one_f64({0})"), (8, "fl_atanh_dom_f64({0})")),
-                  "asin_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
-                  "acos_vec_f64": ((8, "fl_asin_dom_f64({0})"),),
+                  "asin_vec_f64": ((8, "fl_atanh_dom_f64({0})"),),   # |x| > 1, as atanh's
+                  "acos_vec_f64": ((8, "fl_atanh_dom_f64({0})"),),
                   "atan2_vec_f64": ((4, "fl_atan2_under_f64({0}, {1}, {r})"),),
                   "sin_vec_f64": ((4, "fl_sin_under_f64({0})"),),
                   # OWN_FALLBACK: NumPy's algorithm unknown there -- underflow for tiny arguments,

@@ -38,7 +38,7 @@ __all__ = ["expm1_vec_f64", "expm1_64_arg", "expm1_64_e", "expm1_64_fix", "fl_ex
            "asinh_64_fix", "acosh_vec_f64", "acosh_64_t", "acosh_64_fix", "atanh_vec_f64", "atanh_64_t",
            "atanh_64_fix", "fl_acosh_dom_f64", "fl_atanh_one_f64", "fl_atanh_dom_f64",
            "atan_vec_f64", "atan_64_w", "atan_dd_l", "atan_dd_t", "atan_dd_s", "atan_64_fix", "asin_vec_f64", "asin_64_w",
-           "asin_64_fix", "acos_vec_f64", "acos_64_w", "acos_64_fix", "fl_asin_dom_f64", "atan_clamp_w",
+           "asin_64_fix", "acos_vec_f64", "acos_64_w", "acos_64_fix", "atan_clamp_w",
            "atan2_vec_f64", "atan2_64_w", "atan2_64_fix", "fl_atan2_under_f64", "hypot_vec_f64",
            "hypot_64_s", "hypot_64_fix", "logaddexp_vec_f64", "logaddexp2_vec_f64", "lae64_r",
            "lae2_64_r", "lae_dd_t", "lae64_nd", "lae64_lt", "lae2_64_lt", "lae64_near", "lae2_64_near", "lae64_fix", "lae2_64_fix", "fl_lae_over_f64", "fl_lae_under_f64",
@@ -721,6 +721,13 @@ def atanh_64_t(x):
 
 
 @njit(**_OPTS)
+def fl_atanh_dom_f64(x):
+    """atanh, asin, acos of |x| > 1 (+-inf included): invalid (NumPy's)."""
+    m = f64_bits(x) & _U64_MAG
+    return (m > _U64_ONE) & (m <= _U64_INF)
+
+
+@njit(**_OPTS)
 def atanh_64_fix(x, t, l):
     """atanh x from t = atanh_64_t(x), l = log1p_dd_l(t): half of it rounded once, x's sign;
     +-1 +-inf, |x| > 1 NaN, tiny x itself, NaN quiet."""
@@ -731,7 +738,7 @@ def atanh_64_fix(x, t, l):
     res = -res if neg else res
     res = x if m < _U64_2M27 else res
     res = (-_D_INF if neg else _D_INF) if m == _U64_ONE else res
-    res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
+    res = _D_NAN if fl_atanh_dom_f64(x) else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
 
@@ -745,13 +752,6 @@ def atanh_vec_f64(x):
 def fl_atanh_one_f64(x):
     """atanh(+-1): divide-by-zero (NumPy's)."""
     return (f64_bits(x) & _U64_MAG) == _U64_ONE
-
-
-@njit(**_OPTS)
-def fl_atanh_dom_f64(x):
-    """atanh of |x| > 1 (+-inf included): invalid (NumPy's)."""
-    m = f64_bits(x) & _U64_MAG
-    return (m > _U64_ONE) & (m <= _U64_INF)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -957,7 +957,7 @@ def asin_64_fix(x, w, l):
     m = b & _U64_MAG
     res = -res if b >= _U64_SIGN else res
     res = x if m < _U64_2M27 else res
-    res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
+    res = _D_NAN if fl_atanh_dom_f64(x) else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
 
@@ -985,7 +985,7 @@ def acos_64_fix(x, w, l):
     m = b & _U64_MAG
     h, lo = _atan_quadrant(w, l, b >= _U64_SIGN)       # x < 0: pi - acos|x|
     res = h + lo
-    res = _D_NAN if ((m > _U64_ONE) & (m <= _U64_INF)) else res
+    res = _D_NAN if fl_atanh_dom_f64(x) else res
     return (x + _D_ZERO) if m > _U64_INF else res
 
 
@@ -993,13 +993,6 @@ def acos_64_fix(x, w, l):
 def acos_vec_f64(x):
     """acos, float64: see acos_64_fix. Pieces as log_vec_f64."""
     return acos_64_fix(x, acos_64_w(x), atan_dd_l(atan_clamp_w(acos_64_w(x))))
-
-
-@njit(**_OPTS)
-def fl_asin_dom_f64(x):
-    """asin/acos of |x| > 1 (+-inf included): invalid (NumPy's)."""
-    m = f64_bits(x) & _U64_MAG
-    return (m > _U64_ONE) & (m <= _U64_INF)
 
 
 # ---------------------------------------------------------------------------------------------
