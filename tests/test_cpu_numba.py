@@ -378,6 +378,31 @@ def _assert_output(g, r, own_math: bool, what: str):
         assert_same(g, r, what)
 
 
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_nan_free_operands_drop_nan_tests(dt):
+    """maximum/minimum/fmax/fmin with a Python-int (or integer-array) operand, and clip with
+    int bounds, use the shorter templates (``cpu_numba._NAN_FREE_TEMPLATES``, ``clip_const_nn``):
+    bit-identical to NumPy on edge values (NaN of either sign, +-0.0 ties with 0, +-inf), the
+    sign of every zero included. A float scalar (which may be NaN) keeps the op table's helper."""
+    hx.config(eager_below=0)
+    x = hx.asarray(edge_values(np.dtype(dt)))
+    ints = hx.asarray(np.resize(np.array([0, 1, -1, 3, 0, -2], np.int32), x.shape))
+    exprs = [hx.maximum(x, 0), hx.maximum(0, x), hx.minimum(x, 0), hx.minimum(0, x),
+             hx.maximum(x, -2), hx.minimum(x, 3), hx.fmax(x, 0), hx.fmin(x, 0), hx.fmax(x, 2),
+             hx.clip(x, 0, 4), hx.clip(x, -1, 0), hx.maximum(x, ints), hx.minimum(ints, x),
+             hx.maximum(x, 0.5)]
+    prep = prepare([e._node for e in exprs])
+    src = cpu_numba.generate_source(prep.circuit)
+    assert "clip_const_nn_" in src and " if not (" in src and "maximum_f" in src  # the last: 0.5
+    _, got, ref = run_both(prep.circuit, prep.binding.buffers, prep.binding.values, shape=prep.binding.shape)
+    for j, (g, r) in enumerate(zip(got, ref)):
+        assert_same(g, r, f"output {j} of\n{prep.circuit.listing()}")
+    ex = np.asarray(x)
+    with np.errstate(all="ignore"):
+        assert_same(got[0], np.maximum(ex, 0), "maximum(x, 0) vs NumPy")
+        assert_same(got[9], np.clip(ex, 0, 4), "clip(x, 0, 4) vs NumPy")
+
 # ---------------------------------------------------------------------------------------------
 # layouts: contiguous, broadcast, strided, non-contiguous outputs, 0-d, empty
 

@@ -728,6 +728,12 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
         return lo if lo != lo else x
 
     @njit(**_OPTS)
+    def clip_const_nn(x, lo, hi):
+        # clip_const with bounds that cannot be NaN (ints): its NaN tests dropped
+        x = lo if x < lo else x
+        return hi if x > hi else x
+
+    @njit(**_OPTS)
     def clip(x, lo, hi):
         # clip.cpp, _NPY_MIN(_NPY_MAX(x, lo), hi) with NaN-propagating min/max
         t = x if ((x != x) | (x > lo)) else lo
@@ -748,7 +754,7 @@ def _float_helpers(T, sfx, uint, bits_of, of_bits, nbits):
                minimum=minimum, fmax=fmax, fmin=fmin, sign=sign, heaviside=heaviside,
                logaddexp=logaddexp, logaddexp2=logaddexp2, spacing=spacing, signbit=signbit,
                neg=neg, fabs=fabs, deg2rad=d2r, rad2deg=r2d, recip=recip, ldexp=ldexp,
-               clip_const=clip_const, clip=clip, isfinite=isfinite, fl_spacing=spacing_flags)
+               clip_const=clip_const, clip_const_nn=clip_const_nn, clip=clip, isfinite=isfinite, fl_spacing=spacing_flags)
     return {f"{k}_{sfx}": v for k, v in out.items()}
 
 
