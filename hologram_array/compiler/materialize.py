@@ -51,6 +51,16 @@ def prepare(roots: Sequence[Node], backend: str = "cpu") -> Prepared:
     hundreds of microseconds to tens.
     """
     shape = roots[0].shape
+    chain = getattr(roots[0], "chain", None) if len(roots) == 1 else None
+    if chain is not None:
+        # a single-input chain: its key was built while it was recorded (nodes.Op.chain), so
+        # a 64-op uint8 chain is looked up without the walk below (~80 us of its ~1 ms)
+        key = ("chain", chain)
+        hit = CACHE.plans.get(key)
+        if hit is not None:
+            circuit, values, input_map = hit
+            data = roots[0].leaves[0].data
+            return Prepared(None, None, circuit, Binding(tuple([data for _ in input_map]), values, shape))
     fp = fingerprint(list(roots), shape)
     if fp is not None:
         key, bufs = fp
@@ -66,6 +76,8 @@ def prepare(roots: Sequence[Node], backend: str = "cpu") -> Prepared:
         position = {id(b): j for j, b in enumerate(bufs)}
         input_map = tuple(position[id(b)] for b in binding.buffers)
         CACHE.plans.put(key, (circuit, binding.values, input_map))
+        if chain is not None and len(bufs) == 1 and bufs[0] is roots[0].leaves[0].data:
+            CACHE.plans.put(("chain", chain), (circuit, binding.values, input_map))
     return Prepared(None, canon, circuit, binding)
 
 

@@ -14,9 +14,15 @@ in-place write can find and protect every live expression that reads the
 buffer (``roots``: the ids of their memory, shared along a chain). An ``Op`` may hold a ``memo``: the buffer it was materialized into,
 reused by other expressions that share the node, and dropped the moment that
 buffer is written.
+
+``chain``: for a single-input chain (one buffer, every other operand a Python scalar -- the
+shape of every 8-bit class-map chain), a structural key built as the chain is recorded, one
+nested tuple per op: the compiler's plan cache looks the chain up by it without walking the
+DAG (``compiler.materialize.prepare``). None for everything else.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -36,7 +42,7 @@ class Node:
 class Leaf(Node):
     """A concrete buffer read by an expression."""
 
-    __slots__ = ("data", "root")
+    __slots__ = ("data", "root", "chain")
 
     def __init__(self, data: Any):
         self.data = data
@@ -45,6 +51,8 @@ class Leaf(Node):
         self.shape = data.shape
         self.depth = 0
         self.count = 1
+        # a 0-d buffer is a scalar to the compiler (its value is part of the plan): no chain
+        self.chain = ("in", data.dtype, data.shape) if data.shape else None
 
     @property
     def leaves(self) -> tuple["Leaf", ...]:
@@ -76,6 +84,36 @@ class Const(Node):
         return f"Const({self.value!r})"
 
 
+def const_key(value: Any) -> tuple | None:
+    """A key that tells apart what compiles differently: 1, 1.0 and True, 0.0 and -0.0 (a NaN
+    equals only itself: another NaN object is a plan-cache miss, never a wrong hit)."""
+    t = type(value)
+    if t is int or t is bool:
+        return (t, value)
+    if t is float:
+        return (t, value, math.copysign(1.0, value))
+    if t is complex:
+        return (t, value, math.copysign(1.0, value.real), math.copysign(1.0, value.imag))
+    return None
+
+
+def _chain_key(a: Node, name: str, dtype: Any, args: tuple) -> tuple | None:
+    """``chain`` of an op over ``a`` (its one non-scalar operand) and Python scalars."""
+    c = getattr(a, "chain", None)
+    if c is None:
+        return None
+    consts = []
+    for x in args:
+        if type(x) is Const:
+            k = const_key(x.value)
+            if k is None:
+                return None
+            consts.append(k)
+        else:
+            consts.append(None)  # the position of the chain operand
+    return (c, name, dtype, tuple(consts))
+
+
 def _merge_leaves(args: tuple[Node, ...]) -> tuple[Leaf, ...]:
     """Distinct leaves of ``args`` (shared tuples are reused: chains cost nothing)."""
     first: tuple = ()
@@ -105,7 +143,7 @@ def _merge_leaves(args: tuple[Node, ...]) -> tuple[Leaf, ...]:
 class Op(Node):
     """One op-table operation. ``dtype`` is the result dtype; ``shape`` the broadcast shape."""
 
-    __slots__ = ("name", "args", "leaves", "roots", "memo")
+    __slots__ = ("name", "args", "leaves", "roots", "memo", "chain")
 
     def __init__(self, name: str, args: tuple[Node, ...], dtype: np.dtype, shape: tuple[int, ...]):
         self.name = name
@@ -118,10 +156,19 @@ class Op(Node):
             self.count = a.count + 1
             self.leaves = a.leaves
             self.roots = a.roots
+            c = getattr(a, "chain", None)
+            self.chain = None if c is None else (c, name, dtype)
         elif len(args) == 2 and (type(args[1]) is Const or type(args[0]) is Const):
             # an operand and a Python scalar (the common recording): the general rule below
             # reduced -- a Const has depth 0, count 1, no leaves and no roots
-            a = args[0] if type(args[1]) is Const else args[1]
+            if type(args[1]) is Const:
+                a, k = args[0], args[1]
+                c = getattr(a, "chain", None)
+                ck = None if c is None else const_key(k.value)
+                self.chain = None if ck is None else (c, name, dtype, (None, ck))
+            else:
+                a = args[1]
+                self.chain = _chain_key(a, name, dtype, args)
             self.depth = a.depth + 1
             self.count = a.count + 2
             self.leaves = a.leaves
@@ -141,6 +188,8 @@ class Op(Node):
                     break
             else:
                 self.roots = frozenset([leaf.root for leaf in lv])
+            operands = [a for a in args if type(a) is not Const]
+            self.chain = _chain_key(operands[0], name, dtype, args) if len(operands) == 1 else None
         self.memo = None
 
     def __repr__(self) -> str:
