@@ -173,6 +173,31 @@ def test_numpy_warnings_and_errors_survive_compiled_kernels(category, make):
             np.asarray(make(x))  # ignored: no warning at all
 
 
+
+def test_error_state_changes_are_seen_at_once():
+    """The kernels' flag handling caches NumPy's error state against the state object
+    (classmap._error_state): seterr and errstate, nested and undone, are each honoured."""
+    x = hx.asarray(np.linspace(1, 2, N))
+    make = lambda: np.asarray(hx.exp(x * 1000.0) - 1.0)  # noqa: E731  overflows
+    with np.errstate(over="ignore"):
+        make()  # compile
+    old = np.seterr(over="raise")
+    try:
+        with pytest.raises(FloatingPointError):
+            make()
+        with np.errstate(over="ignore"):
+            make()
+            with np.errstate(over="raise"):
+                with pytest.raises(FloatingPointError):
+                    make()
+            make()
+        with pytest.raises(FloatingPointError):
+            make()
+    finally:
+        np.seterr(**old)
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        make()
+
 def test_clean_data_warns_nothing():
     x = hx.asarray(np.linspace(1, 2, N))
     with warnings.catch_warnings():

@@ -135,9 +135,42 @@ def build(c: Circuit, run_program, values: Sequence[Any]) -> ClassMap | None:
     return ClassMap([o.reshape(-1) for o in outs], bits, per_entry)
 
 
+try:  # NumPy 2: the error state is a context variable whose value is replaced on every change
+    from numpy._core._ufunc_config import _extobj_contextvar as _EXTOBJ
+except ImportError:  # pragma: no cover - another NumPy: ask np.geterr() every time
+    _EXTOBJ = None
+#: (the error-state object the figures below were computed for, active bits, raising bits),
+#: replaced as a whole (threads read a consistent triple)
+_err_cache: tuple = (None, 0, 0)
+
+
+def _error_state() -> tuple[int, int]:
+    """(categories not ignored, categories set to raise/call/log) of NumPy's current error
+    state. Every kernel run with a flag asks (np.geterr builds a dict: ~10 us with the caches
+    cold after a large kernel); the answer is cached against the state object itself, which
+    NumPy replaces whenever the state changes (errstate, seterr) -- a reference is kept, so its
+    identity cannot be reused."""
+    global _err_cache
+    obj = _EXTOBJ.get() if _EXTOBJ is not None else None
+    c = _err_cache
+    if obj is not None and obj is c[0]:
+        return c[1], c[2]
+    err = np.geterr()
+    active = sum(FP_BITS[k] for k, v in err.items() if v != "ignore")
+    raising = sum(FP_BITS[k] for k, v in err.items() if v in ("raise", "call", "log"))
+    if obj is not None:
+        _err_cache = (obj, active, raising)
+    return active, raising
+
+
 def active_error_bits() -> int:
     """Categories NumPy's current error state does not ignore."""
-    return sum(FP_BITS[k] for k, v in np.geterr().items() if v != "ignore")
+    return _error_state()[0]
+
+
+def raising_error_bits() -> int:
+    """Categories NumPy's current error state raises for (or calls/logs)."""
+    return _error_state()[1]
 
 
 def offending_values(cm: ClassMap, buf: np.ndarray, active: int) -> np.ndarray:

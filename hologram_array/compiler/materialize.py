@@ -8,7 +8,9 @@ Every materialization goes through ``evaluate`` (new buffers) or
 """
 from __future__ import annotations
 
+import sys
 import time
+from sys import getrefcount as _getrefcount
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -89,7 +91,7 @@ def use_classmap(entry: Entry, binding: Binding, backend: str = "cpu") -> tuple[
         return False, "disabled (config classmap='never')"
     if not classmap.eligible(c):
         return False, "not eligible (needs 1-2 inputs, all 8-bit, or one 16-bit input)"
-    if any(v in ("raise", "call", "log") for v in np.geterr().values()):
+    if classmap.raising_error_bits():
         return False, "floating-point errors are set to raise: run directly so they do"
     if mode == "always":
         return True, "forced (config classmap='always')"
@@ -401,9 +403,20 @@ def evaluate(roots: Sequence[Node], backend: str = "cpu") -> list[Any]:
                 results[k] = r.memo
             else:
                 results[k] = next(it)
-                if isinstance(r, Op):
+                if isinstance(r, Op) and _getrefcount(r) > _UNSHARED_REFS:
                     set_memo(r, results[k])
     return results
+
+
+#: A root node's reference count inside ``evaluate`` when nothing but the materializing Array
+#: holds it (CPython 3.11: the Array, the caller's list, ``group``, ``todo``, the loop variable,
+#: the call's argument ...). Above it another expression (an ``Op.args``) or Array shares the
+#: node and its memo saves recomputing it; at or below it the memo would only cost an
+#: aliasing registration (~5-13 us after a large kernel). A count that is off either way only
+#: costs speed, never a wrong value: without a memo a sharer recomputes the node from its
+#: leaves, which value semantics keep unchanged. Other Python versions count differently:
+#: there every root keeps its memo (0).
+_UNSHARED_REFS = 8 if sys.version_info[:2] == (3, 11) else 0
 
 
 def set_memo(node: Op, buf: Any) -> None:
