@@ -341,9 +341,11 @@ def new_outputs(p: Prepared, backend: str = "cpu") -> list:
     is Fortran-contiguous and not C-contiguous (a transposed array), C order otherwise -- so
     the executor streams memory in order instead of striding through it."""
     shape = p.binding.shape
-    full = [b for b in p.binding.buffers if b.shape == shape]
-    order = "F" if (len(shape) > 1 and full and all(b.flags.f_contiguous and not b.flags.c_contiguous
-                                                   for b in full)) else "C"
+    order = "C"
+    if len(shape) > 1:
+        full = [b for b in p.binding.buffers if b.shape == shape]
+        if full and all(b.flags.f_contiguous and not b.flags.c_contiguous for b in full):
+            order = "F"
     if backend.startswith("cuda"):
         import cupy
 

@@ -8,15 +8,19 @@ that computes a new 64 MiB result every iteration pays the faults every iteratio
 included.
 
 Results of at least ``MIN_BYTES`` are therefore carved from pooled raw blocks: the Array's
-buffer is an ordinary ndarray whose ``base`` chain ends, through a lease object
-(``_Lease``), lent the raw block's memory. When the last view of the result dies, the lease dies and
-a ``weakref.finalize`` puts the raw block back into the pool, ready to be reused by the next
-result of the same byte size. The pool holds at most ``max_bytes`` of idle blocks (oldest
+buffer is an ordinary ndarray whose ``base`` chain ends at a lease -- a ctypes byte array
+placed over the raw block's memory (``from_address``: it owns nothing; NumPy does not collapse
+a base chain through a non-ndarray, so the lease lives exactly as long as some view does). When
+the last view of the result dies, the lease dies and its weak reference's callback puts the raw
+block back into the pool, ready to be reused by the next result of the same byte size. (A
+ctypes lease + ``np.frombuffer`` + a weakref callback cost ~1.5 us; an ``__array_interface__``
+object + ``weakref.finalize`` cost ~8: the pool is on every large result's path.) The pool holds at most ``max_bytes`` of idle blocks (oldest
 dropped first); ``hologram_array.clear_cache()`` frees them, ``cache_info()`` reports them.
 Memory of a live result is never reused: reuse starts only after its lease is gone.
 """
 from __future__ import annotations
 
+import ctypes
 import math
 import threading
 import weakref
@@ -29,24 +33,24 @@ import numpy as np
 MIN_BYTES = 1 << 22
 
 
-class _Lease:
-    """Lends a raw block's memory through the array interface; it is the ``base`` every view
-    of the result ends at (NumPy does not collapse a base chain through a non-ndarray), so its
-    death means no view is left."""
+#: nbytes -> the ctypes array type of that many bytes (a lease's type)
+_LEASE_TYPES: dict[int, type] = {}
 
-    __slots__ = ("__array_interface__", "__weakref__")
 
-    def __init__(self, raw: np.ndarray):
-        # bytes: the interface cannot name every dtype (ml_dtypes' bfloat16 reads back as V2)
-        self.__array_interface__ = {"data": (raw.__array_interface__["data"][0], False),
-                                    "shape": (raw.nbytes,), "typestr": "|u1", "version": 3}
+def _lease_type(nbytes: int) -> type:
+    t = _LEASE_TYPES.get(nbytes)
+    if t is None:
+        t = _LEASE_TYPES[nbytes] = ctypes.c_uint8 * nbytes
+    return t
 
 
 class BufferPool:
     def __init__(self, max_bytes: int = 1 << 29):
         self.max_bytes = max_bytes
-        self._idle: "OrderedDict[int, list[np.ndarray]]" = OrderedDict()  # nbytes -> raw blocks
+        #: nbytes -> idle raw blocks, each as (block, its address)
+        self._idle: "OrderedDict[int, list[tuple[np.ndarray, int]]]" = OrderedDict()
         self._idle_bytes = 0
+        self._lent: dict[int, tuple] = {}  # id(weak ref to a live lease) -> (the ref, block, address)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -69,13 +73,21 @@ class BufferPool:
             else:
                 self.misses += 1
         if raw is None:
-            raw = np.empty(nbytes, dtype=np.uint8)
-        lease = _Lease(raw)
-        weakref.finalize(lease, self._give_back, raw)
-        return np.asarray(lease).view(dtype).reshape(shape, order=order)
+            block = np.empty(nbytes, dtype=np.uint8)
+            raw = (block, block.__array_interface__["data"][0])
+        lease = _lease_type(nbytes).from_address(raw[1])
+        ref = weakref.ref(lease, self._lease_died)
+        self._lent[id(ref)] = (ref, raw)
+        out = np.frombuffer(lease, dtype=dtype)
+        return out if len(shape) == 1 else out.reshape(shape, order=order)
 
-    def _give_back(self, raw: np.ndarray) -> None:
-        n = raw.nbytes
+    def _lease_died(self, ref: "weakref.ref") -> None:
+        entry = self._lent.pop(id(ref), None)
+        if entry is not None:
+            self._give_back(entry[1])
+
+    def _give_back(self, raw: tuple[np.ndarray, int]) -> None:
+        n = raw[0].nbytes
         with self._lock:
             self._idle.setdefault(n, []).append(raw)
             self._idle.move_to_end(n)
