@@ -149,3 +149,58 @@ def test_chain_with_a_materialized_step_and_a_written_input():
     x[:] = -1.0  # the input (and a: x is a view of it) written after recording: w keeps the values it was recorded on
     np.testing.assert_array_equal(np.asarray(w), expected)
     np.testing.assert_array_equal(np.asarray((x + 1) * 2.0), np.zeros(50))
+
+
+def test_expressions_over_one_buffer_use_tree_keys(monkeypatch):
+    """Several operands reading the same one buffer (``tanh(a) * exp(-a * a)``) get a tree key
+    (nodes._tree_key): found without the walk; trees that differ anywhere -- op, operand order,
+    which operand is the scalar, shared vs repeated subtrees computing the same values -- give
+    the right answers in any order."""
+    from hologram_array.compiler import materialize
+
+    a, b = _arrays(21, 22)
+    f = lambda m, x: m.tanh(m.maximum(x * 1.5 + 0.25, 0)) * m.exp(-x * x) + m.sqrt(m.abs(x)) - 0.5  # noqa: E731
+    np.testing.assert_allclose(np.asarray(f(hx, hx.asarray(a))), f(np, a), rtol=1e-12)
+    walks = []
+    real = materialize.fingerprint
+    monkeypatch.setattr(materialize, "fingerprint", lambda *args: walks.append(1) or real(*args))
+    np.testing.assert_allclose(np.asarray(f(hx, hx.asarray(b))), f(np, b), rtol=1e-12)
+    assert walks == []
+    shared = lambda m, x: (lambda t: t * t - t)(x * 2.0)  # noqa: E731
+    cases = [
+        lambda m, x: x * x + x, lambda m, x: (x + x) * x, lambda m, x: x - x * 3.0,
+        lambda m, x: x * 3.0 - x, lambda m, x: (x * 2.0) * (x * 2.0) - x * 2.0, shared,
+        lambda m, x: m.maximum(x, x * 0.5), lambda m, x: m.minimum(x, x * 0.5),
+        lambda m, x: m.where(x > 0.0, x, -x), lambda m, x: m.where(x > 0.0, -x, x),
+    ]
+    for x in (a, b, a.astype(np.float32), np.arange(-20, 30, dtype=np.int32)):
+        for fn in cases + cases[::-1]:
+            got = np.asarray(fn(hx, hx.asarray(x)))
+            ref = fn(np, x)
+            assert got.dtype == ref.dtype
+            np.testing.assert_array_equal(got, ref)
+
+
+def test_two_buffers_and_huge_trees_take_the_walk():
+    from hologram_array.expr.nodes import _TREE_KEY_MAX
+
+    a, b = _arrays(23, 24)
+    x, y = hx.asarray(a), hx.asarray(b)
+    assert (x * y)._node.chain is None  # two buffers: the fingerprint tells them apart
+    assert (x * x)._node.chain is not None
+    old = hx.config(max_nodes=1 << 20)  # no flush on the way
+    try:
+        t = x
+        for _ in range(12):  # 2^13 counted nodes: no tree key, a plain walk instead
+            t = t * t + 1.0
+    finally:
+        hx.config(**old)
+    assert t._node.count > _TREE_KEY_MAX and t._node.chain is None
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(np.asarray(t), _square_plus_one(a, 12))
+
+
+def _square_plus_one(a, k):
+    for _ in range(k):
+        a = a * a + 1.0
+    return a

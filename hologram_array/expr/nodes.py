@@ -15,10 +15,10 @@ buffer (``roots``: the ids of their memory, shared along a chain). An ``Op`` may
 reused by other expressions that share the node, and dropped the moment that
 buffer is written.
 
-``chain``: for a single-input chain (one buffer, every other operand a Python scalar -- the
-shape of every 8-bit class-map chain), a structural key built as the chain is recorded, one
-nested tuple per op: the compiler's plan cache looks the chain up by it without walking the
-DAG (``compiler.materialize.prepare``). None for everything else.
+``chain``: for an expression over a single buffer (every other operand a Python scalar -- the
+shape of every 8-bit class-map chain, and of most chains users write), a structural key built
+as the expression is recorded, one nested tuple per op: the compiler's plan cache looks it up
+without walking the DAG (``compiler.materialize.prepare``). None for everything else.
 """
 from __future__ import annotations
 
@@ -114,6 +114,31 @@ def _chain_key(a: Node, name: str, dtype: Any, args: tuple) -> tuple | None:
     return (c, name, dtype, tuple(consts))
 
 
+#: Largest expression (``count``: nodes below, shared ones counted each time) given a tree key:
+#: hashing the key visits every counted node.
+_TREE_KEY_MAX = 1024
+
+
+def _tree_key(name: str, dtype: Any, args: tuple) -> tuple | None:
+    """``chain`` of an op with several operands that all read the same one buffer (``a * a``,
+    ``tanh(a) * exp(-a * a)``): the operands' keys as a tree. Shared nodes appear once per use;
+    equal trees compute the same function of the buffer, so sharing does not need to be told
+    apart."""
+    parts = []
+    for x in args:
+        if type(x) is Const:
+            k = const_key(x.value)
+            if k is None:
+                return None
+            parts.append(("c", k))
+        else:
+            c = getattr(x, "chain", None)
+            if c is None:
+                return None
+            parts.append(("x", c))
+    return ("op", name, dtype, tuple(parts))
+
+
 def _merge_leaves(args: tuple[Node, ...]) -> tuple[Leaf, ...]:
     """Distinct leaves of ``args`` (shared tuples are reused: chains cost nothing)."""
     first: tuple = ()
@@ -188,8 +213,12 @@ class Op(Node):
                     break
             else:
                 self.roots = frozenset([leaf.root for leaf in lv])
-            operands = [a for a in args if type(a) is not Const]
-            self.chain = _chain_key(operands[0], name, dtype, args) if len(operands) == 1 else None
+            if len(lv) == 1 and self.count <= _TREE_KEY_MAX:  # one buffer under it: a key too
+                operands = [a for a in args if type(a) is not Const]
+                self.chain = (_chain_key(operands[0], name, dtype, args) if len(operands) == 1
+                              else _tree_key(name, dtype, args))
+            else:
+                self.chain = None
         self.memo = None
 
     def __repr__(self) -> str:
