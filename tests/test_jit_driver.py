@@ -116,17 +116,25 @@ def test_measured_choice_prefers_the_faster_executor():
     slot = jit.KernelSlot()
     kernels = {jit.NUMBA: slot}
     n = 1000
+    assert jit.candidates(n) == (jit.NUMBA, "numpy", jit.NUMBA1)  # Numba has 2 threads here
     assert jit.choose(kernels, n) == jit.NUMBA  # measure the kernel first
     for _ in range(jit.MEASURE_RUNS):
         slot.timing.record(jit.NUMBA, 0.010, n)
     assert jit.choose(kernels, n) == "numpy"   # then NumPy
     for _ in range(jit.MEASURE_RUNS):
         slot.timing.record("numpy", 0.001, n)
-    assert jit.choose(kernels, n) == "numpy"   # NumPy measured faster: keep it
+    assert jit.choose(kernels, n) == jit.NUMBA1  # then the kernel on one thread
+    for _ in range(jit.MEASURE_RUNS):
+        slot.timing.record(jit.NUMBA1, 0.002, n)
+    assert jit.choose(kernels, n) == "numpy"   # NumPy measured fastest: keep it
+    slot.timing.record(jit.NUMBA1, 0.0005, n)
+    assert jit.choose(kernels, n) == jit.NUMBA1
     slot.timing.record(jit.NUMBA, 0.0001, n)
     assert jit.choose(kernels, n) == jit.NUMBA
-    # another size class is measured on its own: small sizes do not decide for large ones
+    # another size class is measured on its own: small sizes do not decide for large ones;
+    # above SERIAL_MAX the one-thread kernel is not a candidate
     big = 1 << 24
+    assert jit.candidates(big) == (jit.NUMBA, "numpy")
     assert jit.choose(kernels, big) == jit.NUMBA
     for _ in range(jit.MEASURE_RUNS):
         slot.timing.record(jit.NUMBA, 0.004, big)
@@ -135,13 +143,34 @@ def test_measured_choice_prefers_the_faster_executor():
     assert jit.choose(kernels, n + 1) == jit.NUMBA  # same class as n
 
 
+def test_one_thread_kernel_runs_and_matches():
+    """The third executor runs the same kernel with ``threads=1`` (no worker wake-up): same
+    results, and the driver records its time under its own name."""
+    x = hx.asarray(np.linspace(-3, 3, N))
+    expr = lambda: _chain(hx, x)  # noqa: E731
+    ref = _chain(np, np.linspace(-3, 3, N))
+    seen = set()
+    for _ in range(3 * jit.MEASURE_RUNS + 2):
+        np.testing.assert_array_equal(np.asarray(expr()), ref)
+    slot = _slot(expr())
+    seen = {ex for ex, _ in slot.timing.best}
+    assert {jit.NUMBA, "numpy", jit.NUMBA1} <= seen
+    c = materialize.prepare([expr()._node])
+    kernel = slot.kernel
+    outs = [np.empty(N)]
+    assert kernel.run(c.binding.buffers, c.binding.values, outs, threads=1).flags == 0
+    np.testing.assert_array_equal(outs[0], ref)
+    assert numba.get_num_threads() == 2 or numba.config.NUMBA_NUM_THREADS == 1  # restored
+
+
 def _explorations(numba_s: float, numpy_s: float, calls: int) -> int:
     slot = jit.KernelSlot()
     kernels = {jit.NUMBA: slot}
+    size = 1 << 22  # above SERIAL_MAX: two candidates
     for _ in range(jit.MEASURE_RUNS):
-        slot.timing.record(jit.NUMBA, numba_s, 1 << 20)
-        slot.timing.record("numpy", numpy_s, 1 << 20)
-    return sum(jit.choose(kernels, 1 << 20) == "numpy" for _ in range(calls))
+        slot.timing.record(jit.NUMBA, numba_s, size)
+        slot.timing.record("numpy", numpy_s, size)
+    return sum(jit.choose(kernels, size) == "numpy" for _ in range(calls))
 
 
 def test_the_slower_executor_reruns_the_more_rarely_the_further_behind_it_is():

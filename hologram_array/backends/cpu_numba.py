@@ -1193,7 +1193,8 @@ class Kernel:
             out.append(x)
         return out, raised[0]
 
-    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any]) -> int:
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any],
+                 threads: int = 0) -> int:
         """Run the circuit into ``outs`` (``numpy_exec.run``'s contract).
 
         Returns NumPy's floating-point error bits (``FPE_DIVIDEBYZERO`` 1, ``FPE_OVERFLOW`` 2,
@@ -1201,13 +1202,15 @@ class Kernel:
         flagged on this data -- possibly more (see the module doc), never fewer -- 0 if none.
         Raises ``ValueError`` for an integer power with a negative exponent, as NumPy.
         """
-        return self.run(buffers, values, outs).flags
+        return self.run(buffers, values, outs, threads=threads).flags
 
     def run(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any],
-            block: int | None = None) -> "RunResult":
+            block: int | None = None, threads: int = 0) -> "RunResult":
         """``__call__`` with the per-block flags: a ``RunResult(flags, block_flags, block,
         variant)``. ``block``: elements per block (default ``BLOCK``; for the strided variant
-        rounded to whole rows of axis 0, see ``RunResult``)."""
+        rounded to whole rows of axis 0, see ``RunResult``). ``threads``: at most this many
+        threads (0: Numba's setting) -- one thread skips waking the others, which costs ~60 us
+        on an idle machine (docs/performance.md), more than a small kernel's whole run."""
         if not outs:
             return RunResult(0, np.zeros(0, np.uint8), 0, "")
         shape = tuple(outs[0].shape)
@@ -1238,7 +1241,18 @@ class Kernel:
         os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
         err = np.zeros(1, np.uint8)
         fl = np.empty(-(-n // blk), np.uint8)
-        self.dispatcher(variant)(*ins, *params, *os_, err, blk, fl)
+        kernel = self.dispatcher(variant)
+        if threads:  # Numba's thread count is per calling thread: set around the call
+            import numba
+
+            before = numba.get_num_threads()
+            numba.set_num_threads(min(threads, before))
+            try:
+                kernel(*ins, *params, *os_, err, blk, fl)
+            finally:
+                numba.set_num_threads(before)
+        else:
+            kernel(*ins, *params, *os_, err, blk, fl)
         if err[0]:
             raise ValueError(_NEG_POW_MSG)
         flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown_bits

@@ -77,7 +77,9 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
         slot = probe.kernels.get(jit.NUMBA)
         ready = slot is not None and "ready" in slot.variants.values()
         pick = jit.choose(probe.kernels, size) if ready else "numpy"
-        lines.append("backend: " + ("compiled kernel (numba, all cores)" if pick == jit.NUMBA else numpy_line))
+        lines.append("backend: " + {jit.NUMBA: "compiled kernel (numba, all cores)",
+                                    jit.NUMBA1: "compiled kernel (numba, one thread: waking the others costs more)"
+                                    }.get(pick, numpy_line))
     lines.append(jit.describe(probe.kernels) if backend == "cpu"
                  else f"compiled kernel: none on the {backend} device (NumPy only)")
     lines.append("cache: " + (f"hit (circuit used {entry.uses} time(s))" if entry is not None

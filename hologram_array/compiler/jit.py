@@ -37,6 +37,8 @@ from .._config import settings
 from .circuit import Circuit
 
 NUMBA = "numba"
+#: The same compiled kernel run on one thread (``choose``).
+NUMBA1 = "numba1"
 _NO_JIT_PLATFORMS = ("emscripten", "wasi")
 #: Times an executor is measured on a circuit before its figure is trusted.
 MEASURE_RUNS = 2
@@ -301,21 +303,45 @@ EXPLORE_EVERY = 32
 EXPLORE_COST = 0.02
 
 
+#: The compiled kernel on one thread: measured as a third executor up to this many elements.
+#: A parallel call wakes the sleeping worker threads (passive waiting, the library's default),
+#: ~60 us on an idle machine -- more than a cheap chain's whole run at 256K elements (one thread
+#: 19 us, two 60 us, for x*2; about even at 2M).
+SERIAL_MAX = 1 << 21
+
+
+def _threads() -> int:
+    numba = sys.modules.get("numba")
+    return numba.get_num_threads() if numba is not None else 1
+
+
+def candidates(size: int) -> tuple[str, ...]:
+    """The executors measured for a circuit at this size: the compiled kernel, the NumPy
+    executor, and up to ``SERIAL_MAX`` elements the compiled kernel on one thread."""
+    if size <= SERIAL_MAX and _threads() > 1:
+        return (NUMBA, "numpy", NUMBA1)
+    return (NUMBA, "numpy")
+
+
 def choose(kernels: dict, size: int) -> str:
-    """``"numba"`` or ``"numpy"`` for a circuit whose kernel is ready: the measured faster one
-    at this size class. Each executor runs ``MEASURE_RUNS`` times first (compiled first)."""
+    """``"numba"``, ``"numba1"`` (the kernel on one thread) or ``"numpy"`` for a circuit whose
+    kernel is ready: the measured fastest at this size class. Each executor runs
+    ``MEASURE_RUNS`` times first (compiled first)."""
     t = slot_of(kernels).timing
-    if not t.measured(NUMBA, size):
-        return NUMBA
-    if not t.measured("numpy", size):
-        return "numpy"
-    faster, slower = ((NUMBA, "numpy") if t.ns(NUMBA, size) <= t.ns("numpy", size)
-                      else ("numpy", NUMBA))
-    # now and then the slower one runs again (a best-of figure only improves), the further
+    cands = candidates(size)
+    for c in cands:
+        if not t.measured(c, size):
+            return c
+    ranked = sorted(cands, key=lambda c: t.ns(c, size))
+    # now and then a slower one runs again (a best-of figure only improves), the further
     # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time
-    fast = max(t.ns(faster, size), 1e-9)
-    period = max(EXPLORE_EVERY, math.ceil((t.ns(slower, size) - fast) / fast / EXPLORE_COST))
-    return slower if t.tick(size) % period == 0 else faster
+    fast = max(t.ns(ranked[0], size), 1e-9)
+    tick = t.tick(size)
+    for slower in ranked[1:]:
+        period = max(EXPLORE_EVERY, math.ceil((t.ns(slower, size) - fast) / fast / EXPLORE_COST))
+        if tick % period == 0:
+            return slower
+    return ranked[0]
 
 
 def compiling() -> bool:

@@ -164,11 +164,12 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
         kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
         if kernel is not None:
             timing = jit.slot_of(entry.kernels).timing
-            if jit.choose(entry.kernels, size) == jit.NUMBA:
+            choice = jit.choose(entry.kernels, size)
+            if choice != "numpy":  # the kernel, on every thread or on one (jit.NUMBA1)
                 t0 = time.perf_counter()
                 with jit.RUN_LOCK:
-                    flags = kernel(binding.buffers, binding.values, outs)
-                timing.record(jit.NUMBA, time.perf_counter() - t0, size)
+                    flags = kernel(binding.buffers, binding.values, outs, 1 if choice == jit.NUMBA1 else 0)
+                timing.record(choice, time.perf_counter() - t0, size)
                 _signal_like_numpy(entry, binding, outs, flags)
                 return
             t0 = time.perf_counter()
