@@ -20,7 +20,6 @@ Memory of a live result is never reused: reuse starts only after its lease is go
 """
 from __future__ import annotations
 
-import ctypes
 import math
 import threading
 import weakref
@@ -32,6 +31,13 @@ import numpy as np
 #: Smaller results come from ``np.empty`` (malloc keeps reusing small blocks by itself).
 MIN_BYTES = 1 << 22
 
+
+try:
+    import ctypes
+
+    (ctypes.c_uint8 * 1)()  # WASI's CPython imports ctypes but raises OSError on first use
+except Exception:  # no usable ctypes: large results come from np.empty (no pool)
+    ctypes = None
 
 #: nbytes -> the ctypes array type of that many bytes (a lease's type)
 _LEASE_TYPES: dict[int, type] = {}
@@ -59,7 +65,7 @@ class BufferPool:
         """Like ``np.empty(shape, dtype, order=order)``, from the pool when large."""
         dtype = np.dtype(dtype)
         nbytes = math.prod(shape) * dtype.itemsize
-        if nbytes < MIN_BYTES:
+        if nbytes < MIN_BYTES or ctypes is None:
             return np.empty(shape, dtype=dtype, order=order)
         raw = None
         with self._lock:
