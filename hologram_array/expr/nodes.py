@@ -72,13 +72,15 @@ class Const(Node):
     __slots__ = ("value",)
     leaves: tuple = ()
     roots: frozenset = frozenset()
+    # the same for every scalar: class attributes (they shadow Node's slots), one store per
+    # Const instead of five -- a Const is made for every operator with a Python scalar
+    dtype = None  # weak: takes its dtype from the op that uses it
+    shape: tuple = ()
+    depth = 0
+    count = 1
 
     def __init__(self, value: bool | int | float | complex):
         self.value = value
-        self.dtype = None  # weak: takes its dtype from the op that uses it
-        self.shape = ()
-        self.depth = 0
-        self.count = 1
 
     def __repr__(self) -> str:
         return f"Const({self.value!r})"
@@ -188,7 +190,7 @@ class Op(Node):
             # reduced -- a Const has depth 0, count 1, no leaves and no roots
             if type(args[1]) is Const:
                 a, k = args[0], args[1]
-                c = getattr(a, "chain", None)
+                c = a.chain  # a Leaf or an Op
                 ck = None if c is None else const_key(k.value)
                 self.chain = None if ck is None else (c, name, dtype, (None, ck))
             else:
