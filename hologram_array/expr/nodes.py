@@ -99,33 +99,17 @@ def const_key(value: Any) -> tuple | None:
     return None
 
 
-def _chain_key(a: Node, name: str, dtype: Any, args: tuple) -> tuple | None:
-    """``chain`` of an op over ``a`` (its one non-scalar operand) and Python scalars."""
-    c = getattr(a, "chain", None)
-    if c is None:
-        return None
-    consts = []
-    for x in args:
-        if type(x) is Const:
-            k = const_key(x.value)
-            if k is None:
-                return None
-            consts.append(k)
-        else:
-            consts.append(None)  # the position of the chain operand
-    return (c, name, dtype, tuple(consts))
-
-
 #: Largest expression (``count``: nodes below, shared ones counted each time) given a tree key:
 #: hashing the key visits every counted node.
 _TREE_KEY_MAX = 1024
 
 
 def _tree_key(name: str, dtype: Any, args: tuple) -> tuple | None:
-    """``chain`` of an op with several operands that all read the same one buffer (``a * a``,
-    ``tanh(a) * exp(-a * a)``): the operands' keys as a tree. Shared nodes appear once per use;
-    equal trees compute the same function of the buffer, so sharing does not need to be told
-    apart."""
+    """``chain`` of an op whose operands all read the same one buffer (``a * a``,
+    ``tanh(a) * exp(-a * a)``, ``3 - a``): the operands' keys and the scalars' as a tree. Shared
+    nodes appear once per use; equal trees compute the same function of the buffer, so sharing
+    does not need to be told apart. (The common ``a op scalar`` and ``op(a)`` build their keys
+    inline in ``Op.__init__``.)"""
     parts = []
     for x in args:
         if type(x) is Const:
@@ -195,7 +179,7 @@ class Op(Node):
                 self.chain = None if ck is None else (c, name, dtype, (None, ck))
             else:
                 a = args[1]
-                self.chain = _chain_key(a, name, dtype, args)
+                self.chain = _tree_key(name, dtype, args)
             self.depth = a.depth + 1
             self.count = a.count + 2
             self.leaves = a.leaves
@@ -216,9 +200,7 @@ class Op(Node):
             else:
                 self.roots = frozenset([leaf.root for leaf in lv])
             if len(lv) == 1 and self.count <= _TREE_KEY_MAX:  # one buffer under it: a key too
-                operands = [a for a in args if type(a) is not Const]
-                self.chain = (_chain_key(operands[0], name, dtype, args) if len(operands) == 1
-                              else _tree_key(name, dtype, args))
+                self.chain = _tree_key(name, dtype, args)
             else:
                 self.chain = None
         self.memo = None
