@@ -49,6 +49,8 @@ class Array(ArrayMethods):
     # _fits: the ``settings.eager_below`` object (the int itself) that the buffer's size was
     # found within, else None -- the eager small-array paths test it by identity, which is
     # cheaper than ``size`` and stays right when config changes the setting.
+    # _leaf: the cached Leaf node of a concrete buffer; the eager small-array paths leave it
+    # unset (one store fewer per op at 1K elements) and ``_as_node`` reads it with a default.
     __slots__ = ("_data", "_node", "_leaf", "_dtype", "_shape", "_device", "_fits", "__weakref__")
     __hash__ = None  # type: ignore[assignment]  # mutable, like ndarray
     __array_priority__ = 100
@@ -179,7 +181,7 @@ class Array(ArrayMethods):
     def _as_node(self) -> Node:
         if self._node is not None:
             return self._node
-        leaf = self._leaf
+        leaf = getattr(self, "_leaf", None)  # the eager small-array results leave it unset
         if leaf is None or leaf.data is not self._data:
             leaf = self._leaf = Leaf(self._data)
         return leaf
@@ -693,7 +695,7 @@ def method(self, other):
                 r = {call_array}
                 a = _new(Array)
                 a._data = r
-                a._node = a._leaf = None
+                a._node = None
                 a._dtype = r.dtype
                 if other._shape is self._shape or other._shape == self._shape:
                     a._shape = self._shape
@@ -707,7 +709,7 @@ def method(self, other):
             r = {call_scalar}
             a = _new(Array)
             a._data = r
-            a._node = a._leaf = None
+            a._node = None
             a._dtype = r.dtype
             a._shape = self._shape
             a._fits = fits
@@ -771,7 +773,7 @@ def _eager_result(r: Any, device: _devices.Device, fits: int, shape: tuple | Non
         r = _asarray(r)
     a = _new(Array)
     a._data = r
-    a._node = a._leaf = None
+    a._node = None
     a._dtype = r.dtype
     if shape is None or r.shape != shape:
         shape = r.shape
@@ -860,7 +862,7 @@ def _unary_method(name: str):
             r = ufunc(self._data)
             a = _new(Array)
             a._data = r
-            a._node = a._leaf = None
+            a._node = None
             a._dtype = r.dtype
             a._shape = self._shape  # a unary ufunc keeps the shape
             a._fits = fits

@@ -175,7 +175,7 @@ def _unary_call(ufunc: np.ufunc):
                 r = ufunc(x._data)
                 a = _new(Array)
                 a._data = r
-                a._node = a._leaf = None
+                a._node = None
                 a._dtype = r.dtype
                 a._shape = x._shape  # a unary ufunc keeps the shape
                 a._fits = fits
@@ -201,7 +201,7 @@ def _binary_call(ufunc: np.ufunc, weak_ok: bool):
                     r = ufunc(x._data, y)
                     a = _new(Array)
                     a._data = r
-                    a._node = a._leaf = None
+                    a._node = None
                     a._dtype = r.dtype
                     a._shape = x._shape
                     a._fits = fits
@@ -212,7 +212,7 @@ def _binary_call(ufunc: np.ufunc, weak_ok: bool):
                     r = ufunc(x._data, y._data)
                     a = _new(Array)
                     a._data = r
-                    a._node = a._leaf = None
+                    a._node = None
                     a._dtype = r.dtype
                     a._shape = x._shape
                     a._fits = fits
