@@ -29,7 +29,9 @@ for weak Python scalars, ``astype`` for strong ones), so their conversion is Num
 ``compile_circuit(circuit)`` returns a ``Kernel``: ``kernel(buffers, values, outs) -> int`` has
 the contract of ``numpy_exec.run(plan, buffers, values, outs)`` and returns NumPy's
 floating-point error bits (below); ``kernel.run(buffers, values, outs, block=None) ->
-RunResult(flags, block_flags, block, variant)`` also gives them per block. Kernels are compiled with
+RunResult(flags, block_flags, block, variant)`` also gives them per block. Both take
+``threads`` (0: Numba's setting; 1: the calling thread alone, which skips waking the others --
+the driver measures that as its own executor for arrays up to ``jit.SERIAL_MAX``). Kernels are compiled with
 ``numba.njit(parallel=True, nogil=True, cache=True, error_model='numpy')`` (no fastmath).
 The source is written to ``hologram_<sha256>.py`` in the disk cache (``cache_dir()``) and
 imported from there, so that Numba's own cache makes a second process load the machine code
