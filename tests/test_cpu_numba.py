@@ -33,7 +33,7 @@ import pytest
 pytest.importorskip("numba", reason="the Numba backend needs numba (pip install 'hologram_array[cpu]')")
 
 import hologram_array as hx  # noqa: E402
-from hologram_array.backends import cpu_numba, numpy_exec  # noqa: E402
+from hologram_array.backends import cpu_numba, numba_reduce, numpy_exec  # noqa: E402
 from hologram_array.compiler.circuit import Circuit, InputSig, Instr  # noqa: E402
 from hologram_array.compiler.circuit import stretched_mask as cpu_stretched  # noqa: E402
 from hologram_array.compiler.materialize import prepare  # noqa: E402
@@ -928,7 +928,7 @@ def test_fused_reductions_match_numpy(case):
     p = prepare([fn(*[hx.asarray(x) for x in xs])._node])
     c, b = p.circuit, p.binding
     if any(bb.shape != b.shape for bb in b.buffers):  # broadcast inputs: not fused
-        kernel = cpu_numba.compile_reduction(c, "sum")
+        kernel = numba_reduce.compile_reduction(c, "sum")
         with pytest.raises(NotImplementedError):
             kernel(b.buffers, b.values)
         xs = [np.ascontiguousarray(np.broadcast_to(x, b.shape)) for x in xs]
@@ -936,8 +936,8 @@ def test_fused_reductions_match_numpy(case):
         c, b = p.circuit, p.binding
     full = np.empty(b.shape, c.output_dtypes[0])
     numpy_exec.run(numpy_exec.Plan(c), b.buffers, b.values, [full])
-    for kind in cpu_numba.REDUCTIONS:
-        kernel = cpu_numba.compile_reduction(c, kind)
+    for kind in numba_reduce.REDUCTIONS:
+        kernel = numba_reduce.compile_reduction(c, kind)
         axes = (None, -1) if len(b.shape) > 1 else (None,)
         for axis in axes:
             got, flags = kernel(b.buffers, b.values, axis)

@@ -1,0 +1,514 @@
+"""Fused reductions compiled by Numba: ``np.<kind>`` of a circuit's single output, never stored.
+
+``compile_reduction(circuit, kind) -> ReductionKernel``; ``rk(buffers, values, axis=None | -1)
+-> (result, flags)``. Kinds: ``REDUCTIONS`` (``mean`` is a sum and one division, the caller's).
+
+How it runs: each thread computes the expression ``SCRATCH`` elements at a time into a small
+buffer of its own (``fill``: the circuit's element loop exactly as ``kernel_contig`` runs it --
+the fast helpers, vectorized, and the exact re-run where one met an argument beyond it) and
+reduces the buffer while it is in L1. So the expression's math runs as fast as in an
+element-wise kernel, and memory sees only the inputs, once.
+
+Exactness (tests/test_cpu_numba.py checks every kind against NumPy on the materialized value):
+
+* float ``sum``: NumPy's pairwise summation (``loops_utils.h.src``) bit for bit -- per row for
+  the last axis; over the whole array for ``axis=None``, the tree's top levels cut into
+  leaves summed in parallel and combined in NumPy's order. A subtree of at most ``SCRATCH``
+  elements is computed into the buffer and summed there by the same recursion.
+* float ``prod`` multiplies sequentially from the first element, as NumPy (one range).
+* integer / bool sums and products (NumPy's accumulator dtype: ``np.sum`` of int8 is int64,
+  wrapping as NumPy), ``any`` / ``all``, ``min`` / ``max`` (NaN propagates) and ``argmin`` /
+  ``argmax`` (the first extreme; the first NaN) are NumPy's exactly, except that ``min`` /
+  ``max`` of a +0.0 / -0.0 tie may return the other zero than NumPy's SIMD loop.
+
+Inputs must be C-contiguous with the output's shape (``NotImplementedError`` otherwise: the
+caller reduces chunk by chunk with the NumPy executor, ``compiler/reduce.py``).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..compiler.circuit import Circuit
+from . import cpu_numba
+from .cpu_numba import _BOOL, _F16, _NEG_POW_MSG, CODEGEN_VERSION, Kernel, _Gen, _fpe_hw, _hw_possible
+
+REDUCTIONS = ("sum", "prod", "min", "max", "any", "all", "argmin", "argmax")
+#: Elements computed into a thread's buffer at a time (16 KiB of float32: stays in L1).
+SCRATCH = 4096
+#: Fewest elements per range of a whole-array reduction (a leaf of NumPy's pairwise tree for
+#: float sums); large arrays get ~``RANGES`` ranges, split evenly between the threads.
+PAIRWISE_LEAF = 1 << 16
+RANGES = 32
+
+#: Accumulation of the kinds that fold the buffer into one running value: (init, update).
+_FOLDS = {
+    "sum": ("0", "acc = ACC(acc + ACC(tmp[t]))"),
+    "prod": ("1", "acc = ACC(acc * ACC(tmp[t]))"),
+    "any": ("False", "acc = acc | (tmp[t] != 0)"),
+    "all": ("True", "acc = acc & (tmp[t] != 0)"),
+}
+
+
+def _acc_dtype(kind: str, dt: np.dtype) -> np.dtype:
+    """The result dtype NumPy's ``np.<kind>`` gives for an array of dtype ``dt``."""
+    if kind in ("any", "all"):
+        return _BOOL
+    if kind in ("argmin", "argmax"):
+        return np.dtype(np.intp)
+    if kind in ("min", "max"):
+        return dt
+    return getattr(np, kind)(np.zeros(1, dt)).dtype
+
+
+def _family(kind: str, dt: np.dtype) -> str:
+    if kind == "sum" and dt.kind == "f":
+        return "pairwise"
+    if kind in _FOLDS:
+        return "fold"
+    return "extreme" if kind in ("min", "max") else "arg"
+
+
+def _ctor(dt: np.dtype) -> str:
+    return "np.bool_" if dt == _BOOL else "np." + dt.name
+
+
+#: Entries of the explicit stack that walks a pairwise tree (depth <= 64: 2 per level).
+_STACK = 160
+
+
+def _tree_walk(leaf: str, leaf_lines: list[str], acc: str) -> list[str]:
+    """Body of a function summing ``[lo, lo+n)`` along NumPy's pairwise tree (split at
+    ``n // 2`` rounded down to a multiple of 8, down to leaves of at most ``leaf`` elements,
+    whose sums ``leaf_lines`` store in ``vals[vp]``), as a loop over an explicit stack
+    ``st`` rather than a recursion: Numba's disk cache cannot reload recursive functions
+    (the reloaded machine code crashes)."""
+    return [
+        "    st[0, 0] = lo",
+        "    st[0, 1] = n",
+        "    st[0, 2] = 0",
+        "    sp = 1",
+        "    vp = 0",
+        "    while sp > 0:",
+        "        sp -= 1",
+        "        l = st[sp, 0]",
+        "        m = st[sp, 1]",
+        "        if st[sp, 2] == 1:  # both halves summed: add them, left + right",
+        "            vp -= 1",
+        f"            vals[vp - 1] = {acc}(vals[vp - 1] + vals[vp])",
+        f"        elif m <= {leaf}:",
+        *["            " + line for line in leaf_lines],
+        "            vp += 1",
+        "        else:  # the halves go on the stack above their sum, the left half on top",
+        "            m2 = m // 2",
+        "            m2 -= m2 % 8",
+        "            st[sp, 2] = 1",
+        "            st[sp + 1, 0] = l + m2",
+        "            st[sp + 1, 1] = m - m2",
+        "            st[sp + 1, 2] = 0",
+        "            st[sp + 2, 0] = l",
+        "            st[sp + 2, 1] = m2",
+        "            st[sp + 2, 2] = 0",
+        "            sp += 3",
+        "    return vals[0]", "", "",
+    ]
+
+
+def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, bool]:
+    """(source, parameter uses, software flags possible) of the reduction kernels
+    ``reduce_ranges`` and ``reduce_rows`` for the circuit's single output."""
+    c = circuit
+    if kind not in REDUCTIONS:
+        raise ValueError(f"hologram_array numba_reduce: reduction {kind!r} not in {REDUCTIONS}")
+    if len(c.outputs) != 1:
+        raise NotImplementedError("hologram_array numba_reduce: a fused reduction of several outputs")
+    dt = c.output_dtypes[0]
+    if dt.kind not in "biuf" or dt == _F16:
+        raise NotImplementedError(f"hologram_array numba_reduce: fused {kind} of {dt}")
+    if c.out_ndim == 0:
+        raise NotImplementedError("hologram_array numba_reduce: a 0-d expression")
+    g = _Gen(c, True)
+    body = g.body()
+    fast_body = g.body(fast=True)
+    has_slow = g.has_slow
+    val = g.output_value(c.outputs[0])
+    in_args = [f"in{k}" for k in range(g.ni)]
+    p_args = [g.uses[(k, d.str, fl)] for k, d, fl in g.use_list]
+    vargs = ", ".join(in_args + p_args + ["err"])
+    used = sorted({s for ins in c.instrs for s in ins.srcs if s < g.ni} | {o for o in c.outputs if o < g.ni})
+    loads = [f"x{k} = {'h2f(in%d[i])' % k if c.inputs[k].dtype == _F16 else 'in%d[i]' % k}" for k in used]
+    acc_dt = _acc_dtype(kind, dt)
+    ACC, DT = _ctor(acc_dt), _ctor(dt)
+    fam = _family(kind, dt)
+
+    def element_loop(lines_of: list[str], indent: str) -> list[str]:
+        return ([f"{indent}for j in range(np.uint64(n)):", f"{indent}    i = ulo + j"]
+                + [f"{indent}    {line}" for line in loads + lines_of]
+                + [f"{indent}    tmp[j] = {val}"])
+
+    src = [
+        "# Generated by hologram_array.backends.numba_reduce (fused reduction) -- do not edit.",
+        f"# hologram_array {cpu_numba._hx_version()}, codegen {CODEGEN_VERSION}, reduction {kind} -> {acc_dt}",
+        "#", "# circuit:", *("#   " + line for line in c.listing().splitlines()), "#",
+        "import numpy as np", "import numba",
+        "from hologram_array.backends.numba_ops import *  # noqa: F401,F403", "",
+        "_JIT = dict(parallel=True, nogil=True, cache=True, error_model='numpy')",
+        "_SER = dict(nogil=True, cache=True, error_model='numpy')",
+        f"S = {SCRATCH}", "", "",
+        "@numba.njit(**_SER)",
+        f"def fill(lo, n, {vargs}, tmp):",
+        "    # tmp[:n] = the expression at flat indices lo .. lo+n-1; returns its software flag bits",
+        "    ulo = np.uint64(lo)",
+        "    sw1 = sw2 = sw4 = sw8 = False",
+        *(["    slow = False"] if has_slow else []),
+        *element_loop(fast_body if has_slow else body, "    "),
+        *(["    if slow:  # an argument the fast helpers cannot handle: the block again, exactly",
+           *element_loop(body, "        ")] if has_slow else []),
+        "    return sw_bits(sw1, sw2, sw4, sw8)", "", "",
+    ]
+    if fam == "pairwise":
+        src += [
+            "@numba.njit(**_SER)",
+            "def blk(tmp, lo, n):",
+            "    # a leaf of NumPy's pairwise summation: tmp[lo:lo+n], n <= 128",
+            "    if n < 8:",
+            f"        r = {ACC}(-0.0)",
+            "        for i in range(lo, lo + n):",
+            f"            r = {ACC}(r + {ACC}(tmp[i]))",
+            "        return r",
+            "    u = np.uint64(lo)  # (unsigned indices: no negative-index test per load)",
+            *[f"    r{j} = {ACC}(tmp[u + np.uint64({j})])" for j in range(8)],
+            "    m = np.uint64(n - n % 8)",
+            "    for i in range(np.uint64(8), m, np.uint64(8)):",
+            "        p = u + i",
+            *[f"        r{j} = {ACC}(r{j} + {ACC}(tmp[p + np.uint64({j})]))" for j in range(8)],
+            "    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))",
+            "    for i in range(m, np.uint64(n)):",
+            f"        res = {ACC}(res + {ACC}(tmp[u + i]))",
+            "    return res", "", "",
+            "@numba.njit(**_SER)",
+            "def pw_buf(tmp, lo, n, st, vals):",
+            "    # NumPy's pairwise summation of tmp[lo:lo+n]",
+            *_tree_walk("128", ["vals[vp] = blk(tmp, l, m)"], ACC),
+            "@numba.njit(**_SER)",
+            f"def pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2):",
+            "    # the same over the expression's values: subtrees of at most S elements in the buffer",
+            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp)", "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
+        ]
+        range_body = [f"out[k] = pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2)"]
+        row_body = ["out[r] = pw_buf(tmp, a, ncols, st, vals)"]
+    elif fam == "fold":
+        init, update = _FOLDS[kind]
+        update = update.replace("ACC", ACC)
+        src += [
+            "@numba.njit(**_SER)",
+            "def seg(tmp, a, m, acc):",
+            "    u = np.uint64(a)",
+            "    for i in range(np.uint64(m)):",
+            "        t = u + i",
+            f"        {update}",
+            "    return acc", "", "",
+        ]
+        range_body = [
+            f"acc = {ACC}({init})",
+            "off = 0",
+            "while off < n:",
+            "    m = min(S, n - off)",
+            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+            "    acc = seg(tmp, 0, m, acc)",
+            "    off += m",
+            "out[k] = acc",
+        ]
+        row_body = [f"out[r] = seg(tmp, a, ncols, {ACC}({init}))"]
+    else:  # min / max, and argmin / argmax: 8 running extremes (vectorizable), a NaN flag
+        better = ">" if kind in ("max", "argmax") else "<"
+        nan8 = " | ".join(f"(v{j} != v{j})" for j in range(8)) if dt.kind == "f" else "False"
+        src += [
+            "@numba.njit(**_SER)",
+            "def seg(tmp, a, m, best, nan):",
+            "    # (extreme, NaN met) of tmp[a:a+m] and best",
+            "    u = np.uint64(a)",
+            "    um = np.uint64(m)",
+            *[f"    b{j} = best" for j in range(8)],
+            "    i = np.uint64(0)",
+            "    while i + np.uint64(8) <= um:",
+            "        p = u + i",
+            *[f"        v{j} = tmp[p + np.uint64({j})]" for j in range(8)],
+            *[f"        b{j} = v{j} if v{j} {better} b{j} else b{j}" for j in range(8)],
+            f"        nan |= {nan8}",
+            "        i += np.uint64(8)",
+            "    while i < um:",
+            "        v = tmp[u + i]",
+            f"        b0 = v if v {better} b0 else b0",
+            "        nan |= v != v" if dt.kind == "f" else "        pass",
+            "        i += np.uint64(1)",
+            *[f"    b0 = b{j} if b{j} {better} b0 else b0" for j in range(1, 8)],
+            "    return b0, nan", "", "",
+        ]
+        if fam == "extreme":
+            result = f"{DT}(np.nan) if nan else best" if dt.kind == "f" else "best"
+            range_body = [
+                f"best = {DT}(0)",
+                "nan = False",
+                "off = 0",
+                "while off < n:",
+                "    m = min(S, n - off)",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+                "    if off == 0:",
+                "        best = tmp[0]",
+                "    best, nan = seg(tmp, 0, m, best, nan)",
+                "    off += m",
+                f"out[k] = {result}",
+                "where[k] = lo",
+            ]
+            row_body = ["best, nan = seg(tmp, a, ncols, tmp[a], False)", f"out[r] = {result}"]
+        else:  # the first index of the extreme (or of the first NaN): found after the extreme
+            src += [
+                "@numba.njit(**_SER)",
+                "def first(tmp, a, m, v, nan):",
+                "    # the first t with tmp[a+t] == v (a NaN when nan)",
+                "    for t in range(m):",
+                "        x = tmp[a + t]",
+                "        if (x != x) if nan else (x == v):",
+                "            return t",
+                "    return m - 1", "", "",
+                "@numba.njit(**_SER)",
+                "def seg_arg(tmp, a, m, base, best, at):",
+                "    # (best, its index, a NaN met) after tmp[a:a+m], whose indices are base + t",
+                "    b, nan = seg(tmp, a, m, tmp[a], False)",
+                f"    if nan or at < 0 or b {better} best:",
+                "        t = first(tmp, a, m, b, nan)",
+                "        return tmp[a + t], base + t, nan",
+                "    return best, at, False", "", "",
+            ]
+            range_body = [
+                f"best = {DT}(0)",
+                "at = np.int64(-1)",
+                "off = 0",
+                "while off < n:",
+                "    m = min(S, n - off)",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+                "    best, at, stop = seg_arg(tmp, 0, m, lo + off, best, at)",
+                "    if stop:",
+                "        break",
+                "    off += m",
+                "out[k] = best",
+                "where[k] = at",
+            ]
+            row_body = [f"best, at, stop = seg_arg(tmp, a, ncols, np.int64(0), {DT}(0), np.int64(-1))",
+                        "out[r] = best", "where[r] = at"]
+    src += [
+        "@numba.njit(**_JIT)",
+        f"def reduce_ranges(starts, lens, groups, {vargs}, out, where, fl):",
+        "    # out[k] (where[k]) = the reduction of flat elements starts[k] .. +lens[k];",
+        "    # a thread takes a group of consecutive ranges, with one buffer",
+        "    for g in numba.prange(groups.shape[0] - 1):",
+        f"        tmp = np.empty(S, {DT})",
+        "        swa = np.zeros(1, np.uint8)",
+        *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})",
+           f"        st2 = np.empty(({_STACK}, 3), np.int64)", f"        vals2 = np.empty({_STACK}, {ACC})"]
+          if fam == "pairwise" else []),
+        "        for k in range(groups[g], groups[g + 1]):",
+        "            fpe_clear()",
+        "            swa[0] = 0",
+        "            lo = starts[k]",
+        "            n = lens[k]",
+        *["            " + line for line in range_body],
+        "            fl[k] = np.uint8(fpe_read() | swa[0])", "", "",
+        "@numba.njit(**_JIT)",
+        f"def reduce_rows(nrows, ncols, groups, {vargs}, out, where, fl):",
+        "    # rows of ncols <= S elements, S // ncols rows computed into the buffer at a time;",
+        "    # a group is a run of such blocks (fl: per block)",
+        "    per = max(1, S // ncols)",
+        "    for g in numba.prange(groups.shape[0] - 1):",
+        f"        tmp = np.empty(S, {DT})",
+        *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
+          if fam == "pairwise" else []),
+        "        for b in range(groups[g], groups[g + 1]):",
+        "            r0 = b * per",
+        "            r1 = min(r0 + per, nrows)",
+        "            fpe_clear()",
+        f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp)",
+        "            for r in range(r0, r1):",
+        "                a = (r - r0) * ncols",
+        *["                " + line for line in row_body],
+        "            fl[b] = np.uint8(fpe_read() | sw)",
+    ]
+    return "\n".join(src) + "\n", g.use_list, g.sw_flags
+
+
+def _pairwise_leaves(n: int, leaf: int) -> Any:
+    """NumPy's pairwise tree over ``[0, n)`` cut at ranges of at most ``leaf`` elements:
+    nested ``(lo, n)`` leaves / ``[left, right]`` pairs, combined in the same order as NumPy."""
+    def split(lo: int, m: int) -> Any:
+        if m <= max(leaf, 128):
+            return (lo, m)
+        m2 = m // 2
+        m2 -= m2 % 8
+        return [split(lo, m2), split(lo + m2, m - m2)]
+    return split(0, n)
+
+
+def _flatten(tree: Any, leaves: list) -> None:
+    if isinstance(tree, tuple):
+        leaves.append(tree)
+    else:
+        _flatten(tree[0], leaves)
+        _flatten(tree[1], leaves)
+
+
+def _combine(tree: Any, it: Any, acc: np.dtype) -> Any:
+    """The leaves' sums combined as NumPy's recursion adds them (in the accumulator dtype)."""
+    if isinstance(tree, tuple):
+        return next(it)
+    a = _combine(tree[0], it, acc)
+    return acc.type(a + _combine(tree[1], it, acc))
+
+
+def _groups(count: int, parts: int) -> np.ndarray:
+    """Boundaries splitting ``count`` consecutive items into at most ``parts`` even runs."""
+    parts = max(1, min(count, parts))
+    return (np.arange(parts + 1, dtype=np.int64) * count) // parts
+
+
+class ReductionKernel:
+    """A compiled fused reduction of a circuit's single output (``compile_reduction``).
+
+    ``rk(buffers, values, axis=None) -> (result, flags)``: ``np.<kind>`` of the circuit's output
+    over all axes (``axis=None``: a NumPy scalar) or the last axis (``axis=-1``: an array of
+    shape ``shape[:-1]``), without storing it; ``flags``: NumPy's floating-point error bits, as
+    ``Kernel.__call__``. Exactness: see the module docstring. Inputs must be C-contiguous with the
+    output's shape (else ``NotImplementedError``: the caller reduces another way).
+    """
+
+    def __init__(self, circuit: Circuit, kind: str, source: str, uses: list, module: Any, sw: bool):
+        self.circuit, self.kind, self.source, self.uses, self.module = circuit, kind, source, uses, module
+        self.sw_possible = sw
+        self.out_dtype = circuit.output_dtypes[0]
+        self.acc_dtype = _acc_dtype(kind, self.out_dtype)
+        self.family = _family(kind, self.out_dtype)
+        self._k = Kernel(circuit, "", uses, None, False)  # for bind_flags only
+        self._unknown = 0 if _fpe_hw() else _hw_possible(circuit)
+
+    def __call__(self, buffers: Sequence[Any], values: Sequence[Any], axis: int | None = None,
+                 threads: int = 0) -> tuple[Any, int]:
+        """``threads``: 0 every thread Numba has, 1 the calling thread's work only."""
+        bufs = [np.asarray(b) for b in buffers]
+        shape = np.broadcast_shapes(*[b.shape for b in bufs]) if bufs else ()
+        if not all(b.shape == shape and b.flags.c_contiguous for b in bufs):
+            raise NotImplementedError("hologram_array numba_reduce: fused reduction of non-contiguous inputs")
+        n = int(np.prod(shape, dtype=np.int64))
+        if n == 0 or len(shape) == 0:
+            raise NotImplementedError("hologram_array numba_reduce: fused reduction of an empty or 0-d array")
+        if axis is not None and axis not in (-1, len(shape) - 1):
+            raise NotImplementedError("hologram_array numba_reduce: fused reduction over another axis")
+        params, pflags = self._k.bind_flags(values)
+        ins = [b.reshape(-1) for b in bufs]
+        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
+        err = np.zeros(1, np.uint8)
+        kind, acc, fam = self.kind, self.acc_dtype, self.family
+        val_dt = self.out_dtype if fam in ("extreme", "arg") else acc
+        mod = self.module
+        parts = 64 if threads != 1 else 1
+        ncols = shape[-1]
+        tree = None
+        starts = None  # per range, its first flat index (whole rows: the row's)
+        if axis is not None and ncols <= SCRATCH:
+            nrows = n // ncols
+            per = max(1, SCRATCH // ncols)
+            nblocks = -(-nrows // per)
+            out = np.empty(nrows, val_dt)
+            where = np.empty(nrows, np.int64)
+            fl = np.zeros(nblocks, np.uint8)
+            run = lambda: mod.reduce_rows(nrows, ncols, _groups(nblocks, parts), *ins, *params, err,  # noqa: E731
+                                          out, where, fl)
+        else:
+            if axis is not None:  # long rows: one range each
+                starts = np.arange(n // ncols, dtype=np.int64) * ncols
+                lens = np.full(n // ncols, ncols, np.int64)
+            elif fam == "pairwise":
+                tree = _pairwise_leaves(n, max(PAIRWISE_LEAF, -(-n // RANGES)))
+                leaves: list = []
+                _flatten(tree, leaves)
+                starts = np.array([lo for lo, _ in leaves], np.int64)
+                lens = np.array([m for _, m in leaves], np.int64)
+            elif kind == "prod" and self.out_dtype.kind == "f":  # sequential, as NumPy
+                starts, lens = np.zeros(1, np.int64), np.array([n], np.int64)
+            else:
+                per = max(PAIRWISE_LEAF, -(-n // RANGES))
+                starts = np.arange(0, n, per, dtype=np.int64)
+                lens = np.minimum(per, n - starts)
+            out = np.empty(len(starts), val_dt)
+            where = np.empty(len(starts), np.int64)
+            fl = np.zeros(len(starts), np.uint8)
+            run = lambda: mod.reduce_ranges(starts, lens, _groups(len(starts), parts), *ins, *params,  # noqa: E731
+                                            err, out, where, fl)
+        if threads == 1:  # as Kernel.run: no wake-up of the sleeping workers
+            import numba
+            before = numba.get_num_threads()
+            numba.set_num_threads(1)
+            try:
+                run()
+            finally:
+                numba.set_num_threads(before)
+        else:
+            run()
+        if err[0]:
+            raise ValueError(_NEG_POW_MSG)
+        flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown
+        if axis is not None:
+            if kind in ("argmin", "argmax"):
+                res = (where if starts is None else where - starts).astype(np.intp)
+            else:
+                res = out.astype(acc, copy=False)
+            return res.reshape(shape[:-1]), flags
+        return self._combine_ranges(out, where, tree), flags
+
+    def _combine_ranges(self, out: np.ndarray, where: np.ndarray, tree: Any) -> Any:
+        """The whole-array result from the ranges' results, in order."""
+        kind, acc = self.kind, self.acc_dtype
+        if tree is not None:
+            return acc.type(_combine(tree, iter(out), acc))
+        if kind in ("sum", "prod"):
+            with np.errstate(all="ignore"):
+                r = (np.add if kind == "sum" else np.multiply).reduce(out, dtype=acc)
+            return acc.type(r)
+        if kind == "any":
+            return np.bool_(out.any())
+        if kind == "all":
+            return np.bool_(out.all())
+        isnan = np.isnan(out) if out.dtype.kind == "f" else np.zeros(len(out), bool)
+        if isnan.any():
+            j = int(np.flatnonzero(isnan)[0])
+        else:
+            j = int(np.argmax(out) if kind in ("max", "argmax") else np.argmin(out))
+        if kind in ("argmin", "argmax"):
+            return np.intp(where[j])
+        return out[j]
+
+
+_reductions: dict[str, ReductionKernel] = {}
+_lock = threading.Lock()
+
+
+def compile_reduction(circuit: Circuit, kind: str, *, disk_cache: bool = True) -> ReductionKernel:
+    """A ``ReductionKernel`` computing ``np.<kind>`` (``REDUCTIONS``) of the circuit's single
+    output over all axes or the last one, fused: no full-size temporary. Raises
+    ``NotImplementedError`` for what it does not handle (several outputs, complex / float16
+    outputs, ops without templates)."""
+    source, uses, sw = generate_reduction_source(circuit, kind)
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    k = _reductions.get(digest)
+    if k is not None:
+        return k
+    if not cpu_numba.available():
+        raise ImportError("hologram_array numba_reduce: numba is not installed")
+    mod = cpu_numba._module_from_file(source, digest) if disk_cache else None
+    if mod is None:
+        mod = cpu_numba._module_in_memory(source, digest)
+    k = ReductionKernel(circuit, kind, source, uses, mod, sw)
+    with _lock:
+        return _reductions.setdefault(digest, k)
