@@ -113,6 +113,17 @@ def slot_of(kernels: dict) -> KernelSlot:
     return s
 
 
+def reduction_slot(kernels: dict, kind: str) -> KernelSlot:
+    """The circuit cache entry's slot for its fused reduction ``kind`` (variant ``"reduce:<kind>"``:
+    ``backends/numba_reduce.py``), created on first use."""
+    key = ("reduce", kind)
+    s = kernels.get(key)
+    if s is None:
+        with _slots_lock:
+            s = kernels.setdefault(key, KernelSlot())
+    return s
+
+
 def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -> str:
     """Which compiled variant handles these buffers (``cpu_numba.Kernel``'s own rule)."""
     if circuit.out_ndim == 0:
@@ -152,6 +163,11 @@ def _compile(slot: KernelSlot, circuit: Circuit, variant: str, in_child: bool = 
             from ..backends.compile_worker import warm_gather
             warm_gather(*circuit)
             slot.kernel = cpu_numba.gather
+        elif variant.startswith("reduce:"):  # a fused reduction (reduction_slot)
+            from ..backends import numba_reduce
+            if slot.kernel is None:
+                slot.kernel = numba_reduce.compile_reduction(circuit, variant[7:])
+            slot.kernel.compile_all()
         else:
             if slot.kernel is None:
                 slot.kernel = cpu_numba.compile_circuit(circuit)
@@ -209,17 +225,19 @@ def wait_for_kernels(timeout: float | None = None) -> bool:
 # ---- the driver's questions --------------------------------------------------------------
 
 
-def kernel_for(kernels: dict, circuit: Circuit, variant: str) -> Any:
+def kernel_for(kernels: dict, circuit: Circuit, variant: str, slot: KernelSlot | None = None) -> Any:
     """The ready compiled kernel for this circuit and variant, or None (not (yet) compiled).
 
     In "sync" mode a variant never asked for is compiled now; in "background" mode the caller
     runs on NumPy and then calls ``request`` (after its run, so the compiler thread does not
-    compete with it for the GIL).
+    compete with it for the GIL). ``slot``: another than the circuit's element-wise one
+    (``reduction_slot``).
     """
     mode = settings.compile
     if mode == "never" or not numba_installed():
         return None
-    slot = slot_of(kernels)
+    if slot is None:
+        slot = slot_of(kernels)
     state = slot.variants.get(variant)
     if state == "ready":
         return slot.kernel
@@ -239,10 +257,11 @@ def kernel_for(kernels: dict, circuit: Circuit, variant: str) -> Any:
     return None
 
 
-def request(kernels: dict, circuit: Circuit, variant: str) -> None:
+def request(kernels: dict, circuit: Circuit, variant: str, slot: KernelSlot | None = None) -> None:
     """Queue the variant for the background compiler (no-op once asked for)."""
     if settings.compile == "background" and numba_installed():
-        slot = slot_of(kernels)
+        if slot is None:
+            slot = slot_of(kernels)
         if slot.variants.get(variant) is None:
             _submit(slot, circuit, variant)
 
@@ -323,11 +342,11 @@ def candidates(size: int) -> tuple[str, ...]:
     return (NUMBA, "numpy")
 
 
-def choose(kernels: dict, size: int) -> str:
+def choose(kernels: dict, size: int, slot: KernelSlot | None = None) -> str:
     """``"numba"``, ``"numba1"`` (the kernel on one thread) or ``"numpy"`` for a circuit whose
     kernel is ready: the measured fastest at this size class. Each executor runs
-    ``MEASURE_RUNS`` times first (compiled first)."""
-    t = slot_of(kernels).timing
+    ``MEASURE_RUNS`` times first (compiled first). ``slot``: as ``kernel_for``."""
+    t = (slot or slot_of(kernels)).timing
     cands = candidates(size)
     for c in cands:
         if not t.measured(c, size):

@@ -1,6 +1,14 @@
 """Fused reductions: ``sum(a*b + c)`` without ever holding ``a*b + c``.
 
-The element-wise expression is computed chunk by chunk (``CHUNK`` elements, in cache) by the
+Two executors, chosen as the element-wise driver chooses (``_reduce_compiled``): the circuit's
+compiled fused reduction (``backends/numba_reduce.py``: the expression computed 4,096 elements
+at a time into an L1 buffer per thread, then reduced there; sum, prod, min, max, any, all,
+argmin, argmax and mean over all axes or the last, NumPy's results -- float sums its pairwise
+summation bit for bit; C-contiguous inputs of the full shape), and the chunked NumPy executor
+below, which handles everything else (var/std, broadcast inputs, other accumulator dtypes, the
+wasm device) and runs while the kernel compiles in the background.
+
+Chunked: the element-wise expression is computed chunk by chunk (``CHUNK`` elements, in cache) by the
 NumPy executor, each chunk is reduced at once, and the per-chunk partial results are combined.
 Extra memory is one chunk per thread instead of a full-size temporary per op; chunks are split
 between threads.
@@ -31,12 +39,15 @@ with a large mean: better, NumPy rounds its one mean to float32); the last bits 
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, Callable
 
 import numpy as np
 
+from .._config import settings
 from ..backends import numpy_exec
 from ..expr.nodes import Node, Op
+from . import classmap, jit
 from .cache import CACHE
 from .materialize import prepare
 
@@ -152,29 +163,86 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
 
 
 def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool = True,
-                correction: float = 0.0) -> np.ndarray:
+                correction: float = 0.0, compiled: bool = True) -> np.ndarray:
     """Reduce the value of ``root`` (see ``supported``); returns a NumPy array/scalar result.
 
     ``axis``: None (all axes) or "last". ``dtype``: the accumulator/result dtype of
     ``sum``/``prod`` (None: NumPy's default for the input dtype). ``threads``: False keeps
     the work on the calling thread (the wasm device). ``correction``: ``var``/``std``'s
-    divisor is ``M - correction`` (NumPy's ``ddof``).
+    divisor is ``M - correction`` (NumPy's ``ddof``). ``compiled``: the compiled fused
+    reduction may run (``_reduce_compiled``), else the NumPy executor's chunks only.
     """
-    if kind == "mean":
-        return _mean(root, axis, threads)
     p = prepare([root])
     entry, _ = CACHE.get(p.circuit)
-    return reduce_bound(entry, p.binding, kind, axis, dtype, threads, correction)
+    return reduce_bound(entry, p.binding, kind, axis, dtype, threads, correction, compiled)
 
 
 def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
-                 threads: bool = True, correction: float = 0.0) -> np.ndarray:
+                 threads: bool = True, correction: float = 0.0, compiled: bool = True) -> np.ndarray:
     """``reduce_expr`` for a circuit already bound to its buffers (a cache ``Entry`` and a
     ``Binding``: compiled functions, ``compiler/trace.py``). ``mean`` included."""
     if kind == "mean":
         acc = np.dtype(np.float64) if entry.circuit.output_dtypes[0].kind in "biu" else None
-        total = reduce_bound(entry, binding, "sum", axis, acc, threads)
+        total = reduce_bound(entry, binding, "sum", axis, acc, threads, compiled=compiled)
         return _divide(total, binding.shape, axis)
+    if compiled and threads and kind in COMPILED_KINDS:
+        res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
+        if res is not _NOT_RUN:
+            return res
+    return _reduce_chunks(entry, binding, kind, axis, dtype, threads, correction)
+
+
+#: Kinds the compiled fused reduction (``backends/numba_reduce.py``) computes.
+COMPILED_KINDS = frozenset({"sum", "prod", "min", "max", "any", "all", "argmin", "argmax"})
+_NOT_RUN = object()
+
+
+def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any, correction: float) -> Any:
+    """The reduction by the circuit's compiled fused reduction kernel, as the element-wise
+    driver runs kernels (``materialize.execute``): compiled by the ``config(compile=...)``
+    policy (in the background: this call reduces by chunks meanwhile), then whichever of the
+    kernel (every thread or one) and the chunked NumPy executor measured faster at this size.
+    ``_NOT_RUN`` where it does not apply: an accumulator dtype other than NumPy's default
+    (the kernel accumulates in that one), inputs that are not C-contiguous with the full
+    shape, an unsupported circuit. A floating-point error NumPy would report (warn, raise,
+    call) makes the chunked path run again, which reports it as NumPy does."""
+    c = entry.circuit
+    out_dt = c.output_dtypes[0]
+    if out_dt.kind not in "biuf" or out_dt == np.float16:
+        return _NOT_RUN
+    if dtype is not None and np.dtype(dtype) != _numpy_accumulator(kind, out_dt, None):
+        return _NOT_RUN
+    shape = binding.shape
+    if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
+        return _NOT_RUN
+    slot = jit.reduction_slot(entry.kernels, kind)
+    variant = "reduce:" + kind
+    rk = jit.kernel_for(entry.kernels, c, variant, slot)
+    if rk is None:
+        if jit.numba_installed() and settings.compile == "background":
+            res = _reduce_chunks(entry, binding, kind, axis, dtype, not jit.compiling(), correction)
+            jit.request(entry.kernels, c, variant, slot)
+            return res
+        return _NOT_RUN
+    size = math.prod(shape)
+    choice = jit.choose(entry.kernels, size, slot)
+    t0 = time.perf_counter()
+    if choice == "numpy":
+        res = _reduce_chunks(entry, binding, kind, axis, dtype, True, correction)
+        slot.timing.record("numpy", time.perf_counter() - t0, size)
+        return res
+    with jit.RUN_LOCK:
+        res, flags = rk(binding.buffers, binding.values, None if axis is None else -1,
+                        threads=1 if choice == jit.NUMBA1 else 0)
+    slot.timing.record(choice, time.perf_counter() - t0, size)
+    if flags & classmap.active_error_bits():
+        return _reduce_chunks(entry, binding, kind, axis, dtype, True, correction)
+    return res
+
+
+def _reduce_chunks(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
+                   threads: bool = True, correction: float = 0.0) -> np.ndarray:
+    """The reduction computed chunk by chunk by the NumPy executor (the module docstring)."""
     shape = binding.shape
     out_dt = entry.circuit.output_dtypes[0]
     last = axis == "last"
@@ -220,13 +288,6 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
     if kind in ("sum", "prod"):
         return _UFUNC[kind].reduce(arr, dtype=arr.dtype)
     return _UFUNC[kind].reduce(arr)
-
-
-def _mean(root: Op, axis: Any, threads: bool = True) -> np.ndarray:
-    """NumPy's ``_mean``: sum (float64 for integers and bools), then one true division."""
-    acc = np.dtype(np.float64) if root.dtype.kind in "biu" else None
-    total = reduce_expr(root, "sum", axis, acc, threads)
-    return _divide(total, root.shape, axis)
 
 
 def _divide(total: Any, shape: tuple, axis: Any) -> Any:

@@ -803,7 +803,8 @@ class CompiledCircuit:
             res = None
             if (backend != "numba" and _fusable(shape, out_dt, where)):
                 res = _reduce.reduce_bound(entry, binding, step.reduce, where, step.dtype,
-                                           threads=backend not in ("wasm",))
+                                           threads=backend not in ("wasm",),
+                                           compiled=backend in ("auto", "cpu"))
             if res is None:
                 scratch = self._scratch_for(shape, out_dt)
                 self._execute(entry, _unalias(binding, [scratch]), [scratch], backend)

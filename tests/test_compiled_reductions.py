@@ -1,0 +1,184 @@
+"""The compiled fused reductions (backends/numba_reduce.py) through the public API, against NumPy.
+
+``hx.sum(a*b + a)`` and the like, with the compiled kernel forced (``executor``: every thread,
+or the one-thread run), compared with NumPy's reduction of the materialized expression: bit
+for bit, float sums included (NumPy's pairwise summation), except where NumPy's own order is
+not the kernel's (float ``prod`` over all axes is sequential in both). Also: what falls back to
+the chunked NumPy executor, floating-point errors reported as NumPy reports them, the
+background compile, and a second process loading the kernels from the disk cache.
+"""
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba", reason="the compiled reductions need numba (pip install 'hologram_array[cpu]')")
+
+import hologram_array as hx  # noqa: E402
+from hologram_array.compiler import jit  # noqa: E402
+from hologram_array.compiler import reduce as fused  # noqa: E402
+
+pytestmark = pytest.mark.jit
+
+N = fused.FUSE_MIN * 2 + 12_345
+KINDS = ["sum", "prod", "max", "min", "any", "all", "argmax", "argmin", "mean"]
+DTYPES = [np.bool_, np.int8, np.uint64, np.float32, np.float64]
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(params=["numba", "numba1"])
+def executor(request, monkeypatch):
+    """compile="sync" and the compiled kernel chosen every time (all threads, or one)."""
+    calls = []
+    real = jit.choose
+
+    def always(kernels, size, slot=None):
+        if slot is None:  # element-wise kernels: as usual
+            return real(kernels, size)
+        calls.append(request.param)
+        return request.param
+
+    monkeypatch.setattr(jit, "choose", always)
+    old = hx.config(compile="sync")
+    try:
+        yield calls
+    finally:
+        hx.config(**old)
+
+
+def _data(dtype, shape, seed):
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(dtype)
+    if dt == np.bool_:
+        return rng.random(shape) < 0.5
+    if dt.kind in "iu":
+        return rng.integers(0, 5, size=shape).astype(dt)
+    return (rng.standard_normal(shape) * 0.01 + 1.0).astype(dt)
+
+
+def _expr(m, a, b):
+    return a * b + a if a.dtype != bool else (a & b) | a
+
+
+def _same(got, ref):
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == ref.dtype and got.shape == ref.shape, (got.dtype, got.shape, ref.dtype, ref.shape)
+    np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("kind", KINDS)
+def test_all_axes_bit_for_bit(kind, dtype, executor, quiet_numpy):
+    if kind == "mean" and np.dtype(dtype) == np.bool_:
+        pytest.skip("the standard's mean takes real floating-point input only")
+    a, b = _data(dtype, N, 1), _data(dtype, N, 2)
+    ref = getattr(np, kind)(_expr(np, a, b))
+    got = getattr(hx, kind)(_expr(hx, hx.asarray(a), hx.asarray(b)))
+    _same(got, ref)
+    if kind != "mean" or np.dtype(dtype).kind == "f":  # an integer mean accumulates in float64: chunks
+        assert executor, "the compiled kernel did not run"
+
+
+@pytest.mark.parametrize("shape", [(500, 777), (40, 9001)], ids=["short-rows", "long-rows"])
+@pytest.mark.parametrize("dtype", [np.int8, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("kind", KINDS)
+def test_last_axis_bit_for_bit(kind, dtype, shape, executor, quiet_numpy):
+    a, b = _data(dtype, shape, 3), _data(dtype, shape, 4)
+    ref = getattr(np, kind)(_expr(np, a, b), axis=-1, keepdims=True)
+    got = getattr(hx, kind)(_expr(hx, hx.asarray(a), hx.asarray(b)), axis=-1, keepdims=True)
+    _same(got, ref)
+
+
+@pytest.mark.parametrize("kind", ["max", "min", "argmax", "argmin", "sum"])
+def test_nan_rules(kind, executor, quiet_numpy):
+    a = _data(np.float32, N, 5)
+    for where in ([7], [N - 1], [4096, 100_000], [4095]):  # at buffer and range edges
+        a2 = a.copy()
+        a2[where] = np.nan
+        ref = getattr(np, kind)(a2 * 2.0 + a2)
+        _same(getattr(hx, kind)(hx.asarray(a2) * 2.0 + hx.asarray(a2)), ref)
+
+
+def test_argmax_first_of_equal_extremes_and_signed_zeros(executor):
+    a = np.zeros(N, np.float32)
+    a[[10, 5000, N - 1]] = 3.0
+    a[[20, 9000]] = -0.0
+    x = hx.asarray(a)
+    assert int(hx.argmax(x * 1.0)) == int(np.argmax(a * 1.0)) == 10
+    b = -np.abs(a)  # all <= 0: the maximum is a zero, the first zero of either sign
+    assert int(hx.argmax(hx.asarray(b) + 0.0)) == int(np.argmax(b + 0.0))
+    assert int(hx.argmin(hx.asarray(b) * 1.0)) == int(np.argmin(b * 1.0))
+
+
+def test_floating_point_errors_as_numpy(executor):
+    x = hx.asarray(np.linspace(0, 1, N))
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        hx.sum(hx.log(x))
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        hx.max(hx.log(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(hx.sum(x * 2.0)) == float(np.sum(np.linspace(0, 1, N) * 2.0))  # no flag: no warning
+    big = hx.asarray(np.full(N, 3e38, np.float32))
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert np.isinf(float(hx.sum(big * 1.0)))  # the sum itself overflows, as NumPy's
+
+
+def test_what_falls_back_to_chunks(executor, quiet_numpy):
+    a = _data(np.float32, (600, 500), 6)
+    x = hx.asarray(a)
+    # a transposed (not C-contiguous) input, another accumulator dtype, a broadcast operand
+    _same(hx.max(x.T * 2.0), np.max(a.T * 2.0))
+    np.testing.assert_allclose(np.asarray(hx.sum(x * 2.0, dtype=hx.float64)), np.sum(a * 2.0, dtype=np.float64))
+    row = hx.asarray(a[0])
+    _same(hx.min(x * row), np.min(a * a[0]))
+    assert not executor, "the compiled kernel ran where it should not"
+
+
+def test_integer_power_error(executor):
+    x = hx.asarray(np.arange(N, dtype=np.int64) % 5)
+    with pytest.raises(ValueError, match="negative integer powers"):
+        hx.sum(x ** hx.asarray(np.full(N, -1, np.int64)))
+
+
+def test_background_compile_then_compiled(monkeypatch):
+    old = hx.config(compile="background")
+    try:
+        a = _data(np.float64, N, 8)
+        x = hx.asarray(a)
+        first = hx.sum(x * 3.0 - x)  # chunks now, the kernel queued
+        assert jit.wait_for_kernels(120)
+        ran = []
+        real = jit.choose
+        monkeypatch.setattr(jit, "choose", lambda k, s, slot=None: ran.append(slot) or real(k, s, slot))
+        second = hx.sum(x * 3.0 - x)
+        assert ran and ran[-1] is not None and ran[-1].variants.get("reduce:sum") == "ready"
+        np.testing.assert_allclose(float(first), float(np.sum(a * 3.0 - a)), rtol=1e-13)
+        _same(second, np.sum(a * 3.0 - a))
+    finally:
+        hx.config(**old)
+
+
+def test_second_process_loads_the_kernels_from_disk(tmp_path):
+    """Every entry point reloads from Numba's disk cache and runs (a recursive function did not:
+    its reloaded machine code crashed, so the pairwise tree is walked on a stack)."""
+    code = textwrap.dedent("""
+        import numpy as np, hologram_array as hx
+        hx.config(compile="sync")
+        a = np.random.default_rng(0).standard_normal(300_000).astype(np.float32)
+        x = hx.asarray(a)
+        r = [hx.sum(x * 2.0 + x), hx.argmax(x * 2.0 + x), hx.max(x * 2.0 + x),
+             hx.sum((x * 2.0 + x).reshape(300, 1000), axis=-1)]
+        ref = [np.sum(a * 2.0 + a), np.argmax(a * 2.0 + a), np.max(a * 2.0 + a),
+               np.sum((a * 2.0 + a).reshape(300, 1000), axis=-1)]
+        assert all(np.array_equal(np.asarray(g), f) for g, f in zip(r, ref)), (r, ref)
+        print("ok")
+    """)
+    env = dict(os.environ, HOLOGRAM_CACHE_DIR=str(tmp_path), PYTHONPATH=REPO)
+    for run in range(2):
+        p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0 and p.stdout.strip() == "ok", (run, p.returncode, p.stderr[-2000:])
