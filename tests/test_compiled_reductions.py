@@ -139,6 +139,42 @@ def test_what_falls_back_to_chunks(executor, quiet_numpy):
     assert not executor, "the compiled kernel ran where it should not"
 
 
+@pytest.mark.parametrize("dtype", [np.bool_, np.int16, np.uint8, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("kind", ["var", "std"])
+@pytest.mark.parametrize("correction", [0, 1, 2.5])
+def test_var_std_all_axes(kind, dtype, correction, executor, quiet_numpy):
+    """One pass over the expression; NumPy's dtype and accuracy (or better: float64 inside)."""
+    a, b = _data(dtype, N, 9), _data(dtype, N, 10)
+    v = _expr(np, a, b)
+    got = getattr(hx, kind)(_expr(hx, hx.asarray(a), hx.asarray(b)), correction=correction)
+    ref = getattr(np, kind)(v, ddof=correction)
+    exact = getattr(np, kind)(v, ddof=correction, dtype=np.float64)
+    assert np.asarray(got).dtype == ref.dtype and np.asarray(got).shape == ()
+    tol = 2e-6 if ref.dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(float(got), float(exact), rtol=tol)
+    assert executor
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_var_large_mean_small_spread(dtype, executor):
+    rng = np.random.default_rng(13)
+    a = (1e4 + 1e-2 * rng.standard_normal(N)).astype(dtype)
+    ref = np.var(a * 1.0 + 0.5, dtype=np.float64)
+    got = hx.var(hx.asarray(a) * 1.0 + 0.5)
+    err, err_np = abs(float(got) - float(ref)), abs(float(np.var(a * 1.0 + 0.5)) - float(ref))
+    assert err <= max(err_np, 1e-12 * float(ref)), (float(got), float(ref), err_np)
+
+
+def test_var_nan_and_inf(executor):
+    a = _data(np.float64, N, 11)
+    a[1234] = np.nan
+    assert np.isnan(float(hx.var(hx.asarray(a) * 2.0)))
+    a[1234] = np.inf  # inf - inf: NumPy's invalid warning, and NaN
+    with pytest.warns(RuntimeWarning, match="invalid"):
+        got = hx.std(hx.asarray(a) * 2.0)
+    assert np.isnan(float(got))
+
+
 def test_integer_power_error(executor):
     x = hx.asarray(np.arange(N, dtype=np.int64) % 5)
     with pytest.raises(ValueError, match="negative integer powers"):

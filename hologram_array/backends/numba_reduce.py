@@ -37,6 +37,9 @@ from . import cpu_numba
 from .cpu_numba import _BOOL, _F16, _NEG_POW_MSG, CODEGEN_VERSION, Kernel, _Gen, _fpe_hw, _hw_possible
 
 REDUCTIONS = ("sum", "prod", "min", "max", "any", "all", "argmin", "argmax")
+#: Also compiled: ``"moments"`` -- (count, mean, sum of squared deviations) over all axes, in
+#: float64, for ``var`` / ``std`` (``ReductionKernel.__call__``).
+KINDS = REDUCTIONS + ("moments",)
 #: Elements computed into a thread's buffer at a time (16 KiB of float32: stays in L1).
 SCRATCH = 4096
 #: Fewest elements per range of a whole-array reduction (a leaf of NumPy's pairwise tree for
@@ -55,6 +58,8 @@ _FOLDS = {
 
 def _acc_dtype(kind: str, dt: np.dtype) -> np.dtype:
     """The result dtype NumPy's ``np.<kind>`` gives for an array of dtype ``dt``."""
+    if kind == "moments":
+        return np.dtype(np.float64)
     if kind in ("any", "all"):
         return _BOOL
     if kind in ("argmin", "argmax"):
@@ -65,6 +70,8 @@ def _acc_dtype(kind: str, dt: np.dtype) -> np.dtype:
 
 
 def _family(kind: str, dt: np.dtype) -> str:
+    if kind == "moments":
+        return "moments"
     if kind == "sum" and dt.kind == "f":
         return "pairwise"
     if kind in _FOLDS:
@@ -121,8 +128,8 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
     """(source, parameter uses, software flags possible) of the reduction kernels
     ``reduce_ranges`` and ``reduce_rows`` for the circuit's single output."""
     c = circuit
-    if kind not in REDUCTIONS:
-        raise ValueError(f"hologram_array numba_reduce: reduction {kind!r} not in {REDUCTIONS}")
+    if kind not in KINDS:
+        raise ValueError(f"hologram_array numba_reduce: reduction {kind!r} not in {KINDS}")
     if len(c.outputs) != 1:
         raise NotImplementedError("hologram_array numba_reduce: a fused reduction of several outputs")
     dt = c.output_dtypes[0]
@@ -223,6 +230,57 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "out[k] = acc",
         ]
         row_body = [f"out[r] = seg(tmp, a, ncols, {ACC}({init}))"]
+    elif fam == "moments":  # per buffer NumPy's two passes in float64, buffers merged exactly
+        def lanes(sums: dict[str, str], pre: str = "") -> list[str]:
+            # per name, 8 partial sums of its expression of x over tmp[:m] (vectorizable), then
+            # their sum; ``pre``: a statement before the expressions (x's deviation, say)
+            def step(j: str) -> list[str]:
+                return ([f"x = np.float64(tmp[{j}])"] + ([pre] if pre else [])
+                        + [f"{name}{{}} += {e}" for name, e in sums.items()])
+            return [*[f"    {name}{j} = 0.0" for name in sums for j in range(8)],
+                    "    for i in range(np.uint64(0), m8, np.uint64(8)):",
+                    *[f"        {line.format(j)}" for j in range(8) for line in step(f"i + np.uint64({j})")],
+                    *[f"    {name} = (({name}0 + {name}1) + ({name}2 + {name}3)) + (({name}4 + {name}5)"
+                      f" + ({name}6 + {name}7))" for name in sums],
+                    "    for i in range(m8, um):",
+                    *[f"        {line.format('')}" for line in step("i")]]
+        src += [
+            "@numba.njit(**_SER)",
+            "def stats(tmp, m):",
+            "    # (mean, sum of deviations, sum of squared deviations) of tmp[:m]: the deviations",
+            "    # from the rounded mean, and their sum, which makes the merge exact",
+            "    um = np.uint64(m)",
+            "    m8 = um - um % np.uint64(8)",
+            *lanes({"s": "x"}),
+            "    mb = s / m",
+            *lanes({"d": "y", "q": "y * y"}, "y = x - mb"),
+            "    return mb, d, q", "", "",
+        ]
+        range_body = [
+            "cnt = 0.0",
+            "mu = 0.0",
+            "m2 = 0.0",
+            "off = 0",
+            "while off < n:",
+            "    m = min(S, n - off)",
+            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+            "    mb, d, q = stats(tmp, m)",
+            "    nb = np.float64(m)",
+            "    mb2 = mb + d / nb  # the buffer's mean and squared deviations from it",
+            "    q2 = q - d * d / nb",
+            "    if off == 0:",
+            "        mu, m2, cnt = mb2, q2, nb",
+            "    else:  # Chan et al.'s merge",
+            "        tot = cnt + nb",
+            "        delta = mb2 - mu",
+            "        mu += delta * (nb / tot)",
+            "        m2 += q2 + delta * delta * (cnt * nb / tot)",
+            "        cnt = tot",
+            "    off += m",
+            "out[2 * k] = mu",
+            "out[2 * k + 1] = m2",
+        ]
+        row_body = None
     else:  # min / max, and argmin / argmax: 8 running extremes (vectorizable), a NaN flag
         better = ">" if kind in ("max", "argmax") else "<"
         nan8 = " | ".join(f"(v{j} != v{j})" for j in range(8)) if dt.kind == "f" else "False"
@@ -317,26 +375,30 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         "            lo = starts[k]",
         "            n = lens[k]",
         *["            " + line for line in range_body],
-        "            fl[k] = np.uint8(fpe_read() | swa[0])", "", "",
-        "@numba.njit(**_JIT)",
-        f"def reduce_rows(nrows, ncols, groups, {vargs}, out, where, fl):",
-        "    # rows of ncols <= S elements, S // ncols rows computed into the buffer at a time;",
-        "    # a group is a run of such blocks (fl: per block)",
-        "    per = max(1, S // ncols)",
-        "    for g in numba.prange(groups.shape[0] - 1):",
-        f"        tmp = np.empty(S, {DT})",
-        *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
-          if fam == "pairwise" else []),
-        "        for b in range(groups[g], groups[g + 1]):",
-        "            r0 = b * per",
-        "            r1 = min(r0 + per, nrows)",
-        "            fpe_clear()",
-        f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp)",
-        "            for r in range(r0, r1):",
-        "                a = (r - r0) * ncols",
-        *["                " + line for line in row_body],
-        "            fl[b] = np.uint8(fpe_read() | sw)",
+        "            fl[k] = np.uint8(fpe_read() | swa[0])",
     ]
+    if row_body is not None:
+        src += [
+            "", "",
+            "@numba.njit(**_JIT)",
+            f"def reduce_rows(nrows, ncols, groups, {vargs}, out, where, fl):",
+            "    # rows of ncols <= S elements, S // ncols rows computed into the buffer at a time;",
+            "    # a group is a run of such blocks (fl: per block)",
+            "    per = max(1, S // ncols)",
+            "    for g in numba.prange(groups.shape[0] - 1):",
+            f"        tmp = np.empty(S, {DT})",
+            *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
+              if fam == "pairwise" else []),
+            "        for b in range(groups[g], groups[g + 1]):",
+            "            r0 = b * per",
+            "            r1 = min(r0 + per, nrows)",
+            "            fpe_clear()",
+            f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp)",
+            "            for r in range(r0, r1):",
+            "                a = (r - r0) * ncols",
+            *["                " + line for line in row_body],
+            "            fl[b] = np.uint8(fpe_read() | sw)",
+        ]
     return "\n".join(src) + "\n", g.use_list, g.sw_flags
 
 
@@ -366,6 +428,22 @@ def _combine(tree: Any, it: Any, acc: np.dtype) -> Any:
         return next(it)
     a = _combine(tree[0], it, acc)
     return acc.type(a + _combine(tree[1], it, acc))
+
+
+def _merge_moments(counts: np.ndarray, out: np.ndarray) -> tuple[int, float, float]:
+    """(count, mean, sum of squared deviations from it) of the whole array from the ranges'
+    (Chan et al.'s pairwise merge, in float64, in order)."""
+    n, mu, m2 = 0.0, 0.0, 0.0
+    for c, mean, q in zip(counts.tolist(), out[0::2].tolist(), out[1::2].tolist()):
+        if n == 0:
+            n, mu, m2 = float(c), mean, q
+            continue
+        tot = n + c
+        delta = mean - mu
+        mu += delta * (c / tot)
+        m2 += q + delta * delta * (n * c / tot)
+        n = tot
+    return int(n), mu, m2
 
 
 def _groups(count: int, parts: int) -> np.ndarray:
@@ -404,8 +482,10 @@ class ReductionKernel:
         u8 = types.Array(types.uint8, 1, "C")
         val_dt = self.out_dtype if self.family in ("extreme", "arg") else self.acc_dtype
         tail = (u8, types.Array(from_dtype(val_dt), 1, "C"), i64, u8)  # err, out, where, fl
-        return {"reduce_ranges": (i64, i64, i64, *ins_params, *tail),
-                "reduce_rows": (types.int64, types.int64, i64, *ins_params, *tail)}
+        sigs = {"reduce_ranges": (i64, i64, i64, *ins_params, *tail)}
+        if self.family != "moments":  # (moments: over all axes only)
+            sigs["reduce_rows"] = (types.int64, types.int64, i64, *ins_params, *tail)
+        return sigs
 
     def compile_all(self) -> None:
         """Compile (or load from Numba's disk cache) both entry points now, for the argument
@@ -449,6 +529,8 @@ class ReductionKernel:
         val_dt = self.out_dtype if fam in ("extreme", "arg") else acc
         mod = self.module
         parts = 64 if threads != 1 else 1
+        if kind == "moments" and axis is not None:
+            raise NotImplementedError("hologram_array numba_reduce: moments over all axes only")
         ncols = shape[-1]
         tree = None
         starts = None  # per range, its first flat index (whole rows: the row's)
@@ -477,7 +559,7 @@ class ReductionKernel:
                 per = max(PAIRWISE_LEAF, -(-n // RANGES))
                 starts = np.arange(0, n, per, dtype=np.int64)
                 lens = np.minimum(per, n - starts)
-            out = np.empty(len(starts), val_dt)
+            out = np.empty(len(starts) * (2 if fam == "moments" else 1), val_dt)
             where = np.empty(len(starts), np.int64)
             fl = np.zeros(len(starts), np.uint8)
             run = lambda: mod.reduce_ranges(starts, lens, _groups(len(starts), parts), *ins, *params,  # noqa: E731
@@ -501,6 +583,8 @@ class ReductionKernel:
             else:
                 res = out.astype(acc, copy=False)
             return res.reshape(shape[:-1]), flags
+        if fam == "moments":
+            return _merge_moments(lens, out), flags
         return self._combine_ranges(out, where, tree), flags
 
     def _combine_ranges(self, out: np.ndarray, where: np.ndarray, tree: Any) -> Any:

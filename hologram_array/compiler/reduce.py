@@ -4,8 +4,10 @@ Two executors, chosen as the element-wise driver chooses (``_reduce_compiled``):
 compiled fused reduction (``backends/numba_reduce.py``: the expression computed 4,096 elements
 at a time into an L1 buffer per thread, then reduced there; sum, prod, min, max, any, all,
 argmin, argmax and mean over all axes or the last, NumPy's results -- float sums its pairwise
-summation bit for bit; C-contiguous inputs of the full shape), and the chunked NumPy executor
-below, which handles everything else (var/std, broadcast inputs, other accumulator dtypes, the
+summation bit for bit; var and std over all axes, per buffer NumPy's two passes in float64 and
+the buffers merged exactly (Chan et al.), NumPy's accuracy or better; C-contiguous inputs of
+the full shape), and the chunked NumPy executor below, which handles everything else (last-axis
+var/std, bit for bit; broadcast inputs, other accumulator dtypes, the
 wasm device) and runs while the kernel compiles in the background.
 
 Chunked: the element-wise expression is computed chunk by chunk (``CHUNK`` elements, in cache) by the
@@ -185,7 +187,7 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
         acc = np.dtype(np.float64) if entry.circuit.output_dtypes[0].kind in "biu" else None
         total = reduce_bound(entry, binding, "sum", axis, acc, threads, compiled=compiled)
         return _divide(total, binding.shape, axis)
-    if compiled and threads and kind in COMPILED_KINDS:
+    if compiled and threads and (kind in COMPILED_KINDS or (kind in _MOMENTS and axis is None)):
         res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
         if res is not _NOT_RUN:
             return res
@@ -210,13 +212,17 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     out_dt = c.output_dtypes[0]
     if out_dt.kind not in "biuf" or out_dt == np.float16:
         return _NOT_RUN
-    if dtype is not None and np.dtype(dtype) != _numpy_accumulator(kind, out_dt, None):
+    if kind in _MOMENTS:
+        base = "moments"  # var / std over all axes: (count, mean, squared deviations)
+    elif dtype is not None and np.dtype(dtype) != _numpy_accumulator(kind, out_dt, None):
         return _NOT_RUN
+    else:
+        base = kind
     shape = binding.shape
     if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
         return _NOT_RUN
-    slot = jit.reduction_slot(entry.kernels, kind)
-    variant = "reduce:" + kind
+    slot = jit.reduction_slot(entry.kernels, base)
+    variant = "reduce:" + base
     rk = jit.kernel_for(entry.kernels, c, variant, slot)
     if rk is None:
         if jit.numba_installed() and settings.compile == "background":
@@ -237,7 +243,17 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     slot.timing.record(choice, time.perf_counter() - t0, size)
     if flags & classmap.active_error_bits():
         return _reduce_chunks(entry, binding, kind, axis, dtype, True, correction)
+    if base == "moments":
+        return _var_from_moments(*res, kind, correction, out_dt)
     return res
+
+
+def _var_from_moments(n: int, mean: float, m2: float, kind: str, correction: float, dt: np.dtype) -> Any:
+    """NumPy's ``var``/``std`` result (its dtype: the input's for floats, else float64) from
+    the float64 count and sum of squared deviations."""
+    res_dt = dt if dt.kind == "f" else np.dtype(np.float64)
+    res = res_dt.type(m2 / max(n - correction, 0))
+    return res_dt.type(np.sqrt(res)) if kind == "std" else res
 
 
 def _reduce_chunks(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
