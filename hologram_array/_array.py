@@ -804,6 +804,8 @@ def _binary_general(name: str, ufunc: Any, reflected: bool, weak_ok: bool, self:
     return _binary_slow(name, reflected, self, other)
 
 
+#: Python ints a float loop takes without a conversion error (``float(v)`` raises beyond).
+_FLOAT_INT_MAX = 2 ** 1023
 #: Ops whose Python-int operand needs more than the range check (``_op_node`` handles them).
 _INT_CAREFUL = frozenset(COMPARISONS) | {"pow"}
 
@@ -814,7 +816,7 @@ def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
     # everything else -- ints with their range checks, NumPy operands -- takes _op_node).
     to = type(other)
     if (to is float or (to is Array and other._device is self._device)
-            or (to is int and self._dtype.kind in "iu" and name not in _INT_CAREFUL)):
+            or (to is int and self._dtype.kind in "iuf" and name not in _INT_CAREFUL)):
         sn = self._node
         if sn is None:
             sn = self._as_node()
@@ -827,8 +829,9 @@ def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
             if dt.kind in "iu":
                 check_int_fits(other, dt)
                 _LAZY_RULES[(name, reflected)][(sn.dtype, int)] = (out, *int_bounds(dt))
-            elif dt.kind in "fc":
-                float(other)  # a float loop (true division): OverflowError beyond float64
+            elif dt.kind in "fc":  # a float loop (a float array; true division)
+                float(other)  # OverflowError beyond float64, as NumPy's
+                _LAZY_RULES[(name, reflected)][(sn.dtype, int)] = (out, -_FLOAT_INT_MAX, _FLOAT_INT_MAX)
             else:  # anything else: the general path's rules
                 node = _op_node(name, (other, self) if reflected else (self, other), self._device)
                 return NotImplemented if node is NotImplemented else apply_node(node, self._device)

@@ -219,6 +219,8 @@ OVERFLOW_CASES = [
     (np.uint32, "add", 2**32), (np.int64, "add", 2**63), (np.uint64, "add", -1), (np.uint64, "add", 2**64),
     (np.uint8, "minimum", 300), (np.uint8, "pow", 256), (np.uint8, "floor_divide", -1), (np.uint8, "remainder", 300),
     (np.int8, "bitwise_left_shift", 200), (np.bool_, "add", 2**63), (np.bool_, "logical_and", 2**64),
+    # a float array's loop takes any int a float64 holds (beyond: the int-to-float conversion's error)
+    (np.float32, "subtract", 2**1024), (np.float16, "add", -2**1024), (np.float64, "maximum", 2**2000),
 ]
 
 
