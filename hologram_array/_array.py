@@ -873,6 +873,9 @@ def _unary_method(name: str):
             return a
         if _concrete_fits(self, fits):
             return _eager_result(ufunc(self._data), self._device, fits, self._shape)
+        sn = self._node
+        if sn is not None:  # recording onto a lazy operand: no operand walk
+            return Array._lazy(Op(name, (sn,), resolve(name, (sn.dtype,))[1], sn.shape), self._device)
         return apply_node(_op_node(name, (self,), self._device), self._device)
     return method
 

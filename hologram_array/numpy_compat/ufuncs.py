@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .._array import Array, _UFUNC_NAMES, _concrete_fits, _eager_result, apply, wrap_result
+from .._array import _LAZY_RULES, Array, _UFUNC_NAMES, _binary_slow, _concrete_fits, _eager_result, apply, wrap_result
+from ..expr.infer import resolve
+from ..expr.nodes import Const, Op
 from .._config import settings
 from .._promotion import WEAK_FLOAT as _WEAK_FLOAT
 from .._promotion import WEAK_INT as _WEAK_INT
@@ -144,6 +146,7 @@ class Ufunc:
 
 _generic_call = Ufunc.__call__
 _new = object.__new__
+_lazy = Array._lazy
 _EAGER_CLASSES: dict[np.ufunc, type] = {}
 _NONE = object()  # no argument given
 
@@ -167,9 +170,14 @@ def _eager_class(ufunc: np.ufunc) -> type:
 
 
 def _unary_call(ufunc: np.ufunc):
+    name = _UFUNC_NAMES[ufunc]
+
     # x positional-only: no argument tuple for the common call
     def __call__(self: Ufunc, x: Any = _NONE, /, *args: Any, **kwargs: Any) -> Any:
         if type(x) is Array and not args and not kwargs:
+            xn = x._node
+            if xn is not None:  # recording onto a lazy operand, as the Array operators do
+                return _lazy(Op(name, (xn,), resolve(name, (xn.dtype,))[1], xn.shape), x._device)
             fits = settings.eager_below
             if x._fits is fits:  # concrete, at least 1-d, small (Array._fits)
                 r = ufunc(x._data)
@@ -188,10 +196,21 @@ def _unary_call(ufunc: np.ufunc):
 
 
 def _binary_call(ufunc: np.ufunc, weak_ok: bool):
+    name = _UFUNC_NAMES[ufunc]
+    rules = _LAZY_RULES.setdefault((name, False), {})  # shared with the Array operator, if any
+
     def __call__(self: Ufunc, x: Any = _NONE, y: Any = _NONE, /, *args: Any, **kwargs: Any) -> Any:
         if type(x) is Array and y is not _NONE and not args and not kwargs:
-            fits = settings.eager_below
             ty = type(y)
+            xn = x._node
+            if xn is not None and (ty is float or ty is int):
+                # recording onto a lazy operand with a Python scalar: the operators' cached
+                # rule (result dtype, int range), else their recording path, which fills it
+                hit = rules.get((xn.dtype, ty))
+                if hit is not None and (hit[1] is None or hit[1] <= y <= hit[2]):
+                    return _lazy(Op(name, (xn, Const(y)), hit[0], xn.shape), x._device)
+                return _binary_slow(name, False, x, y)
+            fits = settings.eager_below
             if x._fits is fits:  # concrete, at least 1-d, small (Array._fits)
                 if ty is float or ty is int:
                     if weak_ok:  # the cached exact conversion, as the operators pass it
