@@ -108,6 +108,8 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
             where = None
         elif axes == (nd - 1,):
             where = "last"
+        elif axes == (0,):
+            where = "first"  # compiled kernels only (compiler/reduce.supported)
         else:
             return None
     if where == "last" and nd == 1:
@@ -122,7 +124,8 @@ def fused_reduction(x: Any, kind: str, axis: Any, dtype: Any = None, keepdims: b
         return None
     res = np.asarray(res)
     if keepdims:
-        res = res.reshape((1,) * nd if where is None else x.shape[:-1] + (1,))
+        res = res.reshape((1,) * nd if where is None else
+                          (x.shape[:-1] + (1,) if where == "last" else (1,) + x.shape[1:]))
     return wrap(res, device_of(x))
 
 

@@ -10,7 +10,7 @@ cache in milliseconds.
 
 Protocol (parent <-> child, over the child's stdin/stdout): length-prefixed pickles.
 Parent sends ``(circuit, variant, cache_dir or None)`` (variant: ``contig`` / ``strided``,
-``gather``, or ``reduce:<kind>`` for a fused reduction); child replies ``("ok", seconds)`` or
+``gather``, or ``reduce:<kind>:<all|last|first>`` for a fused reduction); child replies ``("ok", seconds)`` or
 ``("error", "ExceptionClass: message")``. The child exits when its stdin closes (the parent
 exited) or after ``IDLE_EXIT`` seconds without work. Only this package's own parent talks to
 it; nothing it receives comes from outside the process tree.
@@ -155,10 +155,11 @@ def _serve() -> None:
             if variant == "gather":  # circuit: (n_inputs, table dtype) of a class-map lookup
                 warm_gather(*circuit)
                 reply = ("ok", time.perf_counter() - t0)
-            elif variant.startswith("reduce:"):  # a fused reduction of the circuit
+            elif variant.startswith("reduce:"):  # a fused reduction: "reduce:<kind>:<axes>"
                 from hologram_array.backends import numba_reduce
-                rk = numba_reduce.compile_reduction(circuit, variant[7:])
-                rk.compile_all()
+                _, kind, mode = variant.split(":")
+                rk = numba_reduce.compile_reduction(circuit, kind)
+                rk.compile(mode)
                 reply = ("ok", time.perf_counter() - t0) if rk.disk_cached else ("error", "no disk cache")
             else:
                 k = cpu_numba.compile_circuit(circuit)

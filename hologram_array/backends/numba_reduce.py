@@ -1,6 +1,6 @@
 """Fused reductions compiled by Numba: ``np.<kind>`` of a circuit's single output, never stored.
 
-``compile_reduction(circuit, kind) -> ReductionKernel``; ``rk(buffers, values, axis=None | -1)
+``compile_reduction(circuit, kind) -> ReductionKernel``; ``rk(buffers, values, axis=None | -1 | 0)
 -> (result, flags)``. Kinds: ``REDUCTIONS`` (``mean`` is a sum and one division, the caller's).
 
 How it runs: each thread computes the expression ``SCRATCH`` elements at a time into a small
@@ -46,6 +46,9 @@ SCRATCH = 4096
 #: float sums); large arrays get ~``RANGES`` ranges, split evenly between the threads.
 PAIRWISE_LEAF = 1 << 16
 RANGES = 32
+#: The entry points a reduction over all axes, the last one or the first one runs
+#: (``ReductionKernel.compile``: each compiled on first need, as the element-wise variants).
+MODES = {"all": ("reduce_ranges",), "last": ("reduce_rows", "reduce_ranges"), "first": ("reduce_cols",)}
 
 #: Accumulation of the kinds that fold the buffer into one running value: (init, update).
 _FOLDS = {
@@ -377,6 +380,43 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         *["            " + line for line in range_body],
         "            fl[k] = np.uint8(fpe_read() | swa[0])",
     ]
+    if fam != "moments":
+        first, step = _column_steps(kind, dt, ACC)
+        src += [
+            "", "",
+            "@numba.njit(**_JIT)",
+            f"def reduce_cols(nrows, ncols, cb, groups, {vargs}, out, where, fl):",
+            "    # out[c] (where[c]) = the reduction over axis 0 of column c, the rows accumulated in",
+            "    # order (NumPy's order for axis 0); blocks of cb columns (fl: per block), a",
+            "    # full-width block computing S // ncols rows into the buffer at a time",
+            "    per = max(1, S // ncols) if cb == ncols else 1",
+            "    for g in numba.prange(groups.shape[0] - 1):",
+            f"        tmp = np.empty(S, {DT})",
+            "        for b in range(groups[g], groups[g + 1]):",
+            "            c0 = b * cb",
+            "            m = min(cb, ncols - c0)",
+            "            uc0 = np.uint64(c0)",
+            "            fpe_clear()",
+            "            sw = 0",
+            "            r0 = 0",
+            "            while r0 < nrows:",
+            "                r1 = min(r0 + per, nrows)",
+            f"                sw |= fill(r0 * ncols + c0, (r1 - r0 - 1) * ncols + m, {vargs}, tmp)",
+            "                for r in range(r0, r1):",
+            "                    ua = np.uint64((r - r0) * ncols)",
+            "                    if r == 0:",
+            "                        for j in range(np.uint64(m)):",
+            "                            c = uc0 + j",
+            "                            v = tmp[ua + j]",
+            *["                            " + line for line in first],
+            "                    else:",
+            "                        for j in range(np.uint64(m)):",
+            "                            c = uc0 + j",
+            "                            v = tmp[ua + j]",
+            *["                            " + line for line in step],
+            "                r0 = r1",
+            "            fl[b] = np.uint8(fpe_read() | sw)",
+        ]
     if row_body is not None:
         src += [
             "", "",
@@ -400,6 +440,25 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "            fl[b] = np.uint8(fpe_read() | sw)",
         ]
     return "\n".join(src) + "\n", g.use_list, g.sw_flags
+
+
+def _column_steps(kind: str, dt: np.dtype, ACC: str) -> tuple[list[str], list[str]]:
+    """Lines folding ``v`` (column ``c``'s value in row ``r``) into ``out[c]`` (and ``where[c]``):
+    for row 0, and for every later row -- NumPy's elementwise loop over the rows."""
+    flt = dt.kind == "f"
+    if kind in ("sum", "prod"):
+        op = "+" if kind == "sum" else "*"
+        return [f"out[c] = {ACC}(v)"], [f"out[c] = {ACC}(out[c] {op} {ACC}(v))"]
+    if kind in ("any", "all"):
+        op = "|" if kind == "any" else "&"
+        return ["out[c] = v != 0"], [f"out[c] = out[c] {op} (v != 0)"]
+    better = ">" if kind in ("max", "argmax") else "<"
+    # NaN propagates (the first one stays); a tie keeps the earlier value
+    take = f"(o == o) and ((v != v) or (v {better} o))" if flt else f"v {better} o"
+    if kind in ("max", "min"):
+        return ["out[c] = v"], ["o = out[c]", f"out[c] = v if {take} else o"]
+    return (["out[c] = v", "where[c] = 0"],
+            ["o = out[c]", f"t = {take}", "out[c] = v if t else o", "where[c] = r if t else where[c]"])
 
 
 def _pairwise_leaves(n: int, leaf: int) -> Any:
@@ -471,6 +530,7 @@ class ReductionKernel:
         self._k = Kernel(circuit, "", uses, None, False)  # for bind_flags and signatures
         self._unknown = 0 if _fpe_hw() else _hw_possible(circuit)
         self.disk_cached = not module.__name__.startswith("_hologram_numba_nocache")
+        self._ready: set[str] = set()  # entry points compiled (``compile``)
 
     def _signatures(self) -> dict[str, tuple]:
         from numba import types
@@ -485,18 +545,21 @@ class ReductionKernel:
         sigs = {"reduce_ranges": (i64, i64, i64, *ins_params, *tail)}
         if self.family != "moments":  # (moments: over all axes only)
             sigs["reduce_rows"] = (types.int64, types.int64, i64, *ins_params, *tail)
+            sigs["reduce_cols"] = (types.int64, types.int64, types.int64, i64, *ins_params, *tail)
         return sigs
 
-    def compile_all(self) -> None:
-        """Compile (or load from Numba's disk cache) both entry points now, for the argument
-        types every call passes; a cache that does not load (corrupt, foreign) is deleted and
-        the module compiled again, failing that without the cache -- as ``Kernel.dispatcher``."""
+    def compile(self, mode: str) -> None:
+        """Compile (or load from Numba's disk cache) now the entry points reductions over
+        ``mode`` (``MODES``: "all", "last", "first") run, for the argument types every call
+        passes; a cache that does not load (corrupt, foreign) is deleted and the module compiled
+        again, failing that without the cache -- as ``Kernel.dispatcher``."""
         sigs = self._signatures()
+        want = self._ready | {name for name in MODES[mode] if name in sigs}
         digest = hashlib.sha256(self.source.encode()).hexdigest()
         for attempt in range(3):
             try:
-                for name, sig in sigs.items():
-                    getattr(self.module, name).compile(sig)
+                for name in sorted(want - self._ready):
+                    getattr(self.module, name).compile(sigs[name])
                 break
             except Exception:
                 if attempt == 2 or not self.disk_cached:
@@ -506,8 +569,10 @@ class ReductionKernel:
                     mod = cpu_numba._module_in_memory(self.source, digest)
                     self.disk_cached = False
                 self.module = mod
-        for name in sigs:
+                self._ready = set()  # a new module: everything again
+        for name in want:
             getattr(self.module, name).disable_compile()
+        self._ready = want
 
     def __call__(self, buffers: Sequence[Any], values: Sequence[Any], axis: int | None = None,
                  threads: int = 0) -> tuple[Any, int]:
@@ -519,6 +584,8 @@ class ReductionKernel:
         n = int(np.prod(shape, dtype=np.int64))
         if n == 0 or len(shape) == 0:
             raise NotImplementedError("hologram_array numba_reduce: fused reduction of an empty or 0-d array")
+        if axis == 0 and len(shape) >= 2 and self.family != "moments":
+            return self._call_first_axis(shape, n, bufs, values, threads)
         if axis is not None and axis not in (-1, len(shape) - 1):
             raise NotImplementedError("hologram_array numba_reduce: fused reduction over another axis")
         params, pflags = self._k.bind_flags(values)
@@ -564,16 +631,7 @@ class ReductionKernel:
             fl = np.zeros(len(starts), np.uint8)
             run = lambda: mod.reduce_ranges(starts, lens, _groups(len(starts), parts), *ins, *params,  # noqa: E731
                                             err, out, where, fl)
-        if threads == 1:  # as Kernel.run: no wake-up of the sleeping workers
-            import numba
-            before = numba.get_num_threads()
-            numba.set_num_threads(1)
-            try:
-                run()
-            finally:
-                numba.set_num_threads(before)
-        else:
-            run()
+        self._run(run, threads)
         if err[0]:
             raise ValueError(_NEG_POW_MSG)
         flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown
@@ -586,6 +644,50 @@ class ReductionKernel:
         if fam == "moments":
             return _merge_moments(lens, out), flags
         return self._combine_ranges(out, where, tree), flags
+
+    def _call_first_axis(self, shape: tuple, n: int, bufs: list, values: Sequence[Any], threads: int) -> tuple:
+        """``axis=0`` of an expression of at least 2 dimensions: a result per column (the
+        trailing axes flattened), the rows folded in order as NumPy's loop does."""
+        ncols = n // shape[0]
+        if ncols < 2:  # NumPy then reduces one strided run its own way (pairwise, buffered)
+            raise NotImplementedError("hologram_array numba_reduce: axis 0 of a single column")
+        params, pflags = self._k.bind_flags(values)
+        ins = [b.reshape(-1) for b in bufs]
+        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
+        err = np.zeros(1, np.uint8)
+        # one block of columns per thread (each streams whole row segments), at most SCRATCH wide
+        import numba
+        cb = min(SCRATCH, max(64, -(-ncols // (1 if threads == 1 else numba.get_num_threads()))))
+        if cb >= ncols:
+            cb = ncols
+        nblocks = -(-ncols // cb)
+        val_dt = self.out_dtype if self.family in ("extreme", "arg") else self.acc_dtype
+        out = np.empty(ncols, val_dt)
+        where = np.empty(ncols, np.int64)
+        fl = np.zeros(nblocks, np.uint8)
+        groups = _groups(nblocks, 1 if threads == 1 else 64)
+        self._run(lambda: self.module.reduce_cols(shape[0], ncols, cb, groups, *ins, *params, err, out,
+                                                  where, fl), threads)
+        if err[0]:
+            raise ValueError(_NEG_POW_MSG)
+        flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown
+        res = where.astype(np.intp) if self.kind in ("argmin", "argmax") else out.astype(self.acc_dtype, copy=False)
+        return res.reshape(shape[1:]), flags
+
+    @staticmethod
+    def _run(run: Any, threads: int) -> None:
+        """``run()`` on every thread Numba has, or on the calling one (``threads=1``, as
+        ``Kernel.run``: no wake-up of the sleeping workers)."""
+        if threads == 1:
+            import numba
+            before = numba.get_num_threads()
+            numba.set_num_threads(1)
+            try:
+                run()
+            finally:
+                numba.set_num_threads(before)
+        else:
+            run()
 
     def _combine_ranges(self, out: np.ndarray, where: np.ndarray, tree: Any) -> Any:
         """The whole-array result from the ranges' results, in order."""

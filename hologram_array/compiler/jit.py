@@ -114,8 +114,9 @@ def slot_of(kernels: dict) -> KernelSlot:
 
 
 def reduction_slot(kernels: dict, kind: str) -> KernelSlot:
-    """The circuit cache entry's slot for its fused reduction ``kind`` (variant ``"reduce:<kind>"``:
-    ``backends/numba_reduce.py``), created on first use."""
+    """The circuit cache entry's slot for its fused reduction ``kind`` (variants
+    ``"reduce:<kind>:all|last|first"``, the axes reduced: ``backends/numba_reduce.py``), created
+    on first use."""
     key = ("reduce", kind)
     s = kernels.get(key)
     if s is None:
@@ -163,11 +164,12 @@ def _compile(slot: KernelSlot, circuit: Circuit, variant: str, in_child: bool = 
             from ..backends.compile_worker import warm_gather
             warm_gather(*circuit)
             slot.kernel = cpu_numba.gather
-        elif variant.startswith("reduce:"):  # a fused reduction (reduction_slot)
+        elif variant.startswith("reduce:"):  # a fused reduction: "reduce:<kind>:<axes>"
             from ..backends import numba_reduce
+            _, kind, mode = variant.split(":")
             if slot.kernel is None:
-                slot.kernel = numba_reduce.compile_reduction(circuit, variant[7:])
-            slot.kernel.compile_all()
+                slot.kernel = numba_reduce.compile_reduction(circuit, kind)
+            slot.kernel.compile(mode)
         else:
             if slot.kernel is None:
                 slot.kernel = cpu_numba.compile_circuit(circuit)

@@ -51,7 +51,7 @@ from ..backends import numpy_exec
 from ..expr.nodes import Node, Op
 from . import classmap, jit
 from .cache import CACHE
-from .materialize import prepare
+from .materialize import execute, prepare
 
 #: Elements computed per chunk (a multiple of the executor's block).
 CHUNK = 65536  # 256 KiB per float32 register: L2-resident; per-op overhead amortized
@@ -161,6 +161,9 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
             return False  # NumPy's "Degrees of freedom <= 0" case: the caller handles it
     if axis == "last":
         return shape[-1] <= MAX_ROW and shape[-1] > 0
+    if axis == "first":  # compiled only (numba_reduce): the rows folded in NumPy's order
+        return (len(shape) >= 2 and math.prod(shape[1:]) >= 2 and kind in FIRST_AXIS_KINDS
+                and settings.compile != "never" and jit.numba_installed())
     return axis is None
 
 
@@ -168,7 +171,8 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool
                 correction: float = 0.0, compiled: bool = True) -> np.ndarray:
     """Reduce the value of ``root`` (see ``supported``); returns a NumPy array/scalar result.
 
-    ``axis``: None (all axes) or "last". ``dtype``: the accumulator/result dtype of
+    ``axis``: None (all axes), "last" or "first" (axis 0 of an array of at least 2
+    dimensions: compiled kernels only, None when they cannot run). ``dtype``: the accumulator/result dtype of
     ``sum``/``prod`` (None: NumPy's default for the input dtype). ``threads``: False keeps
     the work on the calling thread (the wasm device). ``correction``: ``var``/``std``'s
     divisor is ``M - correction`` (NumPy's ``ddof``). ``compiled``: the compiled fused
@@ -187,6 +191,11 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
         acc = np.dtype(np.float64) if entry.circuit.output_dtypes[0].kind in "biu" else None
         total = reduce_bound(entry, binding, "sum", axis, acc, threads, compiled=compiled)
         return _divide(total, binding.shape, axis)
+    if axis == "first":
+        if not (compiled and threads and kind in COMPILED_KINDS):
+            return None
+        res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
+        return None if res is _NOT_RUN else res
     if compiled and threads and (kind in COMPILED_KINDS or (kind in _MOMENTS and axis is None)):
         res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
         if res is not _NOT_RUN:
@@ -196,6 +205,24 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
 
 #: Kinds the compiled fused reduction (``backends/numba_reduce.py``) computes.
 COMPILED_KINDS = frozenset({"sum", "prod", "min", "max", "any", "all", "argmin", "argmax"})
+#: ... over axis 0 (``mean``: a sum, then one division).
+FIRST_AXIS_KINDS = COMPILED_KINDS | {"mean"}
+#: The ``axis`` argument of ``ReductionKernel`` for each reduction axis spelling.
+_KERNEL_AXIS = {None: None, "last": -1, "first": 0}
+#: ... and of ``ReductionKernel.compile`` (the entry points it runs).
+_MODE = {None: "all", "last": "last", "first": "first"}
+
+
+def _reduce_other(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any, threads: bool,
+                  correction: float) -> Any:
+    """The reduction without the compiled kernel: by chunks, or over axis 0 (which the chunks do
+    not handle) the expression materialized once and NumPy's reduction of it."""
+    if axis != "first":
+        return _reduce_chunks(entry, binding, kind, axis, dtype, threads, correction)
+    full = np.empty(binding.shape, entry.circuit.output_dtypes[0])
+    execute(entry, binding, [full])
+    kw = {"dtype": dtype} if dtype is not None else {}
+    return getattr(np, kind)(full, axis=0, **kw)
 _NOT_RUN = object()
 
 
@@ -222,27 +249,28 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
         return _NOT_RUN
     slot = jit.reduction_slot(entry.kernels, base)
-    variant = "reduce:" + base
+    variant = f"reduce:{base}:{_MODE[axis]}"
     rk = jit.kernel_for(entry.kernels, c, variant, slot)
     if rk is None:
         if jit.numba_installed() and settings.compile == "background":
-            res = _reduce_chunks(entry, binding, kind, axis, dtype, not jit.compiling(), correction)
             jit.request(entry.kernels, c, variant, slot)
-            return res
+            if axis == "first":
+                return _NOT_RUN  # the caller materializes, as before
+            return _reduce_chunks(entry, binding, kind, axis, dtype, not jit.compiling(), correction)
         return _NOT_RUN
     size = math.prod(shape)
     choice = jit.choose(entry.kernels, size, slot)
     t0 = time.perf_counter()
     if choice == "numpy":
-        res = _reduce_chunks(entry, binding, kind, axis, dtype, True, correction)
+        res = _reduce_other(entry, binding, kind, axis, dtype, True, correction)
         slot.timing.record("numpy", time.perf_counter() - t0, size)
         return res
     with jit.RUN_LOCK:
-        res, flags = rk(binding.buffers, binding.values, None if axis is None else -1,
+        res, flags = rk(binding.buffers, binding.values, _KERNEL_AXIS[axis],
                         threads=1 if choice == jit.NUMBA1 else 0)
     slot.timing.record(choice, time.perf_counter() - t0, size)
     if flags & classmap.active_error_bits():
-        return _reduce_chunks(entry, binding, kind, axis, dtype, True, correction)
+        return _reduce_other(entry, binding, kind, axis, dtype, True, correction)
     if base == "moments":
         return _var_from_moments(*res, kind, correction, out_dt)
     return res
@@ -309,7 +337,7 @@ def _reduce_chunks(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = 
 def _divide(total: Any, shape: tuple, axis: Any) -> Any:
     if total is None:
         return None
-    count = shape[-1] if axis == "last" else math.prod(shape)
+    count = shape[-1] if axis == "last" else (shape[0] if axis == "first" else math.prod(shape))
     if isinstance(total, np.ndarray) and total.ndim:
         return np.true_divide(total, count, out=total, casting="unsafe")
     total = np.asarray(total)
