@@ -9,13 +9,20 @@ the fast helpers, vectorized, and the exact re-run where one met an argument bey
 reduces the buffer while it is in L1. So the expression's math runs as fast as in an
 element-wise kernel, and memory sees only the inputs, once.
 
-Exactness (tests/test_cpu_numba.py checks every kind against NumPy on the materialized value):
+Exactness (tests/test_cpu_numba.py and tests/test_compiled_reductions.py check every kind against
+NumPy on the materialized value):
 
 * float ``sum``: NumPy's pairwise summation (``loops_utils.h.src``) bit for bit -- per row for
   the last axis; over the whole array for ``axis=None``, the tree's top levels cut into
   leaves summed in parallel and combined in NumPy's order. A subtree of at most ``SCRATCH``
   elements is computed into the buffer and summed there by the same recursion.
 * float ``prod`` multiplies sequentially from the first element, as NumPy (one range).
+* ``axis=0`` (``reduce_cols``; at least two columns, the trailing axes flattened): every kind
+  folds the rows in order into a result per column, as NumPy's loop does for axis 0 (float
+  sums included: sequential per column there, not pairwise); each thread takes a block of
+  columns, a full-width block computes ``SCRATCH // ncols`` rows into the buffer at a time.
+* ``"moments"`` (``var`` / ``std`` over all axes): per buffer NumPy's two passes in float64,
+  buffers and ranges merged exactly (Chan et al.): NumPy's accuracy or better, not its bits.
 * integer / bool sums and products (NumPy's accumulator dtype: ``np.sum`` of int8 is int64,
   wrapping as NumPy), ``any`` / ``all``, ``min`` / ``max`` (NaN propagates) and ``argmin`` /
   ``argmax`` (the first extreme; the first NaN) are NumPy's exactly, except that ``min`` /
