@@ -491,13 +491,21 @@ def section_reduction(quick: bool) -> None:
         thm = bench(lambda: np.asarray(hx.max(a2 * b2 + c2, axis=-1)), rep, warmup=5)
     row("NumPy np.max(a*b+c, rows of 1,024)", tnm)
     row("hologram hx.max(a*b+c, rows of 1,024)", thm, tnm.med)
+    tns = bench(lambda: np.sum(an * bn + cn, axis=0), rep)
+    with Settings(compile="sync"):
+        ths = bench(lambda: np.asarray(hx.sum(a2 * b2 + c2, axis=0)), rep, warmup=5)
+        same0 = np.array_equal(np.asarray(hx.sum(a2 * b2 + c2, axis=0)), np.sum(an * bn + cn, axis=0))
+    row("NumPy np.sum(a*b+c, axis=0), 1,024 columns", tns)
+    row("hologram hx.sum(a*b+c, axis=0), 1,024 columns", ths, tns.med,
+        "(bit-identical)" if same0 else "(RESULT DIFFERS)")
     print(f"  hologram executor for sum(a*b+c) / sum(transc12): {reduction_path(ha * hb + hc, 'sum')} / {path}")
     RESULTS["reduction"].update(
         var={"numpy": tnv.med, "hologram": thv.med, "hologram_value": gotv, "numpy_value": refv,
              "float64_value": exactv},
         argmax={"numpy": tna.med, "hologram": tha.med, "hologram_value": gota, "numpy_value": refa},
         sum_transc12={"numpy": tnt.med, "hologram": tht.med, "hologram_value": gott, "numpy_value": reft},
-        max_rows={"numpy": tnm.med, "hologram": thm.med})
+        max_rows={"numpy": tnm.med, "hologram": thm.med},
+        sum_axis0={"numpy": tns.med, "hologram": ths.med, "equal": bool(same0)})
 
 
 def reduction_path(x: Any, kind: str) -> str:

@@ -393,3 +393,18 @@ def test_two_input_class_maps_give_way_to_the_compiled_kernel():
         assert "table lookup" in hx.explain(two(hx, x, y))
     finally:
         hx.config(**old)
+
+
+def test_bound_parameters_reused_only_for_the_same_objects(monkeypatch):
+    """``Kernel.bind_flags`` reuses the last conversion when every value is the very same object:
+    equal but different values (0.0 and -0.0) must be converted again."""
+    monkeypatch.setattr(jit, "choose", lambda kernels, size, slot=None: jit.NUMBA)
+    a = np.linspace(-1, 1, 4 * N).astype(np.float32)
+    x = hx.asarray(a)
+    pos, neg = 0.0, -0.0
+    for v in (pos, pos, neg, neg, pos, 2.5, neg):
+        got = np.asarray(x * v)
+        want = a * v
+        assert np.array_equal(np.signbit(got), np.signbit(want)) and np.array_equal(got, want), v
+    kernel = _slot(x * pos).kernel
+    assert kernel._last_bind is not None and kernel._last_bind[0][0] is neg  # the last call's

@@ -1058,6 +1058,9 @@ def _quiet_range(dt: np.dtype, tok: type) -> tuple[float, float]:
     return r
 
 
+_IMMUTABLE_SCALARS = frozenset((float, int, bool, complex))
+
+
 class Kernel:
     """A compiled circuit. ``kernel(buffers, values, outs)``: ``numpy_exec.run``'s contract."""
 
@@ -1076,6 +1079,7 @@ class Kernel:
         self._f16_out = [d == _F16 for d in circuit.output_dtypes]
         # without MXCSR (not x86): every hardware category may have been raised
         self._unknown_bits = 0 if _fpe_hw() else _hw_possible(circuit)
+        self._last_bind: tuple | None = None  # (values, params, flags): see bind_flags
 
     # -- compiling ------------------------------------------------------------------------
     def _signature(self, variant: str):
@@ -1151,7 +1155,25 @@ class Kernel:
 
     def bind_flags(self, values: Sequence[Any]) -> tuple[list, int]:
         """(``bind(values)``, NumPy's floating-point error bits of those conversions: a weak
-        ``1e10`` converted to float16 overflows, as in NumPy's ufunc call)."""
+        ``1e10`` converted to float16 overflows, as in NumPy's ufunc call).
+
+        The last call's answer is reused when every value is the very same object as then (a
+        loop re-running an expression passes its literals' constant objects; identity, not
+        equality: ``0.0 == -0.0`` and ``1 == 1.0`` bind differently): ~0.4 us instead of ~0.4
+        us per parameter."""
+        last = self._last_bind
+        if last is not None and len(values) == len(last[0]):
+            for a, b in zip(values, last[0]):
+                if a is not b:
+                    break
+            else:
+                return last[1], last[2]
+        out, raised = self._bind_flags(values)
+        if all(type(v) in _IMMUTABLE_SCALARS or isinstance(v, np.generic) for v in values):
+            self._last_bind = (tuple(values), out, raised)  # (a 0-d array could change in place)
+        return out, raised
+
+    def _bind_flags(self, values: Sequence[Any]) -> tuple[list, int]:
         c = self.circuit
         out = []
         raised = [0]

@@ -66,11 +66,6 @@ class Timing:
     runs: dict[tuple[str, int], int] = field(default_factory=dict)
     decisions: dict[int, int] = field(default_factory=dict)  # per size class: choices made
 
-    def tick(self, size: int) -> int:
-        b = self.bucket(size)
-        n = self.decisions[b] = self.decisions.get(b, 0) + 1
-        return n
-
     @staticmethod
     def bucket(size: int) -> int:
         return max(size, 1).bit_length() // 2
@@ -80,12 +75,6 @@ class Timing:
         k = (executor, self.bucket(size))
         self.runs[k] = self.runs.get(k, 0) + 1
         self.best[k] = min(self.best.get(k, ns), ns)
-
-    def measured(self, executor: str, size: int) -> bool:
-        return self.runs.get((executor, self.bucket(size)), 0) >= MEASURE_RUNS
-
-    def ns(self, executor: str, size: int) -> float:
-        return self.best[(executor, self.bucket(size))]
 
 
 @dataclass
@@ -350,19 +339,21 @@ def choose(kernels: dict, size: int, slot: KernelSlot | None = None) -> str:
     ``MEASURE_RUNS`` times first (compiled first). ``slot``: as ``kernel_for``."""
     t = (slot or slot_of(kernels)).timing
     cands = candidates(size)
+    b = Timing.bucket(size)  # (once: this runs before every kernel call)
+    runs, best = t.runs, t.best
     for c in cands:
-        if not t.measured(c, size):
+        if runs.get((c, b), 0) < MEASURE_RUNS:
             return c
-    ranked = sorted(cands, key=lambda c: t.ns(c, size))
+    ranked = sorted((best[(c, b)], i, c) for i, c in enumerate(cands))
     # now and then a slower one runs again (a best-of figure only improves), the further
     # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time
-    fast = max(t.ns(ranked[0], size), 1e-9)
-    tick = t.tick(size)
-    for slower in ranked[1:]:
-        period = max(EXPLORE_EVERY, math.ceil((t.ns(slower, size) - fast) / fast / EXPLORE_COST))
+    fast = max(ranked[0][0], 1e-9)
+    tick = t.decisions[b] = t.decisions.get(b, 0) + 1
+    for ns, _, slower in ranked[1:]:
+        period = max(EXPLORE_EVERY, math.ceil((ns - fast) / fast / EXPLORE_COST))
         if tick % period == 0:
             return slower
-    return ranked[0]
+    return ranked[0][2]
 
 
 def compiling() -> bool:
