@@ -591,7 +591,9 @@ class ReductionKernel:
         n = int(np.prod(shape, dtype=np.int64))
         if n == 0 or len(shape) == 0:
             raise NotImplementedError("hologram_array numba_reduce: fused reduction of an empty or 0-d array")
-        if axis == 0 and len(shape) >= 2 and self.family != "moments":
+        if self.family == "moments" and axis is not None:
+            raise NotImplementedError("hologram_array numba_reduce: moments over all axes only")
+        if axis == 0 and len(shape) >= 2:
             return self._call_first_axis(shape, n, bufs, values, threads)
         if axis is not None and axis not in (-1, len(shape) - 1):
             raise NotImplementedError("hologram_array numba_reduce: fused reduction over another axis")
@@ -603,8 +605,6 @@ class ReductionKernel:
         val_dt = self.out_dtype if fam in ("extreme", "arg") else acc
         mod = self.module
         parts = 64 if threads != 1 else 1
-        if kind == "moments" and axis is not None:
-            raise NotImplementedError("hologram_array numba_reduce: moments over all axes only")
         ncols = shape[-1]
         tree = None
         starts = None  # per range, its first flat index (whole rows: the row's)
