@@ -232,6 +232,7 @@ def test_background_compile_then_compiled(monkeypatch):
         assert ran and ran[-1] is not None and ran[-1].variants.get("reduce:sum:all") == "ready"
         np.testing.assert_allclose(float(first), float(np.sum(a * 3.0 - a)), rtol=1e-13)
         _same(second, np.sum(a * 3.0 - a))
+        assert "fused reductions of it: sum: reduce:sum:all ready; measured numba" in hx.explain(x * 3.0 - x)
     finally:
         hx.config(**old)
 

@@ -369,10 +369,20 @@ def describe(kernels: dict) -> str:
         return "compiled kernel: unavailable (numba is not installed)"
     s = kernels.get(NUMBA)
     if s is None or not s.variants:
-        return (f"compiled kernel: not yet requested (compiled on first run over >= {settings.jit_min} "
+        line = (f"compiled kernel: not yet requested (compiled on first run over >= {settings.jit_min} "
                 f"elements, {settings.compile})")
-    parts = [f"{v} {st}" for v, st in sorted(s.variants.items())]
-    line = "compiled kernel (numba): " + ", ".join(parts)
+    else:
+        line = "compiled kernel (numba): " + _slot_state(s)
+    reductions = sorted((key[1], slot) for key, slot in list(kernels.items())
+                        if isinstance(key, tuple) and key[0] == "reduce" and slot.variants)
+    if reductions:
+        line += "; fused reductions of it: " + "; ".join(f"{kind}: {_slot_state(slot)}" for kind, slot in reductions)
+    return line
+
+
+def _slot_state(s: KernelSlot) -> str:
+    """A slot's variants, its error if any, and the measured costs per executor."""
+    line = ", ".join(f"{v} {st}" for v, st in sorted(s.variants.items()))
     if s.error:
         line += f" -- {s.error}"
     if s.timing.best:
