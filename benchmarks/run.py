@@ -380,6 +380,23 @@ def _copy_limit(n: int, quick: bool) -> None:
           f"core another process is using can stall ~8 ms; a passive one costs ~50 us per parallel call)")
     print(f"  => hologram arith10 at {n:,} runs at {best / th.med:.0%} of the copy bandwidth limit "
           f"(fastest copy above; {tc.med / th.med:.0%} of np.copyto)")
+    if nbc is not None:
+        # the memory bandwidth of this machine moves by up to 2x between moments: the copy and
+        # the chain measured call by call, alternating, see the same moments
+        tcs, ths = [], []
+        with Settings(compile="sync"):
+            for _ in range(11 if quick else 31):
+                t0 = time.perf_counter()
+                nbc(a, o)
+                t1 = time.perf_counter()
+                np.asarray(chain(hx, ha))
+                t2 = time.perf_counter()
+                tcs.append(t1 - t0)
+                ths.append(t2 - t1)
+        mc, mh = statistics.median(tcs), statistics.median(ths)
+        res["interleaved"] = {"numba_copy": mc, "hologram_arith10": mh, "fraction": mc / mh}
+        print(f"  => interleaved ({len(tcs)} rounds of the Numba copy and hologram arith10): medians "
+              f"{fmt_t(mc)} / {fmt_t(mh)} -> {mc / mh:.0%} of the copy bandwidth")
 
 
 def section_classmap(quick: bool) -> None:
