@@ -37,7 +37,7 @@ def executor(request, monkeypatch):
     calls = []
     real = jit.choose
 
-    def always(kernels, size, slot=None):
+    def always(kernels, size, slot=None, kernel_only=False):
         if slot is None:  # element-wise kernels: as usual
             return real(kernels, size)
         calls.append(request.param)
@@ -163,6 +163,10 @@ def test_floating_point_errors_as_numpy(executor):
     big = hx.asarray(np.full(N, 3e38, np.float32))
     with pytest.warns(RuntimeWarning, match="overflow"):
         assert np.isinf(float(hx.sum(big * 1.0)))  # the sum itself overflows, as NumPy's
+    big2 = hx.asarray(np.full((2000, 200), 3e38, np.float32))
+    for axis in (0, -1):  # also where the rows are folded into the result row by row
+        with pytest.warns(RuntimeWarning, match="overflow"):
+            assert np.isinf(np.asarray(hx.sum(big2 * 1.0, axis=axis))).all()
 
 
 def test_what_falls_back_to_chunks(executor, quiet_numpy):
@@ -212,6 +216,61 @@ def test_var_nan_and_inf(executor):
     assert np.isnan(float(got))
 
 
+@pytest.mark.parametrize("kind", ["max", "min", "argmax", "argmin"])
+def test_nan_compares_raise_no_flag(kind, quiet_numpy):
+    """The kernels' ordered compares flag "invalid" on a NaN; NumPy's loops flag nothing, so the
+    kernel reports only the expression's flags (else every NaN would re-run the reduction)."""
+    from hologram_array.backends import numba_reduce
+    from hologram_array.compiler.materialize import prepare
+
+    a = _data(np.float32, (300, 1000), 25)
+    a[7, 7] = np.nan
+    x = hx.asarray(a)
+    p = prepare([(x * 2.0 + x)._node])
+    rk = numba_reduce.compile_reduction(p.circuit, kind)
+    for axis in (None, -1, 0):
+        got, flags = rk(p.binding.buffers, p.binding.values, axis)
+        assert flags == 0, (axis, flags)
+        _same(got, getattr(np, kind)(a * 2.0 + a, axis=axis))
+
+
+def test_argmax_after_a_nan_still_reports_later_errors(executor):
+    """NumPy computes the whole expression: a division by zero after the first NaN still raises."""
+    a = np.ones(N, np.float32)
+    b = np.ones(N, np.float32)
+    a[5] = np.nan
+    b[10_000] = 0
+    x, y = hx.asarray(a), hx.asarray(b)
+    with np.errstate(invalid="ignore", divide="raise"):
+        with pytest.raises(FloatingPointError):
+            np.argmax(a / b)
+        with pytest.raises(FloatingPointError):
+            hx.argmax(x / y)
+
+
+def test_sum_of_negative_zeros_is_positive_zero(executor):
+    """NumPy adds into an output holding the identity: a sum of -0.0 is +0.0, every axis mode."""
+    a = np.full((400, 700), -0.0, np.float32)
+    x = hx.asarray(a)
+    for axis in (None, -1, 0):
+        got, want = np.asarray(hx.sum(x * 1.0, axis=axis)), np.sum(a * 1.0, axis=axis)
+        assert np.array_equal(np.signbit(got), np.signbit(want)) and not np.signbit(want).any(), axis
+
+
+def test_float_sums_are_the_same_bits_every_call():
+    """Once the kernel is ready, float sums and var never go back to the chunks (which round the
+    last bits differently): repeated calls give the same value, NumPy's."""
+    old = hx.config(compile="sync")
+    try:
+        a = (np.random.default_rng(26).standard_normal(1 << 20) * 10).astype(np.float32)
+        x = hx.asarray(a)
+        sums = {float(hx.sum(x * x + x)) for _ in range(80)}
+        assert sums == {float(np.sum(a * a + a))}
+        assert len({float(hx.var(x * 2.0)) for _ in range(40)}) == 1
+    finally:
+        hx.config(**old)
+
+
 def test_integer_power_error(executor):
     x = hx.asarray(np.arange(N, dtype=np.int64) % 5)
     with pytest.raises(ValueError, match="negative integer powers"):
@@ -227,12 +286,13 @@ def test_background_compile_then_compiled(monkeypatch):
         assert jit.wait_for_kernels(120)
         ran = []
         real = jit.choose
-        monkeypatch.setattr(jit, "choose", lambda k, s, slot=None: ran.append(slot) or real(k, s, slot))
+        monkeypatch.setattr(jit, "choose", lambda k, s, slot=None, kernel_only=False:
+                            ran.append(slot) or real(k, s, slot, kernel_only))
         second = hx.sum(x * 3.0 - x)
         assert ran and ran[-1] is not None and ran[-1].variants.get("reduce:sum:all") == "ready"
         np.testing.assert_allclose(float(first), float(np.sum(a * 3.0 - a)), rtol=1e-13)
         _same(second, np.sum(a * 3.0 - a))
-        assert "fused reductions of it: sum: reduce:sum:all ready; measured numba" in hx.explain(x * 3.0 - x)
+        assert "fused reductions of it: sum:all: reduce:sum:all ready; measured numba" in hx.explain(x * 3.0 - x)
     finally:
         hx.config(**old)
 

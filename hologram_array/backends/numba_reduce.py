@@ -136,7 +136,8 @@ def _tree_walk(leaf: str, leaf_lines: list[str], acc: str) -> list[str]:
 
 def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, bool]:
     """(source, parameter uses, software flags possible) of the reduction kernels
-    ``reduce_ranges`` and ``reduce_rows`` for the circuit's single output."""
+    ``reduce_ranges``, ``reduce_rows`` and ``reduce_cols`` (``moments``: the first only) for the
+    circuit's single output."""
     c = circuit
     if kind not in KINDS:
         raise ValueError(f"hologram_array numba_reduce: reduction {kind!r} not in {KINDS}")
@@ -160,6 +161,9 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
     acc_dt = _acc_dtype(kind, dt)
     ACC, DT = _ctor(acc_dt), _ctor(dt)
     fam = _family(kind, dt)
+    # min/max/argmin/argmax compare with ordered compares, which raise "invalid" on a NaN where
+    # NumPy's loops raise nothing: their flags are the expression's only (read after each fill)
+    quiet = fam in ("extreme", "arg")
 
     def element_loop(lines_of: list[str], indent: str) -> list[str]:
         return ([f"{indent}for j in range(np.uint64(n)):", f"{indent}    i = ulo + j"]
@@ -215,8 +219,9 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "    # the same over the expression's values: subtrees of at most S elements in the buffer",
             *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp)", "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
         ]
-        range_body = [f"out[k] = pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2)"]
-        row_body = ["out[r] = pw_buf(tmp, a, ncols, st, vals)"]
+        # (+ 0.0: NumPy adds into an output holding the identity, so an all -0.0 sum is +0.0)
+        range_body = [f"out[k] = {ACC}(pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))"]
+        row_body = [f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))"]
     elif fam == "fold":
         init, update = _FOLDS[kind]
         update = update.replace("ACC", ACC)
@@ -324,7 +329,8 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
                 "off = 0",
                 "while off < n:",
                 "    m = min(S, n - off)",
-                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+                "    fpe_clear()  # (the ordered compares below flag NaNs: not NumPy's flags)",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp) | fpe_read()",
                 "    if off == 0:",
                 "        best = tmp[0]",
                 "    best, nan = seg(tmp, 0, m, best, nan)",
@@ -355,13 +361,14 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             range_body = [
                 f"best = {DT}(0)",
                 "at = np.int64(-1)",
+                "stop = False",
                 "off = 0",
                 "while off < n:",
                 "    m = min(S, n - off)",
-                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
-                "    best, at, stop = seg_arg(tmp, 0, m, lo + off, best, at)",
-                "    if stop:",
-                "        break",
+                "    fpe_clear()  # (the ordered compares below flag NaNs: not NumPy's flags)",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp) | fpe_read()",
+                "    if not stop:  # after a NaN: the rest still computed, for its flags",
+                "        best, at, stop = seg_arg(tmp, 0, m, lo + off, best, at)",
                 "    off += m",
                 "out[k] = best",
                 "where[k] = at",
@@ -385,7 +392,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         "            lo = starts[k]",
         "            n = lens[k]",
         *["            " + line for line in range_body],
-        "            fl[k] = np.uint8(fpe_read() | swa[0])",
+        f"            fl[k] = np.uint8({'' if quiet else 'fpe_read() | '}swa[0])",
     ]
     if fam != "moments":
         first, step = _column_steps(kind, dt, ACC)
@@ -408,7 +415,8 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "            r0 = 0",
             "            while r0 < nrows:",
             "                r1 = min(r0 + per, nrows)",
-            f"                sw |= fill(r0 * ncols + c0, (r1 - r0 - 1) * ncols + m, {vargs}, tmp)",
+            *(["                fpe_clear()  # (the fill's flags only: see quiet)"] if quiet else []),
+            f"                sw |= fill(r0 * ncols + c0, (r1 - r0 - 1) * ncols + m, {vargs}, tmp) | fpe_read()",
             "                for r in range(r0, r1):",
             "                    ua = np.uint64((r - r0) * ncols)",
             "                    if r == 0:",
@@ -422,7 +430,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "                            v = tmp[ua + j]",
             *["                            " + line for line in step],
             "                r0 = r1",
-            "            fl[b] = np.uint8(fpe_read() | sw)",
+            f"            fl[b] = np.uint8({'' if quiet else 'fpe_read() | '}sw)",
         ]
     if row_body is not None:
         src += [
@@ -440,11 +448,12 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "            r0 = b * per",
             "            r1 = min(r0 + per, nrows)",
             "            fpe_clear()",
-            f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp)",
+            f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp) | fpe_read()",
+            "            fpe_clear()  # (the fill's flags only, for min/max/arg: see quiet)",
             "            for r in range(r0, r1):",
             "                a = (r - r0) * ncols",
             *["                " + line for line in row_body],
-            "            fl[b] = np.uint8(fpe_read() | sw)",
+            f"            fl[b] = np.uint8({'' if quiet else 'fpe_read() | '}sw)",
         ]
     return "\n".join(src) + "\n", g.use_list, g.sw_flags
 
@@ -455,7 +464,8 @@ def _column_steps(kind: str, dt: np.dtype, ACC: str) -> tuple[list[str], list[st
     flt = dt.kind == "f"
     if kind in ("sum", "prod"):
         op = "+" if kind == "sum" else "*"
-        return [f"out[c] = {ACC}(v)"], [f"out[c] = {ACC}(out[c] {op} {ACC}(v))"]
+        first = f"{ACC}({ACC}(0) + {ACC}(v))" if kind == "sum" else f"{ACC}(v)"  # (as above: -0.0)
+        return [f"out[c] = {first}"], [f"out[c] = {ACC}(out[c] {op} {ACC}(v))"]
     if kind in ("any", "all"):
         op = "|" if kind == "any" else "&"
         return ["out[c] = v != 0"], [f"out[c] = out[c] {op} (v != 0)"]
@@ -522,8 +532,9 @@ class ReductionKernel:
     """A compiled fused reduction of a circuit's single output (``compile_reduction``).
 
     ``rk(buffers, values, axis=None) -> (result, flags)``: ``np.<kind>`` of the circuit's output
-    over all axes (``axis=None``: a NumPy scalar) or the last axis (``axis=-1``: an array of
-    shape ``shape[:-1]``), without storing it; ``flags``: NumPy's floating-point error bits, as
+    over all axes (``axis=None``: a NumPy scalar), the last axis (``axis=-1``: an array of shape
+    ``shape[:-1]``) or the first (``axis=0``, at least 2 dimensions and 2 columns: an array of
+    shape ``shape[1:]``), without storing it; ``flags``: NumPy's floating-point error bits, as
     ``Kernel.__call__``. Exactness: see the module docstring. Inputs must be C-contiguous with the
     output's shape (else ``NotImplementedError``: the caller reduces another way).
     """
@@ -725,7 +736,7 @@ _lock = threading.Lock()
 
 def compile_reduction(circuit: Circuit, kind: str, *, disk_cache: bool = True) -> ReductionKernel:
     """A ``ReductionKernel`` computing ``np.<kind>`` (``REDUCTIONS``) of the circuit's single
-    output over all axes or the last one, fused: no full-size temporary. Raises
+    output over all axes, the last one or the first, fused: no full-size temporary. Raises
     ``NotImplementedError`` for what it does not handle (several outputs, complex / float16
     outputs, ops without templates)."""
     source, uses, sw = generate_reduction_source(circuit, kind)

@@ -333,12 +333,15 @@ def candidates(size: int) -> tuple[str, ...]:
     return (NUMBA, "numpy")
 
 
-def choose(kernels: dict, size: int, slot: KernelSlot | None = None) -> str:
+def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only: bool = False) -> str:
     """``"numba"``, ``"numba1"`` (the kernel on one thread) or ``"numpy"`` for a circuit whose
     kernel is ready: the measured fastest at this size class. Each executor runs
-    ``MEASURE_RUNS`` times first (compiled first). ``slot``: as ``kernel_for``."""
+    ``MEASURE_RUNS`` times first (compiled first). ``slot``: as ``kernel_for``;
+    ``kernel_only``: the compiled kernel's two executors only (whose results are the same bits)."""
     t = (slot or slot_of(kernels)).timing
     cands = candidates(size)
+    if kernel_only:
+        cands = tuple(c for c in cands if c != "numpy")
     b = Timing.bucket(size)  # (once: this runs before every kernel call)
     runs, best = t.runs, t.best
     for c in cands:

@@ -3,12 +3,15 @@
 Two executors, chosen as the element-wise driver chooses (``_reduce_compiled``): the circuit's
 compiled fused reduction (``backends/numba_reduce.py``: the expression computed 4,096 elements
 at a time into an L1 buffer per thread, then reduced there; sum, prod, min, max, any, all,
-argmin, argmax and mean over all axes or the last, NumPy's results -- float sums its pairwise
-summation bit for bit; var and std over all axes, per buffer NumPy's two passes in float64 and
+argmin, argmax and mean over all axes, the last or the first (axis 0: the rows folded in
+order), NumPy's results -- float sums its pairwise summation bit for bit; var and std over all axes, per buffer NumPy's two passes in float64 and
 the buffers merged exactly (Chan et al.), NumPy's accuracy or better; C-contiguous inputs of
 the full shape), and the chunked NumPy executor below, which handles everything else (last-axis
 var/std, bit for bit; broadcast inputs, other accumulator dtypes, the
-wasm device) and runs while the kernel compiles in the background.
+wasm device) and runs while the kernel compiles in the background. Once the kernel is ready,
+float sums, products and var/std stay on it (the chunks round the last bits differently); the
+others go to whichever executor measured faster. Axis 0 has no chunked path: without the
+kernel (compiling, or not applicable) the caller materializes the expression and NumPy reduces.
 
 Chunked: the element-wise expression is computed chunk by chunk (``CHUNK`` elements, in cache) by the
 NumPy executor, each chunk is reduced at once, and the per-chunk partial results are combined.
@@ -17,7 +20,8 @@ between threads.
 
 Supported: ``sum``, ``prod``, ``max``, ``min``, ``any``, ``all``, ``mean``, ``var``, ``std``
 (with a ``correction``), ``argmax``, ``argmin`` over all axes (``axis=None``) or the last axis,
-for outputs of at least ``FUSE_MIN`` elements. Anything else (other axes, float16 accumulators,
+for outputs of at least ``FUSE_MIN`` elements (axis 0: compiled only, above). Anything else
+(other axes, float16 accumulators,
 rows longer than ``MAX_ROW``, ``var`` with ``M - correction <= 0``) returns None and the caller
 materializes the expression and asks NumPy, as before.
 
@@ -163,6 +167,7 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
         return shape[-1] <= MAX_ROW and shape[-1] > 0
     if axis == "first":  # compiled only (numba_reduce): the rows folded in NumPy's order
         return (len(shape) >= 2 and math.prod(shape[1:]) >= 2 and kind in FIRST_AXIS_KINDS
+                and not (kind == "mean" and root.dtype.kind in "biu")  # (a float64 sum: not compiled)
                 and settings.compile != "never" and jit.numba_installed())
     return axis is None
 
@@ -203,6 +208,8 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
     return _reduce_chunks(entry, binding, kind, axis, dtype, threads, correction)
 
 
+#: ``_reduce_compiled``'s answer where the compiled kernel does not apply.
+_NOT_RUN = object()
 #: Kinds the compiled fused reduction (``backends/numba_reduce.py``) computes.
 COMPILED_KINDS = frozenset({"sum", "prod", "min", "max", "any", "all", "argmin", "argmax"})
 #: ... over axis 0 (``mean``: a sum, then one division).
@@ -223,7 +230,6 @@ def _reduce_other(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any, th
     execute(entry, binding, [full])
     kw = {"dtype": dtype} if dtype is not None else {}
     return getattr(np, kind)(full, axis=0, **kw)
-_NOT_RUN = object()
 
 
 def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any, correction: float) -> Any:
@@ -248,18 +254,25 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     shape = binding.shape
     if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
         return _NOT_RUN
-    slot = jit.reduction_slot(entry.kernels, base)
-    variant = f"reduce:{base}:{_MODE[axis]}"
+    mode = _MODE[axis]
+    # one slot per kind and axes: the kernel is shared, the measured costs are not (the
+    # alternative over axis 0 materializes; over the others it reduces by chunks)
+    slot = jit.reduction_slot(entry.kernels, f"{base}:{mode}")
+    variant = f"reduce:{base}:{mode}"
     rk = jit.kernel_for(entry.kernels, c, variant, slot)
     if rk is None:
-        if jit.numba_installed() and settings.compile == "background":
-            jit.request(entry.kernels, c, variant, slot)
-            if axis == "first":
-                return _NOT_RUN  # the caller materializes, as before
-            return _reduce_chunks(entry, binding, kind, axis, dtype, not jit.compiling(), correction)
-        return _NOT_RUN
+        if not (jit.numba_installed() and settings.compile == "background"):
+            return _NOT_RUN
+        # the compiler queued after this call's work, as the element-wise driver does
+        res = _NOT_RUN if axis == "first" else _reduce_chunks(entry, binding, kind, axis, dtype,
+                                                              not jit.compiling(), correction)
+        jit.request(entry.kernels, c, variant, slot)
+        return res
     size = math.prod(shape)
-    choice = jit.choose(entry.kernels, size, slot)
+    # float sums, products and moments: the kernel's rounding every time once it is ready (the
+    # chunks round the last bits differently; NumPy's own are the kernel's for sums)
+    exact = base == "moments" or (base in ("sum", "prod") and out_dt.kind == "f")
+    choice = jit.choose(entry.kernels, size, slot, kernel_only=exact)
     t0 = time.perf_counter()
     if choice == "numpy":
         res = _reduce_other(entry, binding, kind, axis, dtype, True, correction)
@@ -272,11 +285,12 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     if flags & classmap.active_error_bits():
         return _reduce_other(entry, binding, kind, axis, dtype, True, correction)
     if base == "moments":
-        return _var_from_moments(*res, kind, correction, out_dt)
+        n, _mean, m2 = res
+        return _var_from_moments(n, m2, kind, correction, out_dt)
     return res
 
 
-def _var_from_moments(n: int, mean: float, m2: float, kind: str, correction: float, dt: np.dtype) -> Any:
+def _var_from_moments(n: int, m2: float, kind: str, correction: float, dt: np.dtype) -> Any:
     """NumPy's ``var``/``std`` result (its dtype: the input's for floats, else float64) from
     the float64 count and sum of squared deviations."""
     res_dt = dt if dt.kind == "f" else np.dtype(np.float64)
