@@ -93,25 +93,21 @@ _slots_lock = threading.Lock()
 RUN_LOCK = threading.Lock()
 
 
-def slot_of(kernels: dict) -> KernelSlot:
-    """The circuit cache entry's Numba slot (created on first use)."""
-    s = kernels.get(NUMBA)
-    if s is None:
-        with _slots_lock:
-            s = kernels.setdefault(NUMBA, KernelSlot())
-    return s
-
-
-def reduction_slot(kernels: dict, kind: str) -> KernelSlot:
-    """The circuit cache entry's slot for its fused reduction ``kind`` (variants
-    ``"reduce:<kind>:all|last|first"``, the axes reduced: ``backends/numba_reduce.py``), created
-    on first use."""
-    key = ("reduce", kind)
+def slot_of(kernels: dict, key: Any = NUMBA) -> KernelSlot:
+    """The circuit cache entry's Numba slot (created on first use); ``key``: another slot of
+    the entry (``reduction_slot``)."""
     s = kernels.get(key)
     if s is None:
         with _slots_lock:
             s = kernels.setdefault(key, KernelSlot())
     return s
+
+
+def reduction_slot(kernels: dict, kind: str) -> KernelSlot:
+    """The circuit cache entry's slot for its fused reduction ``kind`` ("sum:all", ...: the
+    reduction and the axes reduced; variants ``"reduce:<kind>:all|last|first"``,
+    ``backends/numba_reduce.py``), created on first use."""
+    return slot_of(kernels, ("reduce", kind))
 
 
 def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -> str:
