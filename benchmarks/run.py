@@ -531,7 +531,7 @@ def reduction_path(x: Any, kind: str) -> str:
     from hologram_array.compiler.cache import CACHE
     from hologram_array.compiler.materialize import prepare
     entry, _ = CACHE.get(prepare([x._node]).circuit)
-    slot = jit.reduction_slot(entry.kernels, kind)
+    slot = jit.reduction_slot(entry.kernels, f"{kind}:all")  # (over all axes)
     if not slot.timing.best:
         return "chunked NumPy executor (no compiled kernel)" + (f": {slot.error}" if slot.error else "")
     costs = {ex: ns for (ex, _b), ns in slot.timing.best.items()}
