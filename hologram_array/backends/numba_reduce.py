@@ -545,6 +545,8 @@ class ReductionKernel:
         self.out_dtype = circuit.output_dtypes[0]
         self.acc_dtype = _acc_dtype(kind, self.out_dtype)
         self.family = _family(kind, self.out_dtype)
+        #: dtype of the kernels' per-range (per-row, per-column) results
+        self.val_dtype = self.out_dtype if self.family in ("extreme", "arg") else self.acc_dtype
         self._k = Kernel(circuit, "", uses, None, False)  # for bind_flags and signatures
         self._unknown = 0 if _fpe_hw() else _hw_possible(circuit)
         self.disk_cached = not module.__name__.startswith("_hologram_numba_nocache")
@@ -558,8 +560,7 @@ class ReductionKernel:
         ins_params = self._k._signature("contig")[:c.n_inputs + len(self.uses)]
         i64 = types.Array(types.int64, 1, "C")
         u8 = types.Array(types.uint8, 1, "C")
-        val_dt = self.out_dtype if self.family in ("extreme", "arg") else self.acc_dtype
-        tail = (u8, types.Array(from_dtype(val_dt), 1, "C"), i64, u8)  # err, out, where, fl
+        tail = (u8, types.Array(from_dtype(self.val_dtype), 1, "C"), i64, u8)  # err, out, where, fl
         sigs = {"reduce_ranges": (i64, i64, i64, *ins_params, *tail)}
         if self.family != "moments":  # (moments: over all axes only)
             sigs["reduce_rows"] = (types.int64, types.int64, i64, *ins_params, *tail)
@@ -608,12 +609,9 @@ class ReductionKernel:
             return self._call_first_axis(shape, n, bufs, values, threads)
         if axis is not None and axis not in (-1, len(shape) - 1):
             raise NotImplementedError("hologram_array numba_reduce: fused reduction over another axis")
-        params, pflags = self._k.bind_flags(values)
-        ins = [b.reshape(-1) for b in bufs]
-        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
-        err = np.zeros(1, np.uint8)
+        params, pflags, ins, err = self._arguments(bufs, values)
         kind, acc, fam = self.kind, self.acc_dtype, self.family
-        val_dt = self.out_dtype if fam in ("extreme", "arg") else acc
+        val_dt = self.val_dtype
         mod = self.module
         parts = 64 if threads != 1 else 1
         ncols = shape[-1]
@@ -669,18 +667,14 @@ class ReductionKernel:
         ncols = n // shape[0]
         if ncols < 2:  # NumPy then reduces one strided run its own way (pairwise, buffered)
             raise NotImplementedError("hologram_array numba_reduce: axis 0 of a single column")
-        params, pflags = self._k.bind_flags(values)
-        ins = [b.reshape(-1) for b in bufs]
-        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
-        err = np.zeros(1, np.uint8)
+        params, pflags, ins, err = self._arguments(bufs, values)
         # one block of columns per thread (each streams whole row segments), at most SCRATCH wide
         import numba
         cb = min(SCRATCH, max(64, -(-ncols // (1 if threads == 1 else numba.get_num_threads()))))
         if cb >= ncols:
             cb = ncols
         nblocks = -(-ncols // cb)
-        val_dt = self.out_dtype if self.family in ("extreme", "arg") else self.acc_dtype
-        out = np.empty(ncols, val_dt)
+        out = np.empty(ncols, self.val_dtype)
         where = np.empty(ncols, np.int64)
         fl = np.zeros(nblocks, np.uint8)
         groups = _groups(nblocks, 1 if threads == 1 else 64)
@@ -691,6 +685,14 @@ class ReductionKernel:
         flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown
         res = where.astype(np.intp) if self.kind in ("argmin", "argmax") else out.astype(self.acc_dtype, copy=False)
         return res.reshape(shape[1:]), flags
+
+    def _arguments(self, bufs: list, values: Sequence[Any]) -> tuple:
+        """(parameters, their conversion flags, flat inputs -- float16 as its bits --, the
+        error array) of a kernel call."""
+        params, pflags = self._k.bind_flags(values)
+        ins = [b.reshape(-1) for b in bufs]
+        ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
+        return params, pflags, ins, np.zeros(1, np.uint8)
 
     @staticmethod
     def _run(run: Any, threads: int) -> None:
