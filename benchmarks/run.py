@@ -508,6 +508,13 @@ def section_reduction(quick: bool) -> None:
         thm = bench(lambda: np.asarray(hx.max(a2 * b2 + c2, axis=-1)), rep, warmup=5)
     row("NumPy np.max(a*b+c, rows of 1,024)", tnm)
     row("hologram hx.max(a*b+c, rows of 1,024)", thm, tnm.med)
+    tnv2 = bench(lambda: np.var(an * bn + cn, axis=-1), rep)
+    with Settings(compile="sync"):
+        thv2 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=-1)), rep, warmup=5)
+        samev = np.array_equal(np.asarray(hx.var(a2 * b2 + c2, axis=-1)), np.var(an * bn + cn, axis=-1))
+    row("NumPy np.var(a*b+c, rows of 1,024)", tnv2)
+    row("hologram hx.var(a*b+c, rows of 1,024)", thv2, tnv2.med,
+        "(bit-identical)" if samev else "(RESULT DIFFERS)")
     tns = bench(lambda: np.sum(an * bn + cn, axis=0), rep)
     with Settings(compile="sync"):
         ths = bench(lambda: np.asarray(hx.sum(a2 * b2 + c2, axis=0)), rep, warmup=5)
@@ -522,6 +529,7 @@ def section_reduction(quick: bool) -> None:
         argmax={"numpy": tna.med, "hologram": tha.med, "hologram_value": gota, "numpy_value": refa},
         sum_transc12={"numpy": tnt.med, "hologram": tht.med, "hologram_value": gott, "numpy_value": reft},
         max_rows={"numpy": tnm.med, "hologram": thm.med},
+        var_rows={"numpy": tnv2.med, "hologram": thv2.med, "equal": bool(samev)},
         sum_axis0={"numpy": tns.med, "hologram": ths.med, "equal": bool(same0)})
 
 

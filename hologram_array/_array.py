@@ -189,6 +189,8 @@ class Array(ArrayMethods):
     # ---- conversion to Python / NumPy ------------------------------------------
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is None and copy is None and self._node is None and self._device.host:
+            return self._data  # the common np.asarray(x): a concrete host buffer, no tests more
         data = self._materialize()
         if not self._device.host:  # the user asked for NumPy values: one device-to-host copy
             if copy is False:

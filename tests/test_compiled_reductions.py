@@ -216,6 +216,46 @@ def test_var_nan_and_inf(executor):
     assert np.isnan(float(got))
 
 
+@pytest.mark.parametrize("shape", [(500, 777), (40, 9001), (6, 5, 9000)], ids=["short-rows", "long-rows", "3d"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("kind", ["var", "std"])
+@pytest.mark.parametrize("correction", [0, 1, 2.5])
+def test_var_std_last_axis_bit_for_bit(kind, dtype, shape, correction, executor, quiet_numpy):
+    """Over the last axis the kernel ("sqdev") is NumPy's ``_var`` per row: the same bits."""
+    a, b = _data(dtype, shape, 14), _data(dtype, shape, 15)
+    ref = getattr(np, kind)(_expr(np, a, b), axis=-1, ddof=correction, keepdims=True)
+    got = getattr(hx, kind)(_expr(hx, hx.asarray(a), hx.asarray(b)), axis=-1, correction=correction,
+                            keepdims=True)
+    _same(got, ref)
+    assert executor, "the compiled kernel did not run"
+
+
+def test_var_last_axis_of_integers_is_numpy_by_chunks(executor, quiet_numpy):
+    """NumPy accumulates integers in float64 (cast in buffers): the chunked executor's, not compiled."""
+    a, b = _data(np.int16, (500, 777), 16), _data(np.int16, (500, 777), 17)
+    _same(hx.var(_expr(hx, hx.asarray(a), hx.asarray(b)), axis=-1), np.var(_expr(np, a, b), axis=-1))
+    assert not executor
+
+
+def test_var_last_axis_nan_inf_and_overflow_as_numpy(executor):
+    a = _data(np.float32, (300, 800), 18)
+    a[3, 5], a[7, 1] = np.nan, np.inf  # a NaN row; inf - inf
+    a[9, 0::2], a[9, 1::2] = 3e19, -3e19  # squared deviations beyond float32
+    with warnings.catch_warnings(record=True) as seen_np:
+        warnings.simplefilter("always")
+        ref = np.var(a * 1.0, axis=-1)
+    with warnings.catch_warnings(record=True) as seen_hx:
+        warnings.simplefilter("always")
+        got = hx.var(hx.asarray(a) * 1.0, axis=-1)
+    _same(got, ref)
+    assert sorted(str(w.message) for w in seen_hx) == sorted(str(w.message) for w in seen_np)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        hx.std(hx.asarray(a[8:]) * 1.0, axis=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # finite rows raise no flag: no warning
+        _same(hx.var(hx.asarray(a[10:]) * 1.0, axis=-1), np.var(a[10:] * 1.0, axis=-1))
+
+
 @pytest.mark.parametrize("kind", ["max", "min", "argmax", "argmin"])
 def test_nan_compares_raise_no_flag(kind, quiet_numpy):
     """The kernels' ordered compares flag "invalid" on a NaN; NumPy's loops flag nothing, so the

@@ -23,6 +23,11 @@ NumPy on the materialized value):
   columns, a full-width block computes ``SCRATCH // ncols`` rows into the buffer at a time.
 * ``"moments"`` (``var`` / ``std`` over all axes): per buffer NumPy's two passes in float64,
   buffers and ranges merged exactly (Chan et al.): NumPy's accuracy or better, not its bits.
+* ``"sqdev"`` (``var`` / ``std`` over the last axis, float expressions): per row NumPy's
+  ``_var`` before its division, bit for bit -- the row's pairwise sum, its mean divided in
+  float64 and rounded to the row's dtype, the deviations squared in that dtype and summed
+  pairwise; the caller divides by ``n - ddof`` as NumPy does (``compiler/reduce.py``). Rows
+  longer than ``SCRATCH`` compute the expression twice (once per pass).
 * integer / bool sums and products (NumPy's accumulator dtype: ``np.sum`` of int8 is int64,
   wrapping as NumPy), ``any`` / ``all``, ``min`` / ``max`` (NaN propagates) and ``argmin`` /
   ``argmax`` (the first extreme; the first NaN) are NumPy's exactly, except that ``min`` /
@@ -45,8 +50,9 @@ from .cpu_numba import _BOOL, _F16, _NEG_POW_MSG, CODEGEN_VERSION, Kernel, _Gen,
 
 REDUCTIONS = ("sum", "prod", "min", "max", "any", "all", "argmin", "argmax")
 #: Also compiled: ``"moments"`` -- (count, mean, sum of squared deviations) over all axes, in
-#: float64, for ``var`` / ``std`` (``ReductionKernel.__call__``).
-KINDS = REDUCTIONS + ("moments",)
+#: float64, for ``var`` / ``std`` (``ReductionKernel.__call__``) -- and ``"sqdev"``: per row
+#: of the last axis, the sum of squared deviations from the row's mean, as NumPy's ``var``.
+KINDS = REDUCTIONS + ("moments", "sqdev")
 #: Elements computed into a thread's buffer at a time (16 KiB of float32: stays in L1).
 SCRATCH = 4096
 #: Fewest elements per range of a whole-array reduction (a leaf of NumPy's pairwise tree for
@@ -56,6 +62,10 @@ RANGES = 32
 #: The entry points a reduction over all axes, the last one or the first one runs
 #: (``ReductionKernel.compile``: each compiled on first need, as the element-wise variants).
 MODES = {"all": ("reduce_ranges",), "last": ("reduce_rows", "reduce_ranges"), "first": ("reduce_cols",)}
+
+#: The entry points each family has (``moments``: over all axes only; ``sqdev``: the last).
+_ENTRY_POINTS = {"moments": ("reduce_ranges",), "sqdev": ("reduce_ranges", "reduce_rows")}
+_ALL_ENTRY_POINTS = ("reduce_ranges", "reduce_rows", "reduce_cols")
 
 #: Accumulation of the kinds that fold the buffer into one running value: (init, update).
 _FOLDS = {
@@ -70,6 +80,8 @@ def _acc_dtype(kind: str, dt: np.dtype) -> np.dtype:
     """The result dtype NumPy's ``np.<kind>`` gives for an array of dtype ``dt``."""
     if kind == "moments":
         return np.dtype(np.float64)
+    if kind == "sqdev":
+        return dt
     if kind in ("any", "all"):
         return _BOOL
     if kind in ("argmin", "argmax"):
@@ -80,8 +92,8 @@ def _acc_dtype(kind: str, dt: np.dtype) -> np.dtype:
 
 
 def _family(kind: str, dt: np.dtype) -> str:
-    if kind == "moments":
-        return "moments"
+    if kind in ("moments", "sqdev"):
+        return kind
     if kind == "sum" and dt.kind == "f":
         return "pairwise"
     if kind in _FOLDS:
@@ -136,7 +148,7 @@ def _tree_walk(leaf: str, leaf_lines: list[str], acc: str) -> list[str]:
 
 def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, bool]:
     """(source, parameter uses, software flags possible) of the reduction kernels
-    ``reduce_ranges``, ``reduce_rows`` and ``reduce_cols`` (``moments``: the first only) for the
+    ``reduce_ranges``, ``reduce_rows`` and ``reduce_cols`` (``_ENTRY_POINTS``: fewer for some) for the
     circuit's single output."""
     c = circuit
     if kind not in KINDS:
@@ -144,7 +156,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
     if len(c.outputs) != 1:
         raise NotImplementedError("hologram_array numba_reduce: a fused reduction of several outputs")
     dt = c.output_dtypes[0]
-    if dt.kind not in "biuf" or dt == _F16:
+    if dt.kind not in "biuf" or dt == _F16 or (kind == "sqdev" and dt.kind != "f"):
         raise NotImplementedError(f"hologram_array numba_reduce: fused {kind} of {dt}")
     if c.out_ndim == 0:
         raise NotImplementedError("hologram_array numba_reduce: a 0-d expression")
@@ -190,7 +202,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
            *element_loop(body, "        ")] if has_slow else []),
         "    return sw_bits(sw1, sw2, sw4, sw8)", "", "",
     ]
-    if fam == "pairwise":
+    if fam in ("pairwise", "sqdev"):  # NumPy's pairwise summation, of the buffer and of the expression
         src += [
             "@numba.njit(**_SER)",
             "def blk(tmp, lo, n):",
@@ -222,6 +234,34 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         # (+ 0.0: NumPy adds into an output holding the identity, so an all -0.0 sum is +0.0)
         range_body = [f"out[k] = {ACC}(pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))"]
         row_body = [f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))"]
+    if fam == "pairwise":
+        pass  # (above)
+    elif fam == "sqdev":  # NumPy's _var per row: mean = sum / n (in float64), then sum((x - mean)**2)
+        src += [
+            "@numba.njit(**_SER)",
+            "def sq_dev(tmp, lo, n, mean):",
+            "    # tmp[lo:lo+n] = (tmp - mean)**2, rounded as NumPy's x = arr - mean; x * x",
+            "    u = np.uint64(lo)",
+            "    for i in range(np.uint64(n)):",
+            f"        d = {DT}(tmp[u + i] - mean)",
+            f"        tmp[u + i] = {DT}(d * d)", "", "",
+            "@numba.njit(**_SER)",
+            f"def pw_sq(lo, n, mean, {vargs}, tmp, swa, st, vals, st2, vals2):",
+            "    # NumPy's pairwise sum of the expression's squared deviations from mean",
+            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp)", "sq_dev(tmp, 0, m, mean)",
+                              "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
+        ]
+        range_body = [  # a row longer than the buffer: the expression computed once per pass
+            f"s = {ACC}(pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))",
+            f"mean = {ACC}(np.float64(s) / np.float64(n))",
+            f"out[k] = {ACC}(pw_sq(lo, n, mean, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))",
+        ]
+        row_body = [
+            f"s = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
+            f"mean = {ACC}(np.float64(s) / np.float64(ncols))",
+            "sq_dev(tmp, a, ncols, mean)",
+            f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
+        ]
     elif fam == "fold":
         init, update = _FOLDS[kind]
         update = update.replace("ACC", ACC)
@@ -385,7 +425,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         "        swa = np.zeros(1, np.uint8)",
         *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})",
            f"        st2 = np.empty(({_STACK}, 3), np.int64)", f"        vals2 = np.empty({_STACK}, {ACC})"]
-          if fam == "pairwise" else []),
+          if fam in ("pairwise", "sqdev") else []),
         "        for k in range(groups[g], groups[g + 1]):",
         "            fpe_clear()",
         "            swa[0] = 0",
@@ -394,7 +434,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         *["            " + line for line in range_body],
         f"            fl[k] = np.uint8({'' if quiet else 'fpe_read() | '}swa[0])",
     ]
-    if fam != "moments":
+    if fam not in _ENTRY_POINTS:  # (moments, sqdev: no axis 0)
         first, step = _column_steps(kind, dt, ACC)
         src += [
             "", "",
@@ -443,7 +483,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "    for g in numba.prange(groups.shape[0] - 1):",
             f"        tmp = np.empty(S, {DT})",
             *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
-              if fam == "pairwise" else []),
+              if fam in ("pairwise", "sqdev") else []),
             "        for b in range(groups[g], groups[g + 1]):",
             "            r0 = b * per",
             "            r1 = min(r0 + per, nrows)",
@@ -561,11 +601,11 @@ class ReductionKernel:
         i64 = types.Array(types.int64, 1, "C")
         u8 = types.Array(types.uint8, 1, "C")
         tail = (u8, types.Array(from_dtype(self.val_dtype), 1, "C"), i64, u8)  # err, out, where, fl
-        sigs = {"reduce_ranges": (i64, i64, i64, *ins_params, *tail)}
-        if self.family != "moments":  # (moments: over all axes only)
-            sigs["reduce_rows"] = (types.int64, types.int64, i64, *ins_params, *tail)
-            sigs["reduce_cols"] = (types.int64, types.int64, types.int64, i64, *ins_params, *tail)
-        return sigs
+        sigs = {"reduce_ranges": (i64, i64, i64, *ins_params, *tail),
+                "reduce_rows": (types.int64, types.int64, i64, *ins_params, *tail),
+                "reduce_cols": (types.int64, types.int64, types.int64, i64, *ins_params, *tail)}
+        have = _ENTRY_POINTS.get(self.family, _ALL_ENTRY_POINTS)
+        return {name: sig for name, sig in sigs.items() if name in have}
 
     def compile(self, mode: str) -> None:
         """Compile (or load from Numba's disk cache) now the entry points reductions over
@@ -605,6 +645,8 @@ class ReductionKernel:
             raise NotImplementedError("hologram_array numba_reduce: fused reduction of an empty or 0-d array")
         if self.family == "moments" and axis is not None:
             raise NotImplementedError("hologram_array numba_reduce: moments over all axes only")
+        if self.family == "sqdev" and axis not in (-1, len(shape) - 1):
+            raise NotImplementedError("hologram_array numba_reduce: sqdev over the last axis only")
         if axis == 0 and len(shape) >= 2:
             return self._call_first_axis(shape, n, bufs, values, threads)
         if axis is not None and axis not in (-1, len(shape) - 1):

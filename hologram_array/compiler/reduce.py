@@ -201,7 +201,7 @@ def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = No
             return None
         res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
         return None if res is _NOT_RUN else res
-    if compiled and threads and (kind in COMPILED_KINDS or (kind in _MOMENTS and axis is None)):
+    if compiled and threads and (kind in COMPILED_KINDS or kind in _MOMENTS):
         res = _reduce_compiled(entry, binding, kind, axis, dtype, correction)
         if res is not _NOT_RUN:
             return res
@@ -246,7 +246,12 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     if out_dt.kind not in "biuf" or out_dt == np.float16:
         return _NOT_RUN
     if kind in _MOMENTS:
-        base = "moments"  # var / std over all axes: (count, mean, squared deviations)
+        if axis is None:
+            base = "moments"  # var / std over all axes: (count, mean, squared deviations)
+        elif out_dt.kind == "f":
+            base = "sqdev"  # over the last axis: per row NumPy's _var before its division
+        else:
+            return _NOT_RUN  # (NumPy's float64 accumulation of integers: the chunks')
     elif dtype is not None and np.dtype(dtype) != _numpy_accumulator(kind, out_dt, None):
         return _NOT_RUN
     else:
@@ -287,7 +292,17 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     if base == "moments":
         n, _mean, m2 = res
         return _var_from_moments(n, m2, kind, correction, out_dt)
+    if base == "sqdev":
+        return _var_from_sqdev(res, shape[-1], kind, correction)
     return res
+
+
+def _var_from_sqdev(ret: np.ndarray, n: int, kind: str, correction: float) -> np.ndarray:
+    """NumPy's ``var``/``std`` over the last axis from the rows' sums of squared deviations
+    (the kernel's ``sqdev``): ``_var``'s last lines, the same operands and roundings."""
+    rcount = np.maximum(np.intp(n) - correction, 0)
+    ret = np.true_divide(ret, rcount, out=ret, casting="unsafe")
+    return np.sqrt(ret, out=ret) if kind == "std" else ret
 
 
 def _var_from_moments(n: int, m2: float, kind: str, correction: float, dt: np.dtype) -> Any:
