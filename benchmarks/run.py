@@ -515,6 +515,14 @@ def section_reduction(quick: bool) -> None:
     row("NumPy np.var(a*b+c, rows of 1,024)", tnv2)
     row("hologram hx.var(a*b+c, rows of 1,024)", thv2, tnv2.med,
         "(bit-identical)" if samev else "(RESULT DIFFERS)")
+    # a broadcast operand: squared deviations from the column means (computed once, outside)
+    mn, mh = an.mean(axis=0), hx.asarray(an.mean(axis=0))
+    tnb = bench(lambda: np.sum((an - mn) ** 2, axis=0), rep)
+    with Settings(compile="sync"):
+        thb = bench(lambda: np.asarray(hx.sum((a2 - mh) ** 2, axis=0)), rep, warmup=5)
+        sameb = np.array_equal(np.asarray(hx.sum((a2 - mh) ** 2, axis=0)), np.sum((an - mn) ** 2, axis=0))
+    row("NumPy np.sum((a - m0)**2, axis=0), m0 a row", tnb)
+    row("hologram hx.sum((a - m0)**2, axis=0)", thb, tnb.med, "(bit-identical)" if sameb else "(RESULT DIFFERS)")
     tns = bench(lambda: np.sum(an * bn + cn, axis=0), rep)
     with Settings(compile="sync"):
         ths = bench(lambda: np.asarray(hx.sum(a2 * b2 + c2, axis=0)), rep, warmup=5)
@@ -530,6 +538,7 @@ def section_reduction(quick: bool) -> None:
         sum_transc12={"numpy": tnt.med, "hologram": tht.med, "hologram_value": gott, "numpy_value": reft},
         max_rows={"numpy": tnm.med, "hologram": thm.med},
         var_rows={"numpy": tnv2.med, "hologram": thv2.med, "equal": bool(samev)},
+        sum_sqdev_broadcast_axis0={"numpy": tnb.med, "hologram": thb.med, "equal": bool(sameb)},
         sum_axis0={"numpy": tns.med, "hologram": ths.med, "equal": bool(same0)})
 
 

@@ -33,8 +33,11 @@ NumPy on the materialized value):
   ``argmax`` (the first extreme; the first NaN) are NumPy's exactly, except that ``min`` /
   ``max`` of a +0.0 / -0.0 tie may return the other zero than NumPy's SIMD loop.
 
-Inputs must be C-contiguous with the output's shape (``NotImplementedError`` otherwise: the
-caller reduces chunk by chunk with the NumPy executor, ``compiler/reduce.py``).
+Inputs must be C-contiguous, of the output's shape or broadcast along axes that leave one block
+of them (a row ``(n,)``, a column ``(m, 1)``, ``(1, k, 1)``: ``flat_block``); such an input's
+values at a block's flat indices are copied into a scratch buffer of its own first (``expand``),
+so the element loop still loads contiguously. Anything else raises ``NotImplementedError``: the
+caller reduces chunk by chunk with the NumPy executor (``compiler/reduce.py``).
 """
 from __future__ import annotations
 
@@ -105,6 +108,55 @@ def _ctor(dt: np.dtype) -> str:
     return "np.bool_" if dt == _BOOL else "np." + dt.name
 
 
+def _storage(dt: np.dtype) -> np.dtype:
+    """The dtype a kernel receives an input of dtype ``dt`` as (float16: its bits)."""
+    return np.dtype(np.uint16) if dt == _F16 else dt
+
+
+def flat_block(stretched: Sequence[bool]) -> tuple[int, int] | None:
+    """For an input broadcast along the output axes ``stretched`` marks: the first and last of
+    the axes it spans, if they are consecutive -- its element at the output's flat index ``i``
+    is then ``((i // B) % P)`` of its own flat buffer, ``B`` the product of the output's extents
+    after that block and ``P`` of those in it -- else None (``(1, m, 1)`` spans one block,
+    ``(k, 1, m)`` does not). An input broadcast along every axis spans none: ``(n, -1)``."""
+    axes = [d for d, st in enumerate(stretched) if not st]
+    if not axes:
+        return len(stretched), -1
+    if axes[-1] - axes[0] + 1 != len(axes):
+        return None
+    return axes[0], axes[-1]
+
+
+def flat_broadcast(circuit: Circuit, buffers: Sequence[Any], shape: tuple) -> np.ndarray | None:
+    """The ``(B, P)`` rows (``flat_block``) of a reduction's inputs for the output ``shape``,
+    or None where the kernels cannot take the buffers: not C-contiguous, or a broadcast input
+    that is not one block of the output's axes. Inputs of the full shape: ``(1, size)``."""
+    size = 1
+    for e in shape:
+        size *= e
+    bp = np.empty((len(buffers), 2), np.int64)
+    for k, (b, sig) in enumerate(zip(buffers, circuit.inputs)):
+        if not b.flags.c_contiguous:
+            return None
+        if b.shape == shape:
+            bp[k] = 1, size
+            continue
+        block = flat_block(sig.stretched) if len(sig.stretched) == len(shape) else None
+        if block is None:
+            return None
+        first, last = block
+        inner = 1
+        for e in shape[last + 1:]:
+            inner *= e
+        span = 1
+        for e in shape[first:last + 1]:
+            span *= e
+        if b.size != span:
+            return None
+        bp[k] = inner if span > 1 else max(size, 1), span
+    return bp
+
+
 #: Entries of the explicit stack that walks a pairwise tree (depth <= 64: 2 per level).
 _STACK = 160
 
@@ -146,8 +198,8 @@ def _tree_walk(leaf: str, leaf_lines: list[str], acc: str) -> list[str]:
     ]
 
 
-def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, bool]:
-    """(source, parameter uses, software flags possible) of the reduction kernels
+def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
+    """(source, parameter uses) of the reduction kernels
     ``reduce_ranges``, ``reduce_rows`` and ``reduce_cols`` (``_ENTRY_POINTS``: fewer for some) for the
     circuit's single output."""
     c = circuit
@@ -167,9 +219,23 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
     val = g.output_value(c.outputs[0])
     in_args = [f"in{k}" for k in range(g.ni)]
     p_args = [g.uses[(k, d.str, fl)] for k, d, fl in g.use_list]
-    vargs = ", ".join(in_args + p_args + ["err"])
     used = sorted({s for ins in c.instrs for s in ins.srcs if s < g.ni} | {o for o in c.outputs if o < g.ni})
-    loads = [f"x{k} = {'h2f(in%d[i])' % k if c.inputs[k].dtype == _F16 else 'in%d[i]' % k}" for k in used]
+    # inputs broadcast along some axes: their values at the fill's flat indices are first copied
+    # into a scratch buffer of their own (``expand``), so the element loop loads contiguously
+    bk = [k for k in used if any(c.inputs[k].stretched)]
+    for k in bk:
+        if flat_block(c.inputs[k].stretched) is None:
+            raise NotImplementedError("hologram_array numba_reduce: an input broadcast between its axes")
+    vargs = ", ".join(in_args + p_args + (["bp"] if bk else []) + ["err"])
+    fx = "".join(f", ex{k}" for k in bk)
+
+    def ex_alloc(indent: str) -> list[str]:
+        return [f"{indent}ex{k} = np.empty(S, {_ctor(_storage(c.inputs[k].dtype))})" for k in bk]
+
+    def load(k: int) -> str:
+        src = f"ex{k}[j]" if k in bk else f"in{k}[i]"
+        return f"x{k} = h2f({src})" if c.inputs[k].dtype == _F16 else f"x{k} = {src}"
+    loads = [load(k) for k in used]
     acc_dt = _acc_dtype(kind, dt)
     ACC, DT = _ctor(acc_dt), _ctor(dt)
     fam = _family(kind, dt)
@@ -191,9 +257,39 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         "_JIT = dict(parallel=True, nogil=True, cache=True, error_model='numpy')",
         "_SER = dict(nogil=True, cache=True, error_model='numpy')",
         f"S = {SCRATCH}", "", "",
+        *([
+            "@numba.njit(**_SER)",
+            "def expand(src, lo, n, B, P, dst):",
+            "    # dst[j] = src[((lo + j) // B) % P] for j < n: pieces of src (B == 1), else runs",
+            "    # (unsigned indices: the copy loops vectorize)",
+            "    un = np.uint64(n)",
+            "    j = np.uint64(0)",
+            "    if B == 1:",
+            "        q = np.uint64(lo % P)",
+            "        while j < un:",
+            "            run = min(np.uint64(P) - q, un - j)",
+            "            for t in range(run):",
+            "                dst[j + t] = src[q + t]",
+            "            j += run",
+            "            q = np.uint64(0)",
+            "    else:",
+            "        q = np.uint64((lo // B) % P)",
+            "        r = np.uint64(lo % B)",
+            "        while j < un:",
+            "            run = min(np.uint64(B) - r, un - j)",
+            "            v = src[q]",
+            "            for t in range(run):",
+            "                dst[j + t] = v",
+            "            j += run",
+            "            r = np.uint64(0)",
+            "            q += np.uint64(1)",
+            "            if q == np.uint64(P):",
+            "                q = np.uint64(0)", "", "",
+        ] if bk else []),
         "@numba.njit(**_SER)",
-        f"def fill(lo, n, {vargs}, tmp):",
+        f"def fill(lo, n, {vargs}, tmp{fx}):",
         "    # tmp[:n] = the expression at flat indices lo .. lo+n-1; returns its software flag bits",
+        *[f"    expand(in{k}, lo, n, bp[{k}, 0], bp[{k}, 1], ex{k})" for k in bk],
         "    ulo = np.uint64(lo)",
         "    sw1 = sw2 = sw4 = sw8 = False",
         *(["    slow = False"] if has_slow else []),
@@ -227,12 +323,12 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "    # NumPy's pairwise summation of tmp[lo:lo+n]",
             *_tree_walk("128", ["vals[vp] = blk(tmp, l, m)"], ACC),
             "@numba.njit(**_SER)",
-            f"def pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2):",
+            f"def pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2):",
             "    # the same over the expression's values: subtrees of at most S elements in the buffer",
-            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp)", "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
+            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp{fx})", "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
         ]
         # (+ 0.0: NumPy adds into an output holding the identity, so an all -0.0 sum is +0.0)
-        range_body = [f"out[k] = {ACC}(pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))"]
+        range_body = [f"out[k] = {ACC}(pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))"]
         row_body = [f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))"]
     if fam == "pairwise":
         pass  # (above)
@@ -246,15 +342,15 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             f"        d = {DT}(tmp[u + i] - mean)",
             f"        tmp[u + i] = {DT}(d * d)", "", "",
             "@numba.njit(**_SER)",
-            f"def pw_sq(lo, n, mean, {vargs}, tmp, swa, st, vals, st2, vals2):",
+            f"def pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2):",
             "    # NumPy's pairwise sum of the expression's squared deviations from mean",
-            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp)", "sq_dev(tmp, 0, m, mean)",
+            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp{fx})", "sq_dev(tmp, 0, m, mean)",
                               "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
         ]
         range_body = [  # a row longer than the buffer: the expression computed once per pass
-            f"s = {ACC}(pw(lo, n, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))",
+            f"s = {ACC}(pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
             f"mean = {ACC}(np.float64(s) / np.float64(n))",
-            f"out[k] = {ACC}(pw_sq(lo, n, mean, {vargs}, tmp, swa, st, vals, st2, vals2) + {ACC}(0))",
+            f"out[k] = {ACC}(pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
         ]
         row_body = [
             f"s = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
@@ -279,7 +375,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "off = 0",
             "while off < n:",
             "    m = min(S, n - off)",
-            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp{fx})",
             "    acc = seg(tmp, 0, m, acc)",
             "    off += m",
             "out[k] = acc",
@@ -318,7 +414,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "off = 0",
             "while off < n:",
             "    m = min(S, n - off)",
-            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp)",
+            f"    swa[0] |= fill(lo + off, m, {vargs}, tmp{fx})",
             "    mb, d, q = stats(tmp, m)",
             "    nb = np.float64(m)",
             "    mb2 = mb + d / nb  # the buffer's mean and squared deviations from it",
@@ -370,7 +466,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
                 "while off < n:",
                 "    m = min(S, n - off)",
                 "    fpe_clear()  # (the ordered compares below flag NaNs: not NumPy's flags)",
-                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp) | fpe_read()",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp{fx}) | fpe_read()",
                 "    if off == 0:",
                 "        best = tmp[0]",
                 "    best, nan = seg(tmp, 0, m, best, nan)",
@@ -406,7 +502,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
                 "while off < n:",
                 "    m = min(S, n - off)",
                 "    fpe_clear()  # (the ordered compares below flag NaNs: not NumPy's flags)",
-                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp) | fpe_read()",
+                f"    swa[0] |= fill(lo + off, m, {vargs}, tmp{fx}) | fpe_read()",
                 "    if not stop:  # after a NaN: the rest still computed, for its flags",
                 "        best, at, stop = seg_arg(tmp, 0, m, lo + off, best, at)",
                 "    off += m",
@@ -422,6 +518,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
         "    # a thread takes a group of consecutive ranges, with one buffer",
         "    for g in numba.prange(groups.shape[0] - 1):",
         f"        tmp = np.empty(S, {DT})",
+        *ex_alloc("        "),
         "        swa = np.zeros(1, np.uint8)",
         *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})",
            f"        st2 = np.empty(({_STACK}, 3), np.int64)", f"        vals2 = np.empty({_STACK}, {ACC})"]
@@ -446,6 +543,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "    per = max(1, S // ncols) if cb == ncols else 1",
             "    for g in numba.prange(groups.shape[0] - 1):",
             f"        tmp = np.empty(S, {DT})",
+            *ex_alloc("        "),
             "        for b in range(groups[g], groups[g + 1]):",
             "            c0 = b * cb",
             "            m = min(cb, ncols - c0)",
@@ -456,7 +554,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "            while r0 < nrows:",
             "                r1 = min(r0 + per, nrows)",
             *(["                fpe_clear()  # (the fill's flags only: see quiet)"] if quiet else []),
-            f"                sw |= fill(r0 * ncols + c0, (r1 - r0 - 1) * ncols + m, {vargs}, tmp) | fpe_read()",
+            f"                sw |= fill(r0 * ncols + c0, (r1 - r0 - 1) * ncols + m, {vargs}, tmp{fx}) | fpe_read()",
             "                for r in range(r0, r1):",
             "                    ua = np.uint64((r - r0) * ncols)",
             "                    if r == 0:",
@@ -482,20 +580,21 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list, b
             "    per = max(1, S // ncols)",
             "    for g in numba.prange(groups.shape[0] - 1):",
             f"        tmp = np.empty(S, {DT})",
+            *ex_alloc("        "),
             *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
               if fam in ("pairwise", "sqdev") else []),
             "        for b in range(groups[g], groups[g + 1]):",
             "            r0 = b * per",
             "            r1 = min(r0 + per, nrows)",
             "            fpe_clear()",
-            f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp) | fpe_read()",
+            f"            sw = fill(r0 * ncols, (r1 - r0) * ncols, {vargs}, tmp{fx}) | fpe_read()",
             "            fpe_clear()  # (the fill's flags only, for min/max/arg: see quiet)",
             "            for r in range(r0, r1):",
             "                a = (r - r0) * ncols",
             *["                " + line for line in row_body],
             f"            fl[b] = np.uint8({'' if quiet else 'fpe_read() | '}sw)",
         ]
-    return "\n".join(src) + "\n", g.use_list, g.sw_flags
+    return "\n".join(src) + "\n", g.use_list
 
 
 def _column_steps(kind: str, dt: np.dtype, ACC: str) -> tuple[list[str], list[str]]:
@@ -579,9 +678,10 @@ class ReductionKernel:
     output's shape (else ``NotImplementedError``: the caller reduces another way).
     """
 
-    def __init__(self, circuit: Circuit, kind: str, source: str, uses: list, module: Any, sw: bool):
+    def __init__(self, circuit: Circuit, kind: str, source: str, uses: list, module: Any):
         self.circuit, self.kind, self.source, self.uses, self.module = circuit, kind, source, uses, module
-        self.sw_possible = sw
+        #: whether an input is broadcast (the kernels then take the ``flat_broadcast`` rows)
+        self.broadcast = any(any(i.stretched) for i in circuit.inputs)
         self.out_dtype = circuit.output_dtypes[0]
         self.acc_dtype = _acc_dtype(kind, self.out_dtype)
         self.family = _family(kind, self.out_dtype)
@@ -598,6 +698,8 @@ class ReductionKernel:
 
         c = self.circuit
         ins_params = self._k._signature("contig")[:c.n_inputs + len(self.uses)]
+        if self.broadcast:
+            ins_params += (types.Array(types.int64, 2, "C"),)  # bp
         i64 = types.Array(types.int64, 1, "C")
         u8 = types.Array(types.uint8, 1, "C")
         tail = (u8, types.Array(from_dtype(self.val_dtype), 1, "C"), i64, u8)  # err, out, where, fl
@@ -638,7 +740,8 @@ class ReductionKernel:
         """``threads``: 0 every thread Numba has, 1 the calling thread's work only."""
         bufs = [np.asarray(b) for b in buffers]
         shape = np.broadcast_shapes(*[b.shape for b in bufs]) if bufs else ()
-        if not all(b.shape == shape and b.flags.c_contiguous for b in bufs):
+        bp = flat_broadcast(self.circuit, bufs, shape)
+        if bp is None:
             raise NotImplementedError("hologram_array numba_reduce: fused reduction of non-contiguous inputs")
         n = int(np.prod(shape, dtype=np.int64))
         if n == 0 or len(shape) == 0:
@@ -648,10 +751,10 @@ class ReductionKernel:
         if self.family == "sqdev" and axis not in (-1, len(shape) - 1):
             raise NotImplementedError("hologram_array numba_reduce: sqdev over the last axis only")
         if axis == 0 and len(shape) >= 2:
-            return self._call_first_axis(shape, n, bufs, values, threads)
+            return self._call_first_axis(shape, n, bufs, values, bp, threads)
         if axis is not None and axis not in (-1, len(shape) - 1):
             raise NotImplementedError("hologram_array numba_reduce: fused reduction over another axis")
-        params, pflags, ins, err = self._arguments(bufs, values)
+        params, pflags, ins, err = self._arguments(bufs, values, bp)
         kind, acc, fam = self.kind, self.acc_dtype, self.family
         val_dt = self.val_dtype
         mod = self.module
@@ -703,13 +806,14 @@ class ReductionKernel:
             return _merge_moments(lens, out), flags
         return self._combine_ranges(out, where, tree), flags
 
-    def _call_first_axis(self, shape: tuple, n: int, bufs: list, values: Sequence[Any], threads: int) -> tuple:
+    def _call_first_axis(self, shape: tuple, n: int, bufs: list, values: Sequence[Any], bp: np.ndarray,
+                         threads: int) -> tuple:
         """``axis=0`` of an expression of at least 2 dimensions: a result per column (the
         trailing axes flattened), the rows folded in order as NumPy's loop does."""
         ncols = n // shape[0]
         if ncols < 2:  # NumPy then reduces one strided run its own way (pairwise, buffered)
             raise NotImplementedError("hologram_array numba_reduce: axis 0 of a single column")
-        params, pflags, ins, err = self._arguments(bufs, values)
+        params, pflags, ins, err = self._arguments(bufs, values, bp)
         # one block of columns per thread (each streams whole row segments), at most SCRATCH wide
         import numba
         cb = min(SCRATCH, max(64, -(-ncols // (1 if threads == 1 else numba.get_num_threads()))))
@@ -728,10 +832,13 @@ class ReductionKernel:
         res = where.astype(np.intp) if self.kind in ("argmin", "argmax") else out.astype(self.acc_dtype, copy=False)
         return res.reshape(shape[1:]), flags
 
-    def _arguments(self, bufs: list, values: Sequence[Any]) -> tuple:
-        """(parameters, their conversion flags, flat inputs -- float16 as its bits --, the
-        error array) of a kernel call."""
+    def _arguments(self, bufs: list, values: Sequence[Any], bp: np.ndarray) -> tuple:
+        """(parameters -- the ``flat_broadcast`` rows last where an input is broadcast --, their
+        conversion flags, flat inputs -- float16 as its bits --, the error array) of a kernel
+        call."""
         params, pflags = self._k.bind_flags(values)
+        if self.broadcast:
+            params = (*params, bp)
         ins = [b.reshape(-1) for b in bufs]
         ins = [x.view(np.uint16) if x.dtype == _F16 else x for x in ins]
         return params, pflags, ins, np.zeros(1, np.uint8)
@@ -783,7 +890,7 @@ def compile_reduction(circuit: Circuit, kind: str, *, disk_cache: bool = True) -
     output over all axes, the last one or the first, fused: no full-size temporary. Raises
     ``NotImplementedError`` for what it does not handle (several outputs, complex / float16
     outputs, ops without templates)."""
-    source, uses, sw = generate_reduction_source(circuit, kind)
+    source, uses = generate_reduction_source(circuit, kind)
     digest = hashlib.sha256(source.encode()).hexdigest()
     k = _reductions.get(digest)
     if k is not None:
@@ -793,6 +900,6 @@ def compile_reduction(circuit: Circuit, kind: str, *, disk_cache: bool = True) -
     mod = cpu_numba._module_from_file(source, digest) if disk_cache else None
     if mod is None:
         mod = cpu_numba._module_in_memory(source, digest)
-    k = ReductionKernel(circuit, kind, source, uses, mod, sw)
+    k = ReductionKernel(circuit, kind, source, uses, mod)
     with _lock:
         return _reductions.setdefault(digest, k)

@@ -238,8 +238,9 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     policy (in the background: this call reduces by chunks meanwhile), then whichever of the
     kernel (every thread or one) and the chunked NumPy executor measured faster at this size.
     ``_NOT_RUN`` where it does not apply: an accumulator dtype other than NumPy's default
-    (the kernel accumulates in that one), inputs that are not C-contiguous with the full
-    shape, an unsupported circuit. A floating-point error NumPy would report (warn, raise,
+    (the kernel accumulates in that one), inputs that are not C-contiguous (broadcast ones
+    must span one block of the output's axes: a row, a column, ``numba_reduce.flat_block``),
+    an unsupported circuit. A floating-point error NumPy would report (warn, raise,
     call) makes the chunked path run again, which reports it as NumPy does."""
     c = entry.circuit
     out_dt = c.output_dtypes[0]
@@ -258,7 +259,9 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
         base = kind
     shape = binding.shape
     if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
-        return _NOT_RUN
+        from ..backends.numba_reduce import flat_broadcast  # (no Numba import)
+        if flat_broadcast(c, binding.buffers, shape) is None:
+            return _NOT_RUN  # strided inputs, or one broadcast between its axes: by chunks
     mode = _MODE[axis]
     # one slot per kind and axes: the kernel is shared, the measured costs are not (the
     # alternative over axis 0 materializes; over the others it reduces by chunks)

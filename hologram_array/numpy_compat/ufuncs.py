@@ -175,11 +175,8 @@ def _unary_call(ufunc: np.ufunc):
     # x positional-only: no argument tuple for the common call
     def __call__(self: Ufunc, x: Any = _NONE, /, *args: Any, **kwargs: Any) -> Any:
         if type(x) is Array and not args and not kwargs:
-            xn = x._node
-            if xn is not None:  # recording onto a lazy operand, as the Array operators do
-                return _lazy(Op(name, (xn,), resolve(name, (xn.dtype,))[1], xn.shape), x._device)
             fits = settings.eager_below
-            if x._fits is fits:  # concrete, at least 1-d, small (Array._fits)
+            if x._fits is fits:  # concrete, at least 1-d, small (Array._fits): the eager case first
                 r = ufunc(x._data)
                 a = _new(Array)
                 a._data = r
@@ -189,6 +186,9 @@ def _unary_call(ufunc: np.ufunc):
                 a._fits = fits
                 a._device = x._device
                 return a
+            xn = x._node
+            if xn is not None:  # recording onto a lazy operand, as the Array operators do
+                return _lazy(Op(name, (xn,), resolve(name, (xn.dtype,))[1], xn.shape), x._device)
             if _concrete_fits(x, fits):
                 return _eager_result(ufunc(x._data), x._device, fits, x._shape)
         return _generic_call(self, *args, **kwargs) if x is _NONE else _generic_call(self, x, *args, **kwargs)
