@@ -42,6 +42,7 @@ caller reduces chunk by chunk with the NumPy executor (``compiler/reduce.py``).
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from typing import Any, Sequence
 
@@ -131,9 +132,7 @@ def flat_broadcast(circuit: Circuit, buffers: Sequence[Any], shape: tuple) -> np
     """The ``(B, P)`` rows (``flat_block``) of a reduction's inputs for the output ``shape``,
     or None where the kernels cannot take the buffers: not C-contiguous, or a broadcast input
     that is not one block of the output's axes. Inputs of the full shape: ``(1, size)``."""
-    size = 1
-    for e in shape:
-        size *= e
+    size = math.prod(shape)
     bp = np.empty((len(buffers), 2), np.int64)
     for k, (b, sig) in enumerate(zip(buffers, circuit.inputs)):
         if not b.flags.c_contiguous:
@@ -145,12 +144,7 @@ def flat_broadcast(circuit: Circuit, buffers: Sequence[Any], shape: tuple) -> np
         if block is None:
             return None
         first, last = block
-        inner = 1
-        for e in shape[last + 1:]:
-            inner *= e
-        span = 1
-        for e in shape[first:last + 1]:
-            span *= e
+        inner, span = math.prod(shape[last + 1:]), math.prod(shape[first:last + 1])
         if b.size != span:
             return None
         bp[k] = inner if span > 1 else max(size, 1), span
@@ -330,34 +324,32 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
         # (+ 0.0: NumPy adds into an output holding the identity, so an all -0.0 sum is +0.0)
         range_body = [f"out[k] = {ACC}(pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))"]
         row_body = [f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))"]
-    if fam == "pairwise":
-        pass  # (above)
-    elif fam == "sqdev":  # NumPy's _var per row: mean = sum / n (in float64), then sum((x - mean)**2)
-        src += [
-            "@numba.njit(**_SER)",
-            "def sq_dev(tmp, lo, n, mean):",
-            "    # tmp[lo:lo+n] = (tmp - mean)**2, rounded as NumPy's x = arr - mean; x * x",
-            "    u = np.uint64(lo)",
-            "    for i in range(np.uint64(n)):",
-            f"        d = {DT}(tmp[u + i] - mean)",
-            f"        tmp[u + i] = {DT}(d * d)", "", "",
-            "@numba.njit(**_SER)",
-            f"def pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2):",
-            "    # NumPy's pairwise sum of the expression's squared deviations from mean",
-            *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp{fx})", "sq_dev(tmp, 0, m, mean)",
-                              "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
-        ]
-        range_body = [  # a row longer than the buffer: the expression computed once per pass
-            f"s = {ACC}(pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
-            f"mean = {ACC}(np.float64(s) / np.float64(n))",
-            f"out[k] = {ACC}(pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
-        ]
-        row_body = [
-            f"s = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
-            f"mean = {ACC}(np.float64(s) / np.float64(ncols))",
-            "sq_dev(tmp, a, ncols, mean)",
-            f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
-        ]
+        if fam == "sqdev":  # NumPy's _var per row: mean = sum / n (in float64), then sum((x - mean)**2)
+            src += [
+                "@numba.njit(**_SER)",
+                "def sq_dev(tmp, lo, n, mean):",
+                "    # tmp[lo:lo+n] = (tmp - mean)**2, rounded as NumPy's x = arr - mean; x * x",
+                "    u = np.uint64(lo)",
+                "    for i in range(np.uint64(n)):",
+                f"        d = {DT}(tmp[u + i] - mean)",
+                f"        tmp[u + i] = {DT}(d * d)", "", "",
+                "@numba.njit(**_SER)",
+                f"def pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2):",
+                "    # NumPy's pairwise sum of the expression's squared deviations from mean",
+                *_tree_walk("S", [f"swa[0] |= fill(l, m, {vargs}, tmp{fx})", "sq_dev(tmp, 0, m, mean)",
+                                  "vals[vp] = pw_buf(tmp, 0, m, st2, vals2)"], ACC),
+            ]
+            range_body = [  # a row longer than the buffer: the expression computed once per pass
+                f"s = {ACC}(pw(lo, n, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
+                f"mean = {ACC}(np.float64(s) / np.float64(n))",
+                f"out[k] = {ACC}(pw_sq(lo, n, mean, {vargs}, tmp{fx}, swa, st, vals, st2, vals2) + {ACC}(0))",
+            ]
+            row_body = [
+                f"s = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
+                f"mean = {ACC}(np.float64(s) / np.float64(ncols))",
+                "sq_dev(tmp, a, ncols, mean)",
+                f"out[r] = {ACC}(pw_buf(tmp, a, ncols, st, vals) + {ACC}(0))",
+            ]
     elif fam == "fold":
         init, update = _FOLDS[kind]
         update = update.replace("ACC", ACC)
@@ -675,7 +667,8 @@ class ReductionKernel:
     ``shape[:-1]``) or the first (``axis=0``, at least 2 dimensions and 2 columns: an array of
     shape ``shape[1:]``), without storing it; ``flags``: NumPy's floating-point error bits, as
     ``Kernel.__call__``. Exactness: see the module docstring. Inputs must be C-contiguous with the
-    output's shape (else ``NotImplementedError``: the caller reduces another way).
+    output's shape or broadcast as ``flat_broadcast`` takes them (else ``NotImplementedError``:
+    the caller reduces another way).
     """
 
     def __init__(self, circuit: Circuit, kind: str, source: str, uses: list, module: Any):

@@ -4,12 +4,13 @@ Two executors, chosen as the element-wise driver chooses (``_reduce_compiled``):
 compiled fused reduction (``backends/numba_reduce.py``: the expression computed 4,096 elements
 at a time into an L1 buffer per thread, then reduced there; sum, prod, min, max, any, all,
 argmin, argmax and mean over all axes, the last or the first (axis 0: the rows folded in
-order), NumPy's results -- float sums its pairwise summation bit for bit; var and std over all axes, per buffer NumPy's two passes in float64 and
-the buffers merged exactly (Chan et al.), NumPy's accuracy or better; C-contiguous inputs of
-the full shape), and the chunked NumPy executor below, which handles everything else (last-axis
-var/std, bit for bit; broadcast inputs, other accumulator dtypes, the
-wasm device) and runs while the kernel compiles in the background. Once the kernel is ready,
-float sums, products and var/std stay on it (the chunks round the last bits differently); the
+order), NumPy's results -- float sums its pairwise summation bit for bit; var and std over all
+axes, per buffer NumPy's two passes in float64 and the buffers merged exactly (Chan et al.),
+NumPy's accuracy or better; over the last axis NumPy's per row, bit for bit; C-contiguous inputs
+of the full shape or broadcast over one block of its axes), and the chunked NumPy executor
+below, which handles everything else (last-axis var/std of integers, strided inputs, other
+accumulator dtypes, the wasm device) and runs while the kernel compiles in the background. Once
+the kernel is ready, float sums, products and all-axes var/std stay on it (the chunks round the last bits differently); the
 others go to whichever executor measured faster. Axis 0 has no chunked path: without the
 kernel (compiling, or not applicable) the caller materializes the expression and NumPy reduces.
 
@@ -260,8 +261,10 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
     shape = binding.shape
     if not all(b.shape == shape and b.flags.c_contiguous for b in binding.buffers):
         from ..backends.numba_reduce import flat_broadcast  # (no Numba import)
-        if flat_broadcast(c, binding.buffers, shape) is None:
-            return _NOT_RUN  # strided inputs, or one broadcast between its axes: by chunks
+        if (flat_broadcast(c, binding.buffers, shape) is None
+                or np.broadcast_shapes(*[b.shape for b in binding.buffers]) != shape):
+            return _NOT_RUN  # strided inputs, one broadcast between its axes, or buffers that do not
+            # span the shape (the kernel reduces the buffers' own broadcast shape): by chunks
     mode = _MODE[axis]
     # one slot per kind and axes: the kernel is shared, the measured costs are not (the
     # alternative over axis 0 materializes; over the others it reduces by chunks)
