@@ -10,7 +10,9 @@ lookup depends on ``config(compile=...)`` (``HOLOGRAM_COMPILE``):
 * ``"never"`` -- NumPy executor only.
 
 Kernels are compiled per *variant* (``contig``: every buffer C-contiguous with the output's
-shape; ``strided``: anything else), each on first need. A circuit the Numba backend cannot
+shape; ``contig_nt``: the same loop with non-temporal stores, for results larger than the
+caches whose outputs are 64-byte aligned, as pooled results are -- ``contig`` runs it until it is
+compiled; ``strided``: anything else), each on first need. A circuit the Numba backend cannot
 run exactly as NumPy does (``NotImplementedError``) is remembered as failed, with the reason
 (``explain()`` shows it), and runs on the NumPy executor from then on.
 
@@ -35,6 +37,7 @@ from typing import Any, Sequence
 
 from .._config import settings
 from .circuit import Circuit
+from ..backends.cpu_numba import streamable, streams
 
 NUMBA = "numba"
 #: The same compiled kernel run on one thread (``choose``).
@@ -117,7 +120,10 @@ def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -
     shape = outs[0].shape
     flat = (all(b.shape == shape and b.flags.c_contiguous for b in buffers)
             and all(o.flags.c_contiguous for o in outs))
-    return "contig" if flat else "strided"
+    if not flat:
+        return "strided"
+    # a result larger than the caches: the non-temporal-store loop (``cpu_numba.streams``)
+    return "contig_nt" if streams(outs) and streamable(circuit.output_dtypes) else "contig"
 
 
 def _prefer_passive_openmp() -> None:

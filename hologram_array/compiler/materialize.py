@@ -163,6 +163,13 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
     if backend == "cpu" and size >= settings.jit_min:
         variant = jit.variant_for(entry.circuit, binding.buffers, outs)
         kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
+        if kernel is None and variant == "contig_nt":
+            # the ordinary-store loop while the streaming one compiles, or if it cannot
+            jit.request(entry.kernels, entry.circuit, variant)
+            states = jit.slot_of(entry.kernels).variants
+            if states.get(variant) == "failed" or states.get("contig") == "ready":
+                variant = "contig"
+                kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
         if kernel is not None:
             timing = jit.slot_of(entry.kernels).timing
             choice = jit.choose(entry.kernels, size)

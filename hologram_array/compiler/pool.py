@@ -30,6 +30,8 @@ import numpy as np
 
 #: Smaller results come from ``np.empty`` (malloc keeps reusing small blocks by itself).
 MIN_BYTES = 1 << 22
+#: Every pooled result starts on a multiple of this many bytes.
+ALIGN = 64
 
 
 try:
@@ -79,8 +81,11 @@ class BufferPool:
             else:
                 self.misses += 1
         if raw is None:
-            block = np.empty(nbytes, dtype=np.uint8)
-            raw = (block, block.__array_interface__["data"][0])
+            # 64-byte aligned (a cache line, an AVX-512 vector): the kernels' non-temporal
+            # stores need it (cpu_numba.streams); malloc gives 16
+            block = np.empty(nbytes + ALIGN, dtype=np.uint8)
+            addr = block.__array_interface__["data"][0]
+            raw = (block, addr + (-addr) % ALIGN)
         lease = _lease_type(nbytes).from_address(raw[1])
         ref = weakref.ref(lease, self._lease_died)
         self._lent[id(ref)] = (ref, raw)
@@ -93,7 +98,7 @@ class BufferPool:
             self._give_back(entry[1])
 
     def _give_back(self, raw: tuple[np.ndarray, int]) -> None:
-        n = raw[0].nbytes
+        n = raw[0].nbytes - ALIGN
         with self._lock:
             self._idle.setdefault(n, []).append(raw)
             self._idle.move_to_end(n)

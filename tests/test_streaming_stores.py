@@ -1,0 +1,193 @@
+"""Non-temporal stores for results larger than the caches (``kernel_contig_nt``).
+
+``cpu_numba.streams`` picks the variant: x86-64, at least ``STREAM_MIN_BYTES`` of output, every
+output and every block 64-byte aligned (``numba_ops.stream_store`` claims that alignment so that
+LLVM widens the store to ``vmovntps``/``vmovntdq``). These tests lower the size threshold so that
+small aligned outputs take the streaming loop, and compare it with the ordinary loop element for
+element: block edges, the scalar remainder, several output dtypes, two outputs, and the slow-path
+re-run of a block. The speed is measured in ``benchmarks/run.py`` (chains, copy-bandwidth rows),
+not here.
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba", reason="the Numba backend needs numba (pip install 'hologram_array[cpu]')")
+
+import hologram_array as hx  # noqa: E402
+from hologram_array.backends import cpu_numba  # noqa: E402
+from hologram_array.compiler import jit  # noqa: E402
+from hologram_array.compiler.materialize import prepare  # noqa: E402
+from hologram_array.compiler.pool import ALIGN, POOL  # noqa: E402
+
+needs_x86 = pytest.mark.skipif(not cpu_numba.STREAMING,
+                               reason="non-temporal stores are generated on x86-64 only "
+                                      "(or HOLOGRAM_STREAM_STORES=0 is set)")
+
+
+def aligned_empty(n: int, dtype, offset: int = 0) -> np.ndarray:
+    """A 1-D array whose first element sits ``offset`` bytes past a 64-byte boundary."""
+    dtype = np.dtype(dtype)
+    raw = np.empty(n * dtype.itemsize + 128, np.uint8)
+    start = (-raw.ctypes.data) % 64 + offset
+    return raw[start:start + n * dtype.itemsize].view(dtype)
+
+
+def kernel_of(expr):
+    p = prepare([expr._node])
+    return cpu_numba.compile_circuit(p.circuit), p.binding
+
+
+@pytest.fixture
+def small_threshold(monkeypatch):
+    monkeypatch.setattr(cpu_numba, "STREAM_MIN_BYTES", 0)
+
+
+def _run_both(k, binding, shape, dtypes, block=None):
+    outs_nt = [aligned_empty(int(np.prod(shape)), d).reshape(shape) for d in dtypes]
+    outs = [np.empty(shape, d) for d in dtypes]
+    k.dispatcher("contig_nt")
+    r_nt = k.run(binding.buffers, binding.values, outs_nt, block=block)
+    k._ready.pop("contig_nt")
+    r = k.run(binding.buffers, binding.values, outs, block=block)
+    return r_nt, outs_nt, r, outs
+
+
+CASES = {
+    "float32 arith": (np.float32, lambda a: hx.clip(abs(a * 1.5 + 0.25) * a - 0.5, 0, 4) * 0.75 + a - 1),
+    "float64": (np.float64, lambda a: a * a - 3.0 * a + 0.5),
+    "float16": (np.float16, lambda a: a * 0.5 + 1),
+    "uint8": (np.uint8, lambda a: (a * 3 + 7) ^ 0x5A),
+    "int16": (np.int16, lambda a: a * 7 - 3),
+    "int64": (np.int64, lambda a: a * a + 1),
+    "bool": (np.float32, lambda a: a > 0.25),
+    "transcendental": (np.float32, lambda a: hx.tanh(hx.maximum(a * 1.5 + 0.25, 0)) * hx.exp(-a * a) + hx.sqrt(abs(a))),
+}
+
+
+@needs_x86
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("n", [1, 8192 * 2, 8192 * 3 + 77])
+def test_streaming_loop_equals_the_ordinary_loop(small_threshold, name, n):
+    dt, f = CASES[name]
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal(n) * 40).astype(dt) if np.dtype(dt).kind == "f" else rng.integers(0, 100, n).astype(dt)
+    k, binding = kernel_of(f(hx.asarray(a)))
+    r_nt, outs_nt, r, outs = _run_both(k, binding, (n,), k.circuit.output_dtypes)
+    assert r_nt.variant == "contig_nt" and r.variant == "contig"
+    assert r_nt.flags == r.flags and np.array_equal(r_nt.block_flags, r.block_flags)
+    for x, y in zip(outs_nt, outs):
+        np.testing.assert_array_equal(x, y)
+    # and NumPy's values (the compiled tanh/exp may differ by an ULP: docs/semantics.md)
+    np.testing.assert_allclose(outs[0], np.asarray(f(hx.asarray(a))), rtol=1e-6 if name == "transcendental" else 0)
+
+
+@needs_x86
+def test_two_outputs_and_the_slow_path_rerun(small_threshold):
+    # sin of large float32 arguments leaves the fast helper: the block is re-run exactly
+    n = 8192 * 2 + 5
+    a = np.linspace(-3, 3, n).astype(np.float32)
+    a[100] = 1e30  # beyond the fast helper's range, in block 0
+    a[9000] = np.inf
+    ha = hx.asarray(a)
+    s, t = hx.sin(ha) * 2, ha * ha
+    p = prepare([s._node, t._node])
+    k = cpu_numba.compile_circuit(p.circuit)
+    assert k._slow_path
+    r_nt, outs_nt, r, outs = _run_both(k, p.binding, (n,), k.circuit.output_dtypes)
+    assert r_nt.variant == "contig_nt"
+    with np.errstate(invalid="ignore", over="ignore"):
+        want = [np.sin(a) * np.float32(2), a * a]
+    for x, y, w in zip(outs_nt, outs, want):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_allclose(x, w, rtol=1e-6)
+    assert r_nt.flags == r.flags
+
+
+@needs_x86
+def test_the_streaming_store_is_vectorized():
+    a = hx.asarray(np.ones(64, np.float32))
+    k, _ = kernel_of(a * 1.5 + 0.25)
+    d = k.dispatcher("contig_nt")
+    asm = d.inspect_asm(d.signatures[0])
+    assert "movnt" in asm, "LLVM did not widen the non-temporal store (a scalar loop would be slow)"
+    assert "sfence" in asm
+
+
+@needs_x86
+@pytest.mark.parametrize("offset", [4, 16, 32])
+def test_unaligned_outputs_and_blocks_take_the_ordinary_loop(small_threshold, offset):
+    n = 8192 * 2
+    a = hx.asarray(np.arange(n, dtype=np.float32))
+    k, binding = kernel_of(a * 2 + 1)
+    k.dispatcher("contig_nt")
+    out = aligned_empty(n, np.float32, offset)
+    assert k.run(binding.buffers, binding.values, [out]).variant == "contig"
+    np.testing.assert_array_equal(out, np.arange(n, dtype=np.float32) * 2 + 1)
+    # an aligned output whose blocks do not start on 64 bytes (block of 8200 float32)
+    out = aligned_empty(n, np.float32)
+    assert k.run(binding.buffers, binding.values, [out], block=8200).variant == "contig"
+    assert k.run(binding.buffers, binding.values, [out], block=8192).variant == "contig_nt"
+    np.testing.assert_array_equal(out, np.arange(n, dtype=np.float32) * 2 + 1)
+
+
+def test_small_results_and_complex_outputs_do_not_stream():
+    out = aligned_empty(1024, np.float32)
+    assert not cpu_numba.streams([out])  # below STREAM_MIN_BYTES
+    assert not cpu_numba.streamable([np.dtype(np.complex64)])
+    a = hx.asarray(np.ones(16, np.complex64))
+    k, _ = kernel_of(a * 2)
+    assert "kernel_contig_nt" not in k.source
+
+
+def test_pooled_results_are_64_byte_aligned():
+    held = [POOL.empty((3_000_001,), np.float32) for _ in range(3)]
+    assert all(h.ctypes.data % ALIGN == 0 for h in held)
+    del held
+    again = POOL.empty((3_000_001,), np.float32)  # a reused block keeps its alignment
+    assert again.ctypes.data % ALIGN == 0
+
+
+@pytest.fixture
+def sync_compile():
+    old = hx.config(compile="sync")
+    yield
+    hx.config(**old)
+
+
+@needs_x86
+def test_the_driver_streams_large_results_and_falls_back(sync_compile, monkeypatch):
+    n = cpu_numba.STREAM_MIN_BYTES // 4 + 1000
+    a = np.random.default_rng(0).standard_normal(n).astype(np.float32)
+    ha = hx.asarray(a)
+    p = prepare([(ha * 3 - 1)._node])
+    assert jit.variant_for(p.circuit, p.binding.buffers, [POOL.empty((n,), np.float32)]) == "contig_nt"
+    assert jit.variant_for(p.circuit, p.binding.buffers, [aligned_empty(n, np.float32, 16)]) == "contig"
+    e = ha * 3 - 1
+    np.testing.assert_array_equal(np.asarray(e), a * np.float32(3) - np.float32(1))
+    assert "contig_nt ready" in hx.explain(ha * 3 - 1)
+    # a circuit whose streaming loop does not compile runs the ordinary loop instead
+    real = jit._compile
+
+    def refusing(slot, circuit, variant, in_child=False):
+        if variant == "contig_nt":
+            slot.variants[variant] = "failed"
+            return
+        return real(slot, circuit, variant, in_child)
+
+    monkeypatch.setattr(jit, "_compile", refusing)
+    np.testing.assert_array_equal(np.asarray(ha * 5 + 2), a * np.float32(5) + np.float32(2))
+    state = hx.explain(ha * 5 + 2)
+    assert "contig_nt failed" in state and "contig ready" in state and "measured numba" in state
+
+
+def test_streaming_can_be_turned_off_by_the_environment():
+    import subprocess
+
+    code = "from hologram_array.backends import cpu_numba; print(cpu_numba.STREAMING)"
+    out = subprocess.run([sys.executable, "-c", code], env={"HOLOGRAM_STREAM_STORES": "0", "PATH": ""},
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
