@@ -80,7 +80,18 @@ def _numba_kernels():
         for i in prange(a.shape[0]):
             out[i] = a[i]
 
-    _NUMBA.update(arith10=arith10, transc12=transc12, copy=copy)
+    from hologram_array.backends.numba_ops import stream_fence, stream_store
+
+    @njit(parallel=True, cache=False)
+    def copy_nt(a, out):
+        # blocks of 8192 elements (64-byte aligned when out is): the hologram kernels' schedule
+        n = a.shape[0]
+        for b in prange((n + 8191) // 8192):
+            for i in range(b * 8192, min(b * 8192 + 8192, n)):
+                stream_store(out, i, a[i])
+            stream_fence()
+
+    _NUMBA.update(arith10=arith10, transc12=transc12, copy=copy, copy_nt=copy_nt)
     return _NUMBA
 
 
@@ -101,6 +112,29 @@ def numba_copy():
     probe = np.zeros(4, np.float32)
     k(probe, np.empty_like(probe))
     return k
+
+
+def numba_copy_nt():
+    """``fn(a, out)``: the parallel copy with non-temporal stores (``out`` 64-byte aligned), the
+    write path hologram's kernels take for results larger than the caches; None where Numba is
+    missing or the machine is not x86-64 (ordinary stores there)."""
+    if not installed("numba"):
+        return None
+    from hologram_array.backends import cpu_numba
+    if not cpu_numba.STREAMING:
+        return None
+    k = _numba_kernels()["copy_nt"]
+    probe = np.zeros(16, np.float32)
+    k(probe, aligned_empty(16, np.float32))
+    return k
+
+
+def aligned_empty(n: int, dtype) -> np.ndarray:
+    """``np.empty(n, dtype)`` starting on a 64-byte boundary."""
+    dtype = np.dtype(dtype)
+    raw = np.empty(n * dtype.itemsize + 64, np.uint8)
+    start = (-raw.ctypes.data) % 64
+    return raw[start:start + n * dtype.itemsize].view(dtype)
 
 
 def numba_threads() -> str:

@@ -479,7 +479,9 @@ def test_generate_source_is_readable_and_deterministic():
     assert s1 == cpu_numba.generate_source(p2.circuit)  # same structure, different values
     assert s1 == cpu_numba.generate_source(p1.circuit)
     assert "def kernel_contig(" in s1 and "def kernel_strided(" in s1
-    assert s1.count("numba.prange(") == 2
+    # contig, its non-temporal-store twin (x86-64), strided
+    assert s1.count("numba.prange(") == 2 + cpu_numba.STREAMING
+    assert ("def kernel_contig_nt(" in s1) == cpu_numba.STREAMING
     assert "parallel=True" in s1 and "cache=True" in s1 and "error_model='numpy'" in s1
     assert "fastmath" not in s1
     for ins in p1.circuit.instrs:  # one comment per instruction, naming op and dtypes

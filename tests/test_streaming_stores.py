@@ -1,6 +1,7 @@
 """Non-temporal stores for results larger than the caches (``kernel_contig_nt``).
 
-``cpu_numba.streams`` picks the variant: x86-64, at least ``STREAM_MIN_BYTES`` of output, every
+``cpu_numba.streams`` picks the variant: x86-64, at least ``STREAM_MIN_BYTES`` of output (the
+last-level cache's size), every
 output and every block 64-byte aligned (``numba_ops.stream_store`` claims that alignment so that
 LLVM widens the store to ``vmovntps``/``vmovntdq``). These tests lower the size threshold so that
 small aligned outputs take the streaming loop, and compare it with the ordinary loop element for
@@ -110,7 +111,8 @@ def test_two_outputs_and_the_slow_path_rerun(small_threshold):
 @needs_x86
 def test_the_streaming_store_is_vectorized():
     a = hx.asarray(np.ones(64, np.float32))
-    k, _ = kernel_of(a * 1.5 + 0.25)
+    p = prepare([(a * 1.5 + 0.25)._node])
+    k = cpu_numba.compile_circuit(p.circuit, disk_cache=False)  # fresh: it keeps its assembly
     d = k.dispatcher("contig_nt")
     asm = d.inspect_asm(d.signatures[0])
     assert "movnt" in asm, "LLVM did not widen the non-temporal store (a scalar loop would be slow)"
@@ -160,6 +162,7 @@ def sync_compile():
 
 @needs_x86
 def test_the_driver_streams_large_results_and_falls_back(sync_compile, monkeypatch):
+    monkeypatch.setattr(cpu_numba, "STREAM_MIN_BYTES", 8 << 20)  # (the machine's L3 may be large)
     n = cpu_numba.STREAM_MIN_BYTES // 4 + 1000
     a = np.random.default_rng(0).standard_normal(n).astype(np.float32)
     ha = hx.asarray(a)
@@ -191,3 +194,81 @@ def test_streaming_can_be_turned_off_by_the_environment():
     out = subprocess.run([sys.executable, "-c", code], env={"HOLOGRAM_STREAM_STORES": "0", "PATH": ""},
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+needs_vbmi = pytest.mark.skipif(not (cpu_numba.STREAMING and cpu_numba.vbmi_available()),
+                                reason="the non-temporal class-map lookups are the AVX-512 VBMI ones (x86-64)")
+
+
+@needs_vbmi
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.float32, np.float64])
+@pytest.mark.parametrize("offset", [0, 8])
+def test_class_map_lookup_with_non_temporal_stores(dtype, offset):
+    from hologram_array.backends import numba_ops
+
+    n = numba_ops.GATHER_BLOCK * 2 + 77  # two whole blocks, then a scalar tail
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 256, n, dtype=np.uint8)
+    width = np.dtype(dtype).itemsize
+    table = rng.integers(0, 256, 256 * width, dtype=np.uint8).view(dtype)  # any bits, NaNs too
+    out = aligned_empty(n, dtype, offset)  # offset 8: not aligned, the ordinary lookup instead
+    cpu_numba.gather_kernel(1)(table, [x], out, stream=True)
+    np.testing.assert_array_equal(out.view(np.uint8), table[x].view(np.uint8))
+
+
+@needs_vbmi
+@pytest.mark.parametrize("name", ["gather1_vbmi_nt", "gather1_vbmi_planes_nt"])
+def test_the_lookups_store_non_temporally(name):
+    import numba
+
+    from hologram_array.backends import numba_ops
+
+    # compiled afresh: a dispatcher loaded from Numba's disk cache keeps no assembly
+    fn = numba.njit(parallel=True, nogil=True)(getattr(numba_ops, name).py_func)
+    x = np.zeros(64, np.uint8)
+    if name == "gather1_vbmi_nt":
+        fn(np.zeros(256, np.uint8), x, aligned_empty(64, np.uint8))
+    else:
+        fn(np.zeros(1024, np.uint8), x, aligned_empty(256, np.uint8), 4)
+    asm = fn.inspect_asm(fn.signatures[0])
+    assert "vmovntdq" in asm and "sfence" in asm
+
+
+@needs_vbmi
+def test_a_large_class_map_result_streams_through_the_driver(sync_compile, monkeypatch):
+    from hologram_array.backends import numba_ops
+
+    calls = []
+    real = numba_ops.gather1_vbmi_nt
+    monkeypatch.setattr(numba_ops, "gather1_vbmi_nt", lambda *a: (calls.append(1), real(*a)))
+    monkeypatch.setattr(cpu_numba, "STREAM_MIN_BYTES", 8 << 20)
+    n = cpu_numba.STREAM_MIN_BYTES + 4099
+    x = np.random.default_rng(3).integers(0, 256, n, dtype=np.uint8)
+    hxx = hx.asarray(x)
+    chain = ((((hxx * 3 + 7) ^ 0x5A) >> 1) + 9) * 5 - 2  # a class map (>= classmap_min_ops)
+    got = np.asarray(chain)
+    assert got.ctypes.data % 64 == 0  # a pooled result
+    np.testing.assert_array_equal(got, (((((x * 3 + 7) ^ 0x5A) >> 1) + 9) * 5 - 2).astype(np.uint8))
+    assert calls, "the class map's lookup did not take the non-temporal loop"
+
+
+@needs_vbmi
+def test_the_lookup_kernels_load_from_numbas_disk_cache_in_a_new_process(tmp_path):
+    # regression: the byte-plane lookups were closures whose cache key pickled an intrinsic
+    # with a fresh uuid, so every process compiled them again (and added a cache entry)
+    import subprocess
+
+    code = (
+        "import numpy as np\n"
+        "from hologram_array.backends import numba_ops as ops\n"
+        "x = np.zeros(64, np.uint8)\n"
+        "raw = np.zeros(512 + 64, np.uint8); o = raw[(-raw.ctypes.data) % 64:][:256]\n"
+        "ops.gather1_vbmi_planes(np.zeros(1024, np.uint8), x, np.empty(256, np.uint8), 4)\n"
+        "ops.gather1_vbmi_planes_nt(np.zeros(1024, np.uint8), x, o, 4)\n"
+        "ops.gather1_vbmi_nt(np.zeros(256, np.uint8), x, o[:64])\n"
+        "print(sum(sum(f.stats.cache_hits.values()) for f in "
+        "(ops.gather1_vbmi_planes, ops.gather1_vbmi_planes_nt, ops.gather1_vbmi_nt)))\n")
+    env = {**__import__("os").environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    assert [r.stdout.strip() for r in runs] == ["0", "3"]

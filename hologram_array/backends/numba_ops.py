@@ -1864,7 +1864,7 @@ def _interleave_masks(width: int) -> list[list[int]]:
     return masks
 
 
-def _vbmi_planes_intrinsic(width: int):
+def _vbmi_planes_intrinsic(width: int, stream: bool = False):
     """An intrinsic ``(planes, src, dst, lo, hi) -> i``: ``dst`` bytes of elements ``[lo, i)``
     = the ``width``-byte table entries of ``src``'s bytes, ``i = lo + 64*k`` the most whole
     64-element chunks of ``[lo, hi)``. ``planes``: ``width`` x 256 bytes (C-contiguous), plane p
@@ -1873,8 +1873,12 @@ def _vbmi_planes_intrinsic(width: int):
     index, over the plane's first and second halves) and a byte blend on the index's top bit;
     then (width > 1) the planes interleaved into elements by shufflevectors (LLVM emits
     ``vpermt2b``), one ``64 * width``-byte store. Unaligned loads and stores (``align=1``), so
-    any start offset works. Width 1 is ``vbmi_lut_range``, the byte-table lookup."""
+    any start offset works. Width 1 is ``vbmi_lut_range``, the byte-table lookup.
+
+    ``stream``: non-temporal stores (see ``stream_store``), each claiming 64-byte alignment --
+    the caller's promise: ``dst`` 64-byte aligned and ``lo * width`` a multiple of 64."""
     masks = _interleave_masks(width)
+    nt = stream and STREAMING
 
     @intrinsic
     def vbmi_planes_range(typingctx, planes, src, dst, lo, hi):
@@ -1905,7 +1909,10 @@ def _vbmi_planes_intrinsic(width: int):
                     mask = ir.Constant(ir.VectorType(i32, len(m)), m)
                     vs = [builder.shuffle_vector(vs[2 * j], vs[2 * j + 1], mask) for j in range(len(vs) // 2)]
                 dst_off = builder.mul(off, ir.Constant(i64, width))
-                builder.store(vs[0], builder.bitcast(builder.gep(dbase, [dst_off]), vout.as_pointer()), align=1)
+                st = builder.store(vs[0], builder.bitcast(builder.gep(dbase, [dst_off]), vout.as_pointer()),
+                                   align=64 if nt else 1)
+                if nt:
+                    st.set_metadata("nontemporal", builder.module.add_metadata([ir.Constant(i32, 1)]))
             return builder.add(lo_v, builder.mul(nchunks, ir.Constant(i64, 64)))
 
         return types.int64(planes, src, dst, lo, hi), codegen
@@ -1915,6 +1922,8 @@ def _vbmi_planes_intrinsic(width: int):
 
 #: ``dst[i] = T[src[i]]`` for a 256-byte table T, 64 bytes per step (see above).
 vbmi_lut_range = _vbmi_planes_intrinsic(1)
+#: The same with non-temporal stores (``dst`` and ``lo`` 64-byte aligned).
+vbmi_lut_range_nt = _vbmi_planes_intrinsic(1, stream=True)
 
 
 @intrinsic
@@ -2006,32 +2015,73 @@ def gather1_vbmi(table, x, out):
             i += 1
 
 
+@njit(**_GOPTS)
+def gather1_vbmi_nt(table, x, out):
+    """``gather1_vbmi`` with non-temporal stores: ``out`` 64-byte aligned (``cpu_numba.streams``)."""
+    n = out.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        i = vbmi_lut_range_nt(table, x, out, lo, hi)
+        while i < hi:
+            out[i] = table[x[i]]
+            i += 1
+        stream_fence()
+
+
 vbmi_planes2_range = _vbmi_planes_intrinsic(2)
 vbmi_planes4_range = _vbmi_planes_intrinsic(4)
 vbmi_planes8_range = _vbmi_planes_intrinsic(8)
+vbmi_planes2_range_nt = _vbmi_planes_intrinsic(2, True)
+vbmi_planes4_range_nt = _vbmi_planes_intrinsic(4, True)
+vbmi_planes8_range_nt = _vbmi_planes_intrinsic(8, True)
+
+# One module-level function per store kind, the width an argument: a closure per width would
+# put its intrinsic in Numba's cache key, which pickles it with a fresh uuid in every process --
+# the cache would never hit and gain an entry per process.
 
 
-def _gather_planes(lut_range, width):
-    @njit(**_GOPTS)
-    def gather(planes, x, out):
-        """``out`` (the result's bytes, ``width`` per element) = ``planes``' entries of ``x``:
-        64 elements per step of ``lut_range`` in parallel blocks, the last block's tail scalar."""
-        n = x.shape[0]
-        nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
-        for b in numba_prange(nb):
-            lo = b * GATHER_BLOCK
-            hi = min(lo + GATHER_BLOCK, n)
-            i = lut_range(planes, x, out, lo, hi)
-            while i < hi:
-                for p in range(width):
-                    out[i * width + p] = planes[p * 256 + np.intp(x[i])]
-                i += 1
-    return gather
+@njit(**_GOPTS)
+def gather1_vbmi_planes(planes, x, out, width):
+    """``out`` (the result's bytes, ``width`` = 2, 4 or 8 per element) = ``planes``' entries of
+    ``x``: 64 elements per ``vbmi_planes*_range`` step in parallel blocks, the tail scalar."""
+    n = x.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        if width == 2:
+            i = vbmi_planes2_range(planes, x, out, lo, hi)
+        elif width == 4:
+            i = vbmi_planes4_range(planes, x, out, lo, hi)
+        else:
+            i = vbmi_planes8_range(planes, x, out, lo, hi)
+        while i < hi:
+            for p in range(width):
+                out[i * width + p] = planes[p * 256 + np.intp(x[i])]
+            i += 1
 
 
-gather1_vbmi_planes2 = _gather_planes(vbmi_planes2_range, 2)
-gather1_vbmi_planes4 = _gather_planes(vbmi_planes4_range, 4)
-gather1_vbmi_planes8 = _gather_planes(vbmi_planes8_range, 8)
+@njit(**_GOPTS)
+def gather1_vbmi_planes_nt(planes, x, out, width):
+    """``gather1_vbmi_planes`` with non-temporal stores: ``out`` 64-byte aligned."""
+    n = x.shape[0]
+    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
+    for b in numba_prange(nb):
+        lo = b * GATHER_BLOCK
+        hi = min(lo + GATHER_BLOCK, n)
+        if width == 2:
+            i = vbmi_planes2_range_nt(planes, x, out, lo, hi)
+        elif width == 4:
+            i = vbmi_planes4_range_nt(planes, x, out, lo, hi)
+        else:
+            i = vbmi_planes8_range_nt(planes, x, out, lo, hi)
+        while i < hi:
+            for p in range(width):
+                out[i * width + p] = planes[p * 256 + np.intp(x[i])]
+            i += 1
+        stream_fence()
 
 
 @njit(**_GOPTS)
