@@ -88,7 +88,7 @@ def _moment(fn: Any, name: str, x: Array, axis: _Axis, correction: float, keepdi
         return fused  # a lazy expression's var/std chunk by chunk (M - correction > 0 only)
     data = buf(x, name)
     res = _devices.as_buffer(fn(data, axis=axis, ddof=correction, keepdims=keepdims))
-    if _count(data, axis) - correction <= 0:
+    if np.intp(_count(data, axis)) - correction <= 0:  # intp, as NumPy: np.int8(3) must not overflow
         res = np.full_like(res, np.nan)  # the standard: NaN (NumPy may give inf)
     return wrap(res, device_of(x))
 

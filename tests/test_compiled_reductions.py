@@ -391,3 +391,19 @@ def test_second_process_loads_the_kernels_from_disk(tmp_path):
     for run in range(2):
         p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
         assert p.returncode == 0 and p.stdout.strip() == "ok", (run, p.returncode, p.stderr[-2000:])
+
+
+@pytest.mark.parametrize("correction", [np.int8(3), np.uint8(2), np.int16(5), np.float16(1.5)],
+                         ids=lambda c: type(c).__name__)
+@pytest.mark.parametrize("axis", [-1, None, 0])
+@pytest.mark.parametrize("kind", ["var", "std"])
+def test_numpy_scalar_corrections_do_not_overflow(kind, axis, correction, executor, quiet_numpy):
+    # regression: a Python int count met an np.int8 correction at int8 (NEP 50) and raised
+    # OverflowError; NumPy counts in intp (_count_reduce_items)
+    for dt in (np.float32, np.int32):
+        a = _data(dt, (512, 1024), 11)
+        for h, ref in ((hx.asarray(a) * 2, a * a.dtype.type(2)), (hx.asarray(a), a)):  # lazy (fused), buffer
+            got = np.asarray(getattr(hx, kind)(h, axis=axis, correction=correction))
+            want = getattr(np, kind)(ref, axis=axis, ddof=correction)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=1e-6 if dt == np.float32 else 1e-12)

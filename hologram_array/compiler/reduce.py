@@ -161,7 +161,9 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
     if kind in _MOMENTS:
         if isinstance(correction, bool) or not isinstance(correction, (int, float, np.integer, np.floating)):
             return False
-        count = shape[-1] if axis == "last" else math.prod(shape)
+        # as NumPy's _count_reduce_items, an intp: a Python int would meet an np.int8
+        # correction at int8 (NEP 50) and overflow
+        count = np.intp(shape[-1] if axis == "last" else math.prod(shape))
         if not count - correction > 0:
             return False  # NumPy's "Degrees of freedom <= 0" case: the caller handles it
     if axis == "last":
@@ -315,7 +317,7 @@ def _var_from_moments(n: int, m2: float, kind: str, correction: float, dt: np.dt
     """NumPy's ``var``/``std`` result (its dtype: the input's for floats, else float64) from
     the float64 count and sum of squared deviations."""
     res_dt = dt if dt.kind == "f" else np.dtype(np.float64)
-    res = res_dt.type(m2 / max(n - correction, 0))
+    res = res_dt.type(m2 / np.maximum(np.intp(n) - correction, 0))
     return res_dt.type(np.sqrt(res)) if kind == "std" else res
 
 
