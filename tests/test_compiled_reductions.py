@@ -407,3 +407,37 @@ def test_numpy_scalar_corrections_do_not_overflow(kind, axis, correction, execut
             want = getattr(np, kind)(ref, axis=axis, ddof=correction)
             assert got.dtype == want.dtype
             np.testing.assert_allclose(got, want, rtol=1e-6 if dt == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("shape", [(4000, 37), (40, 9001), (50, 41, 70)], ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("kind", ["var", "std"])
+def test_first_axis_var_std_bit_for_bit(kind, dtype, shape, executor, quiet_numpy, monkeypatch):
+    """var/std over axis 0: two compiled passes (column sums -> NumPy's rounded mean, then the
+    squared deviations from it, the mean a broadcast row) and NumPy's division: its bits."""
+    passes = []
+    real = fused._var_first_axis
+    monkeypatch.setattr(fused, "_var_first_axis", lambda *a: (lambda r: (passes.append(r is not None), r)[1])(real(*a)))
+    a, b = _data(dtype, shape, 31), _data(dtype, shape, 32)
+    a[7, 3] = np.nan  # a NaN column stays NaN
+    for correction in (0, 1, np.int8(2)):
+        for keepdims in (False, True):
+            ref = getattr(np, kind)(_expr(np, a, b), axis=0, ddof=correction, keepdims=keepdims)
+            got = getattr(hx, kind)(_expr(hx, hx.asarray(a), hx.asarray(b)), axis=0, correction=correction,
+                                    keepdims=keepdims)
+            _same(got, ref)
+    assert passes and all(passes), "the compiled two-pass var did not run"
+
+
+def test_first_axis_var_falls_back_to_numpy(quiet_numpy):
+    """Integers, compile="never", and M - correction <= 0: NumPy's results (materialized)."""
+    i = _data(np.int32, (5000, 40), 33)
+    f = _data(np.float32, (5000, 40), 34)
+    _same(hx.var(hx.asarray(i) * 3, axis=0), np.var(i * 3, axis=0))
+    old = hx.config(compile="never")
+    try:
+        _same(hx.std(hx.asarray(f) * 2.0, axis=0), np.std(f * 2.0, axis=0))
+    finally:
+        hx.config(**old)
+    got = np.asarray(hx.var(hx.asarray(f) * 2.0, axis=0, correction=5000))
+    assert got.shape == (40,) and np.isnan(got).all()  # the standard: NaN where M - correction <= 0

@@ -6,7 +6,8 @@ at a time into an L1 buffer per thread, then reduced there; sum, prod, min, max,
 argmin, argmax and mean over all axes, the last or the first (axis 0: the rows folded in
 order), NumPy's results -- float sums its pairwise summation bit for bit; var and std over all
 axes, per buffer NumPy's two passes in float64 and the buffers merged exactly (Chan et al.),
-NumPy's accuracy or better; over the last axis NumPy's per row, bit for bit; C-contiguous inputs
+NumPy's accuracy or better; over the last axis NumPy's per row, bit for bit, and over axis 0 as
+two compiled axis-0 sums (``_var_first_axis``), bit for bit; C-contiguous inputs
 of the full shape or broadcast over one block of its axes), and the chunked NumPy executor
 below, which handles everything else (last-axis var/std of integers, strided inputs, other
 accumulator dtypes, the wasm device) and runs while the kernel compiles in the background. Once
@@ -53,7 +54,7 @@ import numpy as np
 
 from .._config import settings
 from ..backends import numpy_exec
-from ..expr.nodes import Node, Op
+from ..expr.nodes import Leaf, Node, Op
 from . import classmap, jit
 from .cache import CACHE
 from .materialize import execute, prepare
@@ -169,7 +170,8 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
     if axis == "last":
         return shape[-1] <= MAX_ROW and shape[-1] > 0
     if axis == "first":  # compiled only (numba_reduce): the rows folded in NumPy's order
-        return (len(shape) >= 2 and math.prod(shape[1:]) >= 2 and kind in FIRST_AXIS_KINDS
+        return (len(shape) >= 2 and math.prod(shape[1:]) >= 2
+                and (kind in FIRST_AXIS_KINDS or (kind in _MOMENTS and root.dtype.kind == "f"))
                 and not (kind == "mean" and root.dtype.kind in "biu")  # (a float64 sum: not compiled)
                 and settings.compile != "never" and jit.numba_installed())
     return axis is None
@@ -186,9 +188,29 @@ def reduce_expr(root: Op, kind: str, axis: Any, dtype: Any = None, threads: bool
     divisor is ``M - correction`` (NumPy's ``ddof``). ``compiled``: the compiled fused
     reduction may run (``_reduce_compiled``), else the NumPy executor's chunks only.
     """
+    if kind in _MOMENTS and axis == "first":
+        return _var_first_axis(root, kind, correction) if compiled and threads else None
     p = prepare([root])
     entry, _ = CACHE.get(p.circuit)
     return reduce_bound(entry, p.binding, kind, axis, dtype, threads, correction, compiled)
+
+
+def _var_first_axis(root: Op, kind: str, correction: Any) -> np.ndarray | None:
+    """``var``/``std`` over axis 0 of a float expression as NumPy's ``_var`` computes it, in two
+    compiled fused passes and no temporary of the expression's size: the column sums (the rows
+    folded in order, as NumPy's ``add.reduce`` over axis 0), the mean ``float64(sum) / n``
+    rounded to the dtype (its ``true_divide(..., casting="unsafe")``), then the sums of
+    ``d * d`` with ``d = expr - mean`` (the mean a broadcast row operand of the second pass),
+    then NumPy's division -- bit for bit. None where a pass does not run compiled (not yet
+    compiled, other layouts): the caller materializes and asks NumPy."""
+    sums = reduce_expr(root, "sum", "first")
+    if sums is None:
+        return None
+    n = root.shape[0]
+    mean = np.true_divide(sums, np.intp(n), out=sums, casting="unsafe")
+    dev = Op("subtract", (root, Leaf(mean)), root.dtype, root.shape)
+    sqdev = reduce_expr(Op("multiply", (dev, dev), root.dtype, root.shape), "sum", "first")
+    return None if sqdev is None else _var_from_sqdev(sqdev, n, kind, correction)
 
 
 def reduce_bound(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any = None,
@@ -306,8 +328,9 @@ def _reduce_compiled(entry: Any, binding: Any, kind: str, axis: Any, dtype: Any,
 
 
 def _var_from_sqdev(ret: np.ndarray, n: int, kind: str, correction: float) -> np.ndarray:
-    """NumPy's ``var``/``std`` over the last axis from the rows' sums of squared deviations
-    (the kernel's ``sqdev``): ``_var``'s last lines, the same operands and roundings."""
+    """NumPy's ``var``/``std`` over one axis of length ``n`` from the sums of squared
+    deviations along it (the kernel's ``sqdev`` per row; ``_var_first_axis`` per column):
+    ``_var``'s last lines, the same operands and roundings."""
     rcount = np.maximum(np.intp(n) - correction, 0)
     ret = np.true_divide(ret, rcount, out=ret, casting="unsafe")
     return np.sqrt(ret, out=ret) if kind == "std" else ret
