@@ -550,6 +550,13 @@ def section_reduction(quick: bool) -> None:
     row("NumPy np.sum(a*b+c, axis=0), 1,024 columns", tns)
     row("hologram hx.sum(a*b+c, axis=0), 1,024 columns", ths, tns.med,
         "(bit-identical)" if same0 else "(RESULT DIFFERS)")
+    tnv0 = bench(lambda: np.var(an * bn + cn, axis=0), rep)
+    with Settings(compile="sync"):
+        thv0 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=0)), rep, warmup=5)
+        samev0 = np.array_equal(np.asarray(hx.var(a2 * b2 + c2, axis=0)), np.var(an * bn + cn, axis=0))
+    row("NumPy np.var(a*b+c, axis=0), 1,024 columns", tnv0)
+    row("hologram hx.var(a*b+c, axis=0), 1,024 columns", thv0, tnv0.med,
+        "(two compiled passes; bit-identical)" if samev0 else "(RESULT DIFFERS)")
     print(f"  hologram executor for sum(a*b+c) / sum(transc12): {reduction_path(ha * hb + hc, 'sum')} / {path}")
     RESULTS["reduction"].update(
         var={"numpy": tnv.med, "hologram": thv.med, "hologram_value": gotv, "numpy_value": refv,
@@ -559,7 +566,8 @@ def section_reduction(quick: bool) -> None:
         max_rows={"numpy": tnm.med, "hologram": thm.med},
         var_rows={"numpy": tnv2.med, "hologram": thv2.med, "equal": bool(samev)},
         sum_sqdev_broadcast_axis0={"numpy": tnb.med, "hologram": thb.med, "equal": bool(sameb)},
-        sum_axis0={"numpy": tns.med, "hologram": ths.med, "equal": bool(same0)})
+        sum_axis0={"numpy": tns.med, "hologram": ths.med, "equal": bool(same0)},
+        var_axis0={"numpy": tnv0.med, "hologram": thv0.med, "equal": bool(samev0)})
 
 
 def reduction_path(x: Any, kind: str) -> str:
