@@ -112,8 +112,8 @@ def warm_gather(n_inputs: int, dtype: Any) -> None:
     """Compile (or load from Numba's cache) every path of the class-map lookup kernel for
     ``n_inputs`` byte inputs and tables of ``dtype`` that ``method="auto"`` takes: contiguous
     (for one input, the SIMD lookup ``cpu_numba.gather_method()`` picks -- vbmi, pshufb or
-    scalar, ``$HOLOGRAM_GATHER`` included; vbmi byte planes for 2-, 4- and 8-byte tables; their
-    non-temporal-store twins) and strided."""
+    scalar, ``$HOLOGRAM_GATHER`` included; vbmi byte planes for 2-, 4- and 8-byte tables) and
+    strided."""
     import numpy as np
 
     from hologram_array.backends import cpu_numba
@@ -122,11 +122,6 @@ def warm_gather(n_inputs: int, dtype: Any) -> None:
     table = np.zeros(256 ** n_inputs, dt)
     flat = [np.zeros(64, np.uint8) for _ in range(n_inputs)]
     cpu_numba.gather(table, flat, np.empty(64, dt))
-    if cpu_numba.STREAMING and n_inputs == 1 and cpu_numba.gather_method() == "vbmi":
-        # the non-temporal-store twin that results larger than the caches take
-        raw = np.empty(64 * dt.itemsize + 64, np.uint8)
-        start = (-raw.ctypes.data) % 64
-        cpu_numba.gather_kernel(1)(table, flat, raw[start:start + 64 * dt.itemsize].view(dt), stream=True)
     strided = [np.zeros((4, 32), np.uint8)[:, ::2] for _ in range(n_inputs)]
     cpu_numba.gather(table, strided, np.empty((4, 16), dt))
 

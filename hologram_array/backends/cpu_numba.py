@@ -1501,9 +1501,8 @@ class GatherKernel:
         return self._tabs[1]
 
     def __call__(self, table: Any, inputs: Sequence[Any], out: np.ndarray, stream: bool | None = None) -> None:
-        """``stream``: the vbmi lookups' non-temporal-store twins (``streams``); None: when
-        ``streams(out)`` says so, True: whenever the output is 64-byte aligned (``warm_gather``
-        compiles them on small arrays)."""
+        """``stream``: the vbmi lookups with non-temporal stores (``streams``); None: when
+        ``streams(out)`` says so, True: whenever the output is 64-byte aligned."""
         from . import numba_ops as ops
 
         method = gather_method() if self.method == "auto" else self.method
@@ -1540,10 +1539,10 @@ class GatherKernel:
                 elif stream:
                     stream = STREAMING and o.ctypes.data % 64 == 0
                 if byte_lut:
-                    (ops.gather1_vbmi_nt if stream else ops.gather1_vbmi)(tb, ins[0], o)
+                    ops.gather1_vbmi(tb, ins[0], o, stream)
                 else:  # a 2-, 4- or 8-byte table: one byte shuffle per byte plane, interleaved
-                    lookup = ops.gather1_vbmi_planes_nt if stream else ops.gather1_vbmi_planes
-                    lookup(self._planes(table), ins[0], o.view(np.uint8), table.dtype.itemsize)
+                    ops.gather1_vbmi_planes(self._planes(table), ins[0], o.view(np.uint8),
+                                            table.dtype.itemsize, stream)
             elif byte_lut and method == "pshufb":
                 ops.gather1_pshufb(self._pshufb_rows(table), tb, ins[0], o)
             elif self.n_inputs == 1:

@@ -2001,33 +2001,24 @@ def gather1_pshufb(tabs, table, x, out):
 
 
 @njit(**_GOPTS)
-def gather1_vbmi(table, x, out):
+def gather1_vbmi(table, x, out, stream):
     """``out[i] = table[x[i]]`` (1-D C-contiguous uint8 operands, 256-entry byte table): 64
-    bytes per ``vbmi_lut_range`` step in parallel blocks, the last block's tail scalar."""
+    bytes per ``vbmi_lut_range`` step in parallel blocks, the last block's tail scalar.
+    ``stream``: non-temporal stores (``out`` 64-byte aligned: ``cpu_numba.streams``)."""
     n = out.shape[0]
     nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
     for b in numba_prange(nb):
         lo = b * GATHER_BLOCK
         hi = min(lo + GATHER_BLOCK, n)
-        i = vbmi_lut_range(table, x, out, lo, hi)
+        if stream:
+            i = vbmi_lut_range_nt(table, x, out, lo, hi)
+        else:
+            i = vbmi_lut_range(table, x, out, lo, hi)
         while i < hi:
             out[i] = table[x[i]]
             i += 1
-
-
-@njit(**_GOPTS)
-def gather1_vbmi_nt(table, x, out):
-    """``gather1_vbmi`` with non-temporal stores: ``out`` 64-byte aligned (``cpu_numba.streams``)."""
-    n = out.shape[0]
-    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
-    for b in numba_prange(nb):
-        lo = b * GATHER_BLOCK
-        hi = min(lo + GATHER_BLOCK, n)
-        i = vbmi_lut_range_nt(table, x, out, lo, hi)
-        while i < hi:
-            out[i] = table[x[i]]
-            i += 1
-        stream_fence()
+        if stream:
+            stream_fence()
 
 
 vbmi_planes2_range = _vbmi_planes_intrinsic(2)
@@ -2037,51 +2028,43 @@ vbmi_planes2_range_nt = _vbmi_planes_intrinsic(2, True)
 vbmi_planes4_range_nt = _vbmi_planes_intrinsic(4, True)
 vbmi_planes8_range_nt = _vbmi_planes_intrinsic(8, True)
 
-# One module-level function per store kind, the width an argument: a closure per width would
-# put its intrinsic in Numba's cache key, which pickles it with a fresh uuid in every process --
-# the cache would never hit and gain an entry per process.
+
+@njit(**_OPTS)
+def _planes_range(planes, x, out, lo, hi, width, stream):
+    """The ``vbmi_planes*_range`` step of this width and store kind."""
+    if stream:
+        if width == 2:
+            return vbmi_planes2_range_nt(planes, x, out, lo, hi)
+        if width == 4:
+            return vbmi_planes4_range_nt(planes, x, out, lo, hi)
+        return vbmi_planes8_range_nt(planes, x, out, lo, hi)
+    if width == 2:
+        return vbmi_planes2_range(planes, x, out, lo, hi)
+    if width == 4:
+        return vbmi_planes4_range(planes, x, out, lo, hi)
+    return vbmi_planes8_range(planes, x, out, lo, hi)
 
 
+# One module-level function, width and store kind arguments: a closure per width would put its
+# intrinsic in Numba's cache key, which pickles it with a fresh uuid in every process -- the
+# cache would never hit and gain an entry per process.
 @njit(**_GOPTS)
-def gather1_vbmi_planes(planes, x, out, width):
+def gather1_vbmi_planes(planes, x, out, width, stream):
     """``out`` (the result's bytes, ``width`` = 2, 4 or 8 per element) = ``planes``' entries of
-    ``x``: 64 elements per ``vbmi_planes*_range`` step in parallel blocks, the tail scalar."""
+    ``x``: 64 elements per ``vbmi_planes*_range`` step in parallel blocks, the tail scalar.
+    ``stream``: non-temporal stores (``out`` 64-byte aligned)."""
     n = x.shape[0]
     nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
     for b in numba_prange(nb):
         lo = b * GATHER_BLOCK
         hi = min(lo + GATHER_BLOCK, n)
-        if width == 2:
-            i = vbmi_planes2_range(planes, x, out, lo, hi)
-        elif width == 4:
-            i = vbmi_planes4_range(planes, x, out, lo, hi)
-        else:
-            i = vbmi_planes8_range(planes, x, out, lo, hi)
+        i = _planes_range(planes, x, out, lo, hi, width, stream)
         while i < hi:
             for p in range(width):
                 out[i * width + p] = planes[p * 256 + np.intp(x[i])]
             i += 1
-
-
-@njit(**_GOPTS)
-def gather1_vbmi_planes_nt(planes, x, out, width):
-    """``gather1_vbmi_planes`` with non-temporal stores: ``out`` 64-byte aligned."""
-    n = x.shape[0]
-    nb = (n + GATHER_BLOCK - 1) // GATHER_BLOCK
-    for b in numba_prange(nb):
-        lo = b * GATHER_BLOCK
-        hi = min(lo + GATHER_BLOCK, n)
-        if width == 2:
-            i = vbmi_planes2_range_nt(planes, x, out, lo, hi)
-        elif width == 4:
-            i = vbmi_planes4_range_nt(planes, x, out, lo, hi)
-        else:
-            i = vbmi_planes8_range_nt(planes, x, out, lo, hi)
-        while i < hi:
-            for p in range(width):
-                out[i * width + p] = planes[p * 256 + np.intp(x[i])]
-            i += 1
-        stream_fence()
+        if stream:
+            stream_fence()
 
 
 @njit(**_GOPTS)
