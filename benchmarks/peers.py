@@ -87,7 +87,8 @@ def _numba_kernels():
         # blocks of 8192 elements (64-byte aligned when out is): the hologram kernels' schedule
         n = a.shape[0]
         for b in prange((n + 8191) // 8192):
-            for i in range(b * 8192, min(b * 8192 + 8192, n)):
+            # unsigned indices: no wraparound test, so LLVM widens the store (vmovntps)
+            for i in range(np.uint64(b * 8192), np.uint64(min(b * 8192 + 8192, n))):
                 stream_store(out, i, a[i])
             stream_fence()
 

@@ -157,13 +157,18 @@ STREAM_MIN_BYTES = _last_level_cache_bytes()
 #: x86-64 only; ``HOLOGRAM_STREAM_STORES=0`` (read once, at import) turns them off.
 STREAMING = platform.machine().lower() in ("x86_64", "amd64") and os.environ.get(
     "HOLOGRAM_STREAM_STORES", "1").strip().lower() not in ("0", "false", "no", "off")
-#: Output kinds ``stream_store`` writes (complex values are pairs: not widened).
-_STREAM_KINDS = frozenset("biuf")
+#: Output kinds ``stream_store`` writes (complex values are pairs: not widened), of at least
+#: two bytes: LLVM's vectorizer asks whether a two-element non-temporal vector store is legal,
+#: which two bytes are not, and leaves a loop of single-byte stores scalar (uint8, bool
+#: outputs: the class maps' byte lookups stream instead, ``numba_ops.gather1_vbmi``). Not
+#: float16 either: its software rounding (``f2h``) keeps the loop scalar.
+_STREAM_KINDS = frozenset("iuf")
 
 
 def streamable(dtypes: Sequence[np.dtype]) -> bool:
     """Whether a circuit with these output dtypes gets a ``kernel_contig_nt``."""
-    return STREAMING and all(np.dtype(d).kind in _STREAM_KINDS for d in dtypes)
+    return STREAMING and all(np.dtype(d).kind in _STREAM_KINDS and np.dtype(d).itemsize >= 2
+                             and np.dtype(d) != _F16 for d in dtypes)
 
 
 def streams(outs: Sequence[np.ndarray], blk: int = BLOCK) -> bool:
@@ -175,7 +180,7 @@ def streams(outs: Sequence[np.ndarray], blk: int = BLOCK) -> bool:
     for o in outs:
         if o.ctypes.data % 64 or (blk * o.itemsize) % 64:
             return False
-    return streamable([o.dtype for o in outs])
+    return STREAMING and all(o.dtype.kind in _STREAM_KINDS for o in outs)
 
 # ---------------------------------------------------------------------------------------------
 # availability
