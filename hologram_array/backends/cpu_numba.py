@@ -175,12 +175,12 @@ def streams(outs: Sequence[np.ndarray], blk: int = BLOCK) -> bool:
     """Whether these C-contiguous outputs take ``kernel_contig_nt``: large enough, and every
     vector store aligned -- each output's address and each block's first byte (``blk``
     elements) a multiple of 64 (the alignment ``stream_store`` claims)."""
-    if sum(o.nbytes for o in outs) < STREAM_MIN_BYTES:
+    if not STREAMING or sum(o.nbytes for o in outs) < STREAM_MIN_BYTES:
         return False
-    for o in outs:
-        if o.ctypes.data % 64 or (blk * o.itemsize) % 64:
+    for o in outs:  # (the address without ndarray.ctypes: WASI's ctypes fails on use)
+        if o.__array_interface__["data"][0] % 64 or (blk * o.itemsize) % 64:
             return False
-    return STREAMING and all(o.dtype.kind in _STREAM_KINDS for o in outs)
+    return all(o.dtype.kind in _STREAM_KINDS for o in outs)
 
 # ---------------------------------------------------------------------------------------------
 # availability
