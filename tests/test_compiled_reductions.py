@@ -439,5 +439,13 @@ def test_first_axis_var_falls_back_to_numpy(quiet_numpy):
         _same(hx.std(hx.asarray(f) * 2.0, axis=0), np.std(f * 2.0, axis=0))
     finally:
         hx.config(**old)
-    got = np.asarray(hx.var(hx.asarray(f) * 2.0, axis=0, correction=5000))
-    assert got.shape == (40,) and np.isnan(got).all()  # the standard: NaN where M - correction <= 0
+
+
+@pytest.mark.parametrize("correction", [5000, 5000.5, 6000])
+def test_first_axis_var_without_degrees_of_freedom_is_nan(correction, executor, quiet_numpy):
+    # regression: the check counted every element, not axis 0's, so the compiled passes ran and
+    # divided by zero (inf) once the kernels were ready
+    f = _data(np.float32, (5000, 40), 34)
+    for kind in ("var", "std"):
+        got = np.asarray(getattr(hx, kind)(hx.asarray(f) * 2.0, axis=0, correction=correction))
+        assert got.shape == (40,) and np.isnan(got).all()  # the standard: NaN where M - correction <= 0

@@ -123,7 +123,7 @@ def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -
     if not flat:
         return "strided"
     # a result larger than the caches: the non-temporal-store loop (``cpu_numba.streams``)
-    return "contig_nt" if streams(outs) and streamable(circuit.output_dtypes) else "contig"
+    return "contig_nt" if streams(outs, ins=buffers) and streamable(circuit.output_dtypes) else "contig"
 
 
 def _prefer_passive_openmp() -> None:

@@ -164,7 +164,7 @@ def supported(root: Node, kind: str, axis: Any, correction: Any = 0.0) -> bool:
             return False
         # as NumPy's _count_reduce_items, an intp: a Python int would meet an np.int8
         # correction at int8 (NEP 50) and overflow
-        count = np.intp(shape[-1] if axis == "last" else math.prod(shape))
+        count = np.intp(shape[-1] if axis == "last" else shape[0] if axis == "first" else math.prod(shape))
         if not count - correction > 0:
             return False  # NumPy's "Degrees of freedom <= 0" case: the caller handles it
     if axis == "last":
