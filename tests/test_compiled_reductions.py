@@ -37,9 +37,9 @@ def executor(request, monkeypatch):
     calls = []
     real = jit.choose
 
-    def always(kernels, size, slot=None, kernel_only=False):
+    def always(kernels, size, slot=None, kernel_only=False, stream=False):
         if slot is None:  # element-wise kernels: as usual
-            return real(kernels, size)
+            return real(kernels, size, stream=stream)
         calls.append(request.param)
         return request.param
 
@@ -361,8 +361,8 @@ def test_background_compile_then_compiled(monkeypatch):
         assert jit.wait_for_kernels(120)
         ran = []
         real = jit.choose
-        monkeypatch.setattr(jit, "choose", lambda k, s, slot=None, kernel_only=False:
-                            ran.append(slot) or real(k, s, slot, kernel_only))
+        monkeypatch.setattr(jit, "choose", lambda k, s, slot=None, kernel_only=False, stream=False:
+                            ran.append(slot) or real(k, s, slot, kernel_only, stream))
         second = hx.sum(x * 3.0 - x)
         assert ran and ran[-1] is not None and ran[-1].variants.get("reduce:sum:all") == "ready"
         np.testing.assert_allclose(float(first), float(np.sum(a * 3.0 - a)), rtol=1e-13)

@@ -398,7 +398,7 @@ def test_two_input_class_maps_give_way_to_the_compiled_kernel():
 def test_bound_parameters_reused_only_for_the_same_objects(monkeypatch):
     """``Kernel.bind_flags`` reuses the last conversion when every value is the very same object:
     equal but different values (0.0 and -0.0) must be converted again."""
-    monkeypatch.setattr(jit, "choose", lambda kernels, size, slot=None, kernel_only=False: jit.NUMBA)
+    monkeypatch.setattr(jit, "choose", lambda kernels, size, slot=None, kernel_only=False, stream=False: jit.NUMBA)
     a = np.linspace(-1, 1, 4 * N).astype(np.float32)
     x = hx.asarray(a)
     pos, neg = 0.0, -0.0

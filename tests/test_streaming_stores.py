@@ -295,3 +295,136 @@ def test_in_place_results_take_the_ordinary_loop(small_threshold):
     np.testing.assert_array_equal(buf, np.arange(n, dtype=np.float32) * 2 + 1)
     assert not cpu_numba.streams([buf], ins=[buf]) and cpu_numba.streams([buf])
     assert jit.variant_for(p.circuit, [buf], [buf]) == "contig"
+
+
+# ---- the measured band [STREAM_TRY_BYTES, STREAM_MIN_BYTES): both stores timed, faster kept ----
+
+#: Results from this size on come from the buffer pool, 64-byte aligned (smaller ones from
+#: ``np.empty``: 16-byte aligned, so only a caller's aligned ``out=`` can stream there).
+POOL_MIN = __import__("hologram_array.compiler.pool", fromlist=["MIN_BYTES"]).MIN_BYTES
+
+
+@pytest.fixture
+def band(monkeypatch):
+    """A band from 256 KiB to 64 MiB, whatever this machine's caches are."""
+    monkeypatch.setattr(cpu_numba, "STREAM_TRY_BYTES", 256 << 10)
+    monkeypatch.setattr(cpu_numba, "STREAM_MIN_BYTES", 64 << 20)
+
+
+def test_the_band_starts_at_the_level_2_caches():
+    assert (1 << 20) <= cpu_numba.STREAM_TRY_BYTES
+    assert cpu_numba._cache_bytes(2, 0) in (0, cpu_numba.STREAM_TRY_BYTES // cpu_numba._usable_cpus()) \
+        or cpu_numba.STREAM_TRY_BYTES == 1 << 20
+    assert cpu_numba._cache_bytes() >= cpu_numba._cache_bytes(2, 0)  # the last level is the largest
+
+
+@needs_x86
+def test_which_results_are_measured_with_both_stores(band):
+    n = (1 << 20) // 4  # 1 MiB of float32
+    buf = aligned_empty(n, np.float32)
+    buf[:] = 1
+    p = prepare([(hx.asarray(buf) * 3 - 1)._node])
+    args = (p.circuit, p.binding.buffers)
+    assert jit.stream_trial(*args, [aligned_empty(n, np.float32)])
+    assert jit.variant_for(*args, [aligned_empty(n, np.float32)]) == "contig"  # not by size alone
+    assert not jit.stream_trial(*args, [aligned_empty(n, np.float32, 16)])     # unaligned
+    assert not jit.stream_trial(*args, [buf])                                 # in place
+    small = prepare([(hx.asarray(np.ones(4096, np.float32)) * 3 - 1)._node])
+    assert not jit.stream_trial(small.circuit, small.binding.buffers, [aligned_empty(4096, np.float32)])
+    b = prepare([(hx.asarray(buf) > 2)._node])  # bool results: no streaming loop
+    assert not jit.stream_trial(b.circuit, b.binding.buffers, [aligned_empty(n, np.bool_)])
+    big = (64 << 20) // 4  # at STREAM_MIN_BYTES: streams by size, no trial
+    assert not jit.stream_trial(p.circuit, [np.ones(big, np.float32)], [aligned_empty(big, np.float32)])
+
+
+def test_choose_measures_the_streaming_executor_and_keeps_the_faster():
+    kernels: dict = {}
+    n = 1 << 22
+    slot = jit.slot_of(kernels)
+    assert jit.candidates(n, stream=True)[-1] == jit.NUMBA_NT
+    assert jit.NUMBA_NT not in jit.candidates(n)
+    seen = []
+    for _ in range(2 * len(jit.candidates(n, stream=True))):
+        c = jit.choose(kernels, n, stream=True)
+        seen.append(c)
+        slot.timing.record(c, {jit.NUMBA: 0.004, "numpy": 0.02, jit.NUMBA1: 0.006, jit.NUMBA_NT: 0.003}[c], n)
+    assert seen[-2:] == [jit.NUMBA_NT, jit.NUMBA_NT]  # measured last, MEASURE_RUNS times
+    assert jit.choose(kernels, n, stream=True) == jit.NUMBA_NT
+    assert jit.choose(kernels, n) == jit.NUMBA  # without the trial: never the streaming loop
+    slot.timing.record(jit.NUMBA, 0.001, n)  # the ordinary loop measured faster after all
+    assert jit.choose(kernels, n, stream=True) == jit.NUMBA
+
+
+@needs_x86
+def test_the_driver_measures_both_stores_in_the_band(band, sync_compile, monkeypatch):
+    n = POOL_MIN // 4 + 8192 * 3 + 5  # pooled (64-byte aligned) results, and a remainder
+    a = np.random.default_rng(5).standard_normal(n).astype(np.float32)
+    ha = hx.asarray(a)
+    want = np.clip(np.abs(a * np.float32(1.5) + np.float32(0.25)) * a - np.float32(0.5), 0, 4)
+    f = lambda x: hx.clip(abs(x * 1.5 + 0.25) * x - 0.5, 0, 4)  # noqa: E731
+    for _ in range(12):
+        np.testing.assert_array_equal(np.asarray(f(ha)), want)
+    from hologram_array.compiler.cache import CACHE
+    entry, _ = CACHE.get(prepare([f(ha)._node]).circuit)
+    slot = jit.slot_of(entry.kernels)
+    b = jit.Timing.bucket(n)
+    assert slot.variants.get("contig_nt") == "ready"
+    assert slot.timing.runs.get((jit.NUMBA_NT, b), 0) >= jit.MEASURE_RUNS
+    assert slot.timing.runs.get((jit.NUMBA, b), 0) >= jit.MEASURE_RUNS
+    # whichever wins, it is the loop that runs: make the streaming one the faster
+    used = []
+    real_run = slot.kernel.run
+    monkeypatch.setattr(slot.kernel, "run", lambda *a, **k: used.append(real_run(*a, **k).variant) or
+                        real_run(*a, **k))
+    slot.timing.best[(jit.NUMBA_NT, b)] = 1e-6
+    np.testing.assert_array_equal(np.asarray(f(ha)), want)
+    assert used[-1] == "contig_nt"
+    slot.timing.best[(jit.NUMBA_NT, b)] = 1e6
+    np.testing.assert_array_equal(np.asarray(f(ha)), want)
+    assert used[-1] == "contig"
+    assert "numba_nt" in hx.explain(f(ha))
+
+
+@needs_x86
+def test_an_explicit_stream_choice_overrides_the_size_rule(small_threshold):
+    n = 8192 * 2 + 3
+    a = np.arange(n, dtype=np.float32)
+    k, binding = kernel_of(hx.asarray(a) * 2 + 1)
+    k.dispatcher("contig_nt")
+    out = aligned_empty(n, np.float32)
+    assert k.run(binding.buffers, binding.values, [out]).variant == "contig_nt"  # size rule (0 here)
+    assert k.run(binding.buffers, binding.values, [out], stream=False).variant == "contig"
+    cpu_numba.STREAM_MIN_BYTES = 1 << 60
+    assert k.run(binding.buffers, binding.values, [out]).variant == "contig"
+    assert k.run(binding.buffers, binding.values, [out], stream=True).variant == "contig_nt"
+    np.testing.assert_array_equal(out, a * 2 + 1)
+    odd = aligned_empty(n, np.float32, 16)
+    assert k.run(binding.buffers, binding.values, [odd], stream=True).variant == "contig"  # unaligned
+    np.testing.assert_array_equal(odd, a * 2 + 1)
+
+
+@needs_vbmi
+def test_class_map_lookups_measure_both_stores_in_the_band(band, sync_compile, monkeypatch):
+    from hologram_array.backends import numba_ops
+
+    flags = []
+    real = numba_ops.gather1_vbmi
+    monkeypatch.setattr(numba_ops, "gather1_vbmi", lambda *a: (flags.append(a[3]), real(*a)))
+    n = POOL_MIN + 4099  # pooled (64-byte aligned) results
+    x = np.random.default_rng(9).integers(0, 256, n, dtype=np.uint8)
+    hxx = hx.asarray(x)
+    want = (((((x * 3 + 7) ^ 0x5A) >> 1) + 9) * 5 - 2).astype(np.uint8)
+    for _ in range(6):
+        np.testing.assert_array_equal(np.asarray(((((hxx * 3 + 7) ^ 0x5A) >> 1) + 9) * 5 - 2), want)
+    assert True in flags and False in flags  # both measured
+    t = jit.gather_timing(1, np.dtype(np.uint8))
+    b = jit.Timing.bucket(n)
+    assert t.runs[(jit.GATHER, b)] >= jit.MEASURE_RUNS and t.runs[(jit.GATHER_NT, b)] >= jit.MEASURE_RUNS
+    assert cpu_numba.gather_stream_trial([x], [POOL.empty((n,), np.uint8)])
+    assert not cpu_numba.gather_stream_trial([x], [aligned_empty(n, np.uint8, 8)])  # unaligned
+    assert not cpu_numba.gather_stream_trial([x[:4096]], [POOL.empty((4096,), np.uint8)])  # below the band
+    inplace = POOL.empty((n,), np.uint8)
+    assert not cpu_numba.gather_stream_trial([inplace], [inplace])
+    flags.clear()
+    cpu_numba.gather_kernel(1)(np.arange(256, dtype=np.uint8), [inplace], inplace, stream=True)
+    assert flags == [False]  # over its own input: the ordinary stores

@@ -131,14 +131,23 @@ _NEG_POW_MSG = "Integers to negative integer powers are not allowed."
 
 
 
-def _last_level_cache_bytes(default: int = 32 << 20) -> int:
-    """The largest CPU cache (Linux sysfs; ``default`` where it cannot be read)."""
+def _cache_bytes(level: int | None = None, default: int = 32 << 20) -> int:
+    """cpu0's cache of this ``level`` (None: the largest, the last level) from Linux sysfs;
+    ``default`` where it cannot be read."""
     best = 0
     try:
         base = "/sys/devices/system/cpu/cpu0/cache"
         for entry in os.listdir(base):
             if entry.startswith("index"):
-                with open(os.path.join(base, entry, "size")) as f:
+                d = os.path.join(base, entry)
+                if level is not None:
+                    with open(os.path.join(d, "level")) as f:
+                        if int(f.read()) != level:
+                            continue
+                    with open(os.path.join(d, "type")) as f:
+                        if f.read().strip() == "Instruction":
+                            continue
+                with open(os.path.join(d, "size")) as f:
                     text = f.read().strip()
                 scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:].upper(), 1)
                 best = max(best, int(text.rstrip("KMGkmg")) * scale)
@@ -147,13 +156,28 @@ def _last_level_cache_bytes(default: int = 32 << 20) -> int:
     return best or default
 
 
-#: Results of at least this many bytes (all outputs together) are written with non-temporal
-#: stores (``kernel_contig_nt``, ``numba_ops.stream_store``): past the last-level cache an
-#: ordinary store reads each line before writing it, a third memory stream. A smaller result
-#: is better left in the cache for whatever reads it next. Measured (Zen 5, 32 MiB L3, arith10
-#: float32, non-temporal vs ordinary): 8 MiB 0.91x, 16 MiB 0.82x, 24 MiB 0.96x, 32 MiB 1.05x,
-#: 48 MiB 1.14x, 64 MiB 1.16x, 128 MiB 1.17x -- the crossover is the last-level cache's size.
-STREAM_MIN_BYTES = _last_level_cache_bytes()
+def _usable_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+#: Results of at least this many bytes (all outputs together) are always written with
+#: non-temporal stores (``kernel_contig_nt``, ``numba_ops.stream_store``): past the last-level
+#: cache an ordinary store reads each line before writing it, a third memory stream. Measured
+#: (Zen 5, 32 MiB L3, arith10 float32, non-temporal vs ordinary): 8 MiB 0.91x, 16 MiB 0.82x,
+#: 24 MiB 0.96x, 32 MiB 1.05x, 48 MiB 1.14x, 64 MiB 1.16x, 128 MiB 1.17x.
+STREAM_MIN_BYTES = _cache_bytes()
+#: Between this and ``STREAM_MIN_BYTES`` the driver *measures* both stores on each circuit and
+#: size class and keeps the faster (``jit.NUMBA_NT``): where the crossover lies depends on the
+#: machine, not only on the cache's size. On the Zen 5 above it is the L3's size; on a 2-vCPU
+#: slice of an Intel Xeon (Emerald Rapids) whose 300 MiB L3 is shared with the rest of the
+#: host, non-temporal stores already won at 4 MiB (arith10 float32, 4M elements: 1.19x; 16M:
+#: 1.16x; ``x*2`` at 16M: 2.6x) -- there a 64 MiB result never reached ``STREAM_MIN_BYTES``.
+#: The band starts at the level-2 caches of the CPUs this process may use (results smaller
+#: than those stay in cache: ordinary stores), and at least 1 MiB.
+STREAM_TRY_BYTES = max(1 << 20, _cache_bytes(2, 1 << 20) * _usable_cpus())
 #: x86-64 only; ``HOLOGRAM_STREAM_STORES=0`` (read once, at import) turns them off.
 STREAMING = platform.machine().lower() in ("x86_64", "amd64") and os.environ.get(
     "HOLOGRAM_STREAM_STORES", "1").strip().lower() not in ("0", "false", "no", "off")
@@ -171,14 +195,17 @@ def streamable(dtypes: Sequence[np.dtype]) -> bool:
                              and np.dtype(d) != _F16 for d in dtypes)
 
 
-def streams(outs: Sequence[np.ndarray], blk: int = BLOCK, ins: Sequence[Any] = ()) -> bool:
-    """Whether these C-contiguous outputs take ``kernel_contig_nt``: large enough, not written
+def streams(outs: Sequence[np.ndarray], blk: int = BLOCK, ins: Sequence[Any] = (),
+            min_bytes: int | None = None) -> bool:
+    """Whether these C-contiguous outputs take ``kernel_contig_nt``: large enough (at least
+    ``min_bytes``, default ``STREAM_MIN_BYTES``; the driver's measured band passes
+    ``STREAM_TRY_BYTES``), not written
     in place over one of the inputs ``ins`` (``x += 1``: each line was just read into the cache,
     so there is no read-for-ownership to save, and a non-temporal store only evicts it --
     measured 1.4-1.5x slower), and every vector store aligned -- each output's address and each
     block's first byte (``blk`` elements) a multiple of 64 (the alignment ``stream_store``
     claims)."""
-    if not STREAMING or sum(o.nbytes for o in outs) < STREAM_MIN_BYTES:
+    if not STREAMING or sum(o.nbytes for o in outs) < (STREAM_MIN_BYTES if min_bytes is None else min_bytes):
         return False
     if any(np.may_share_memory(i, o) for i in ins for o in outs):
         return False
@@ -1282,7 +1309,7 @@ class Kernel:
         return out, raised[0]
 
     def __call__(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any],
-                 threads: int = 0) -> int:
+                 threads: int = 0, stream: bool | None = None) -> int:
         """Run the circuit into ``outs`` (``numpy_exec.run``'s contract).
 
         Returns NumPy's floating-point error bits (``FPE_DIVIDEBYZERO`` 1, ``FPE_OVERFLOW`` 2,
@@ -1290,15 +1317,19 @@ class Kernel:
         flagged on this data -- possibly more (see the module doc), never fewer -- 0 if none.
         Raises ``ValueError`` for an integer power with a negative exponent, as NumPy.
         """
-        return self.run(buffers, values, outs, threads=threads).flags
+        return self.run(buffers, values, outs, threads=threads, stream=stream).flags
 
     def run(self, buffers: Sequence[Any], values: Sequence[Any], outs: Sequence[Any],
-            block: int | None = None, threads: int = 0) -> "RunResult":
+            block: int | None = None, threads: int = 0, stream: bool | None = None) -> "RunResult":
         """``__call__`` with the per-block flags: a ``RunResult(flags, block_flags, block,
         variant)``. ``block``: elements per block (default ``BLOCK``; for the strided variant
         rounded to whole rows of axis 0, see ``RunResult``). ``threads``: at most this many
         threads (0: Numba's setting) -- one thread skips waking the others, which costs ~60 us
-        on an idle machine (docs/performance.md), more than a small kernel's whole run."""
+        on an idle machine (docs/performance.md), more than a small kernel's whole run.
+        ``stream``: the non-temporal-store loop (``kernel_contig_nt``, once compiled) -- None:
+        when ``streams`` says so (results of at least ``STREAM_MIN_BYTES``); True: whenever the
+        outputs allow it (aligned, not over an input; the driver's measured choice,
+        ``jit.NUMBA_NT``); False: never."""
         if not outs:
             return RunResult(0, np.zeros(0, np.uint8), 0, "")
         shape = tuple(outs[0].shape)
@@ -1320,7 +1351,9 @@ class Kernel:
             n, blk = os_[0].shape[0], want
             # non-temporal stores once that variant is compiled (``jit`` asks for it when
             # ``streams``), for large aligned results
-            variant = "contig_nt" if "contig_nt" in self._ready and streams(os_, blk, bufs) else "contig"
+            nt = stream is not False and "contig_nt" in self._ready and streams(
+                os_, blk, bufs, 0 if stream else None)
+            variant = "contig_nt" if nt else "contig"
         else:
             ins = [np.broadcast_to(b, shape) for b in bufs]
             os_ = list(outs)
@@ -1512,7 +1545,9 @@ class GatherKernel:
 
     def __call__(self, table: Any, inputs: Sequence[Any], out: np.ndarray, stream: bool | None = None) -> None:
         """``stream``: the vbmi lookups with non-temporal stores (``streams``); None: when
-        ``streams(out)`` says so, True: whenever the output is 64-byte aligned."""
+        ``streams(out)`` says so (at least ``STREAM_MIN_BYTES``), True: whenever the output
+        allows it (64-byte aligned, not over the input; the driver's measured choice,
+        ``gather_stream_trial``), False: never."""
         from . import numba_ops as ops
 
         method = gather_method() if self.method == "auto" else self.method
@@ -1544,10 +1579,8 @@ class GatherKernel:
             o = _bits_view(out.reshape(-1))
             byte_lut = self.n_inputs == 1 and table.dtype.itemsize == 1
             if method == "vbmi" and self.n_inputs == 1:
-                if stream is None:
-                    stream = streams([o], ops.GATHER_BLOCK)
-                elif stream:
-                    stream = STREAMING and o.ctypes.data % 64 == 0
+                stream = stream is not False and streams([o], ops.GATHER_BLOCK, ins,
+                                                         0 if stream else None)
                 if byte_lut:
                     ops.gather1_vbmi(tb, ins[0], o, stream)
                 else:  # a 2-, 4- or 8-byte table: one byte shuffle per byte plane, interleaved
@@ -1584,6 +1617,21 @@ class GatherKernel:
             target[...] = o2.reshape(shape)
 
 
+def gather_stream_trial(inputs: Sequence[Any], outs: Sequence[np.ndarray]) -> bool:
+    """Whether the driver measures non-temporal against ordinary stores for this lookup (one
+    byte input, the vbmi path, contiguous, aligned, not over the input) with its results in
+    the band ``[STREAM_TRY_BYTES, STREAM_MIN_BYTES)`` -- ``jit.stream_trial``'s rule for
+    compiled circuits."""
+    if not STREAMING or len(inputs) != 1 or gather_method() != "vbmi":
+        return False
+    if not STREAM_TRY_BYTES <= sum(o.nbytes for o in outs) < STREAM_MIN_BYTES:
+        return False
+    from . import numba_ops as ops
+    x = inputs[0]
+    return (all(o.shape == x.shape and o.flags.c_contiguous for o in outs) and x.flags.c_contiguous
+            and streams(outs, ops.GATHER_BLOCK, inputs, 0))
+
+
 _gather_kernels: dict[tuple[int, str], GatherKernel] = {}
 
 
@@ -1596,6 +1644,7 @@ def gather_kernel(n_inputs: int, *, method: str = "auto") -> GatherKernel:
     return k
 
 
-def gather(table: Any, inputs: Sequence[Any], out: np.ndarray, *, method: str = "auto") -> None:
+def gather(table: Any, inputs: Sequence[Any], out: np.ndarray, *, method: str = "auto",
+           stream: bool | None = None) -> None:
     """``out[...] = table[index]`` (see ``GatherKernel``)."""
-    gather_kernel(len(inputs), method=method)(table, inputs, out)
+    gather_kernel(len(inputs), method=method)(table, inputs, out, stream)

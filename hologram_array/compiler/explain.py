@@ -78,7 +78,8 @@ def explain_nodes(roots: Sequence[Node], backend: str = "cpu") -> str:
         ready = slot is not None and "ready" in slot.variants.values()
         pick = jit.choose(probe.kernels, size) if ready else "numpy"
         lines.append("backend: " + {jit.NUMBA: "compiled kernel (numba, all cores)",
-                                    jit.NUMBA1: "compiled kernel (numba, one thread: waking the others costs more)"
+                                    jit.NUMBA1: "compiled kernel (numba, one thread: waking the others costs more)",
+                                    jit.NUMBA_NT: "compiled kernel (numba, all cores, non-temporal stores)",
                                     }.get(pick, numpy_line))
     lines.append(jit.describe(probe.kernels) if backend == "cpu"
                  else f"compiled kernel: none on the {backend} device (NumPy only)")

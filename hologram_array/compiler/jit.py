@@ -37,11 +37,15 @@ from typing import Any, Sequence
 
 from .._config import settings
 from .circuit import Circuit
+from ..backends import cpu_numba
 from ..backends.cpu_numba import streamable, streams
 
 NUMBA = "numba"
 #: The same compiled kernel run on one thread (``choose``).
 NUMBA1 = "numba1"
+#: The compiled kernel on every thread writing with non-temporal stores (its ``contig_nt``
+#: variant; ``choose`` with ``stream=True``, see ``stream_trial``).
+NUMBA_NT = "numba_nt"
 _NO_JIT_PLATFORMS = ("emscripten", "wasi")
 #: Times an executor is measured on a circuit before its figure is trusted.
 MEASURE_RUNS = 2
@@ -124,6 +128,23 @@ def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -
         return "strided"
     # a result larger than the caches: the non-temporal-store loop (``cpu_numba.streams``)
     return "contig_nt" if streams(outs, ins=buffers) and streamable(circuit.output_dtypes) else "contig"
+
+
+def stream_trial(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -> bool:
+    """Whether the driver measures non-temporal against ordinary stores for this run: a result
+    in the band ``[STREAM_TRY_BYTES, STREAM_MIN_BYTES)`` (at or above it ``variant_for`` already
+    says ``contig_nt``) that could take them (contiguous, aligned, not over an input, dtypes
+    ``streamable``). The crossover between the two depends on the machine, so it is measured
+    per circuit and size class (``choose``), not guessed."""
+    if not cpu_numba.STREAMING or circuit.out_ndim == 0 or not streamable(circuit.output_dtypes):
+        return False
+    total = sum(o.nbytes for o in outs)
+    if not cpu_numba.STREAM_TRY_BYTES <= total < cpu_numba.STREAM_MIN_BYTES:
+        return False
+    shape = outs[0].shape
+    return (all(b.shape == shape and b.flags.c_contiguous for b in buffers)
+            and all(o.flags.c_contiguous for o in outs)
+            and streams(outs, ins=buffers, min_bytes=0))
 
 
 def _prefer_passive_openmp() -> None:
@@ -300,6 +321,22 @@ def gather_method() -> str:
     return cpu_numba.gather_method()
 
 
+#: The two ways of writing a lookup's results, measured against each other in the band
+#: (``cpu_numba.gather_stream_trial``).
+GATHER, GATHER_NT = "gather", "gather_nt"
+
+
+def gather_timing(n_inputs: int, dtype: Any) -> Timing:
+    """The compiled lookup's measured costs (``GATHER`` / ``GATHER_NT`` per size class), shared
+    by every class map it serves: a lookup's cost does not depend on the chain it replaced."""
+    key = (n_inputs, str(dtype))
+    slot = _gather_slots.get(key)
+    if slot is None:
+        with _slots_lock:
+            slot = _gather_slots.setdefault(key, KernelSlot())
+    return slot.timing
+
+
 def gather_state(n_inputs: int, dtype: Any) -> str | None:
     """The compiled lookup's state for explain(): "ready", "pending", "failed" or None."""
     slot = _gather_slots.get((n_inputs, str(dtype)))
@@ -327,23 +364,36 @@ def _threads() -> int:
     return numba.get_num_threads() if numba is not None else 1
 
 
-def candidates(size: int) -> tuple[str, ...]:
+def candidates(size: int, stream: bool = False) -> tuple[str, ...]:
     """The executors measured for a circuit at this size: the compiled kernel, the NumPy
-    executor, and up to ``SERIAL_MAX`` elements the compiled kernel on one thread."""
+    executor, up to ``SERIAL_MAX`` elements the compiled kernel on one thread, and with
+    ``stream`` (``stream_trial``) the compiled kernel with non-temporal stores."""
+    cands: tuple[str, ...] = (NUMBA, "numpy")
     if size <= SERIAL_MAX and _threads() > 1:
-        return (NUMBA, "numpy", NUMBA1)
-    return (NUMBA, "numpy")
+        cands += (NUMBA1,)
+    if stream:
+        cands += (NUMBA_NT,)
+    return cands
 
 
-def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only: bool = False) -> str:
-    """``"numba"``, ``"numba1"`` (the kernel on one thread) or ``"numpy"`` for a circuit whose
-    kernel is ready: the measured fastest at this size class. Each executor runs
-    ``MEASURE_RUNS`` times first (compiled first). ``slot``: as ``kernel_for``;
-    ``kernel_only``: the compiled kernel's two executors only (whose results are the same bits)."""
+def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only: bool = False,
+           stream: bool = False) -> str:
+    """``"numba"``, ``"numba1"`` (the kernel on one thread), ``"numba_nt"`` (with non-temporal
+    stores; only with ``stream``) or ``"numpy"`` for a circuit whose kernel is ready: the
+    measured fastest at this size class. Each executor runs ``MEASURE_RUNS`` times first
+    (compiled first). ``slot``: as ``kernel_for``; ``kernel_only``: the compiled kernel's
+    executors only (whose results are the same bits)."""
     t = (slot or slot_of(kernels)).timing
-    cands = candidates(size)
+    cands = candidates(size, stream)
     if kernel_only:
         cands = tuple(c for c in cands if c != "numpy")
+    return pick(t, size, cands)
+
+
+def pick(t: Timing, size: int, cands: Sequence[str]) -> str:
+    """The measured fastest of ``cands`` at this size class (``choose``'s rule, for any set of
+    alternatives timed in ``t``: each measured ``MEASURE_RUNS`` times first, in order; now and
+    then a slower one again)."""
     b = Timing.bucket(size)  # (once: this runs before every kernel call)
     runs, best = t.runs, t.best
     for c in cands:

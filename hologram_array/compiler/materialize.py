@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._config import settings
-from ..backends import numpy_exec
+from ..backends import cpu_numba, numpy_exec
 from ..expr import aliasing
 from ..expr.nodes import Node, Op
 from . import classmap, diskcache, jit
@@ -172,11 +172,18 @@ def execute(entry: Entry, binding: Binding, outs: Sequence[Any], backend: str = 
                 kernel = jit.kernel_for(entry.kernels, entry.circuit, variant)
         if kernel is not None:
             timing = jit.slot_of(entry.kernels).timing
-            choice = jit.choose(entry.kernels, size)
+            # a result in the measured band: non-temporal stores are a fourth executor, timed
+            # like the others once their loop is compiled
+            trial = variant == "contig" and jit.stream_trial(entry.circuit, binding.buffers, outs)
+            if trial and jit.kernel_for(entry.kernels, entry.circuit, "contig_nt") is None:
+                jit.request(entry.kernels, entry.circuit, "contig_nt")
+                trial = False
+            choice = jit.choose(entry.kernels, size, stream=trial)
             if choice != "numpy":  # the kernel, on every thread or on one (jit.NUMBA1)
                 t0 = time.perf_counter()
                 with jit.RUN_LOCK:
-                    flags = kernel(binding.buffers, binding.values, outs, 1 if choice == jit.NUMBA1 else 0)
+                    flags = kernel(binding.buffers, binding.values, outs, 1 if choice == jit.NUMBA1 else 0,
+                                   stream=(choice == jit.NUMBA_NT) if trial else None)
                 timing.record(choice, time.perf_counter() - t0, size)
                 _signal_like_numpy(entry, binding, outs, flags)
                 return
@@ -276,9 +283,18 @@ def _gather_compiled(entry: Entry, binding: Binding, cm: "classmap.ClassMap", ou
     kernels = [jit.gather_for(len(sizes), t.dtype) for t in cm.tables]
     if any(k is None for k in kernels):
         return False
+    # results in the measured band: non-temporal against ordinary stores, timed per table type
+    stream, timing = None, None
+    if len(outs) == 1 and cpu_numba.gather_stream_trial(binding.buffers, outs):
+        timing = jit.gather_timing(len(sizes), cm.tables[0].dtype)
+        choice = jit.pick(timing, _size(binding.shape), (jit.GATHER, jit.GATHER_NT))
+        stream = choice == jit.GATHER_NT
+        t0 = time.perf_counter()
     with jit.RUN_LOCK:
         for k, table, out in zip(kernels, cm.tables, outs):
-            k(table, binding.buffers, out)
+            k(table, binding.buffers, out, stream=stream)
+    if timing is not None:
+        timing.record(choice, time.perf_counter() - t0, _size(binding.shape))
     if active and len(sizes) == 1:
         watch = (cm.entry_errors & active) != 0
         if np.take(watch, binding.buffers[0].view(np.uint8)).any():
