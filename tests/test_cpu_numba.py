@@ -946,3 +946,48 @@ def test_fused_reductions_match_numpy(case):
             assert isinstance(flags, int)
         if case == "f32nan":
             assert flags & 8  # sqrt of negative values: invalid, as NumPy
+
+
+# ---- 512-bit vectors on AVX-512 CPUs where LLVM would choose 256 (numba_ops.WIDE_VECTORS) ----
+
+def test_generated_kernels_ask_for_wide_vectors_exactly_when_enabled(monkeypatch):
+    from hologram_array.backends import numba_ops
+
+    x = hx.asarray(np.linspace(-2, 2, 1 << 17, dtype=np.float32))
+    circuit = prepare([(hx.tanh(x * 1.5) + 0.25)._node]).circuit
+    for flag in (True, False):
+        monkeypatch.setattr(numba_ops, "WIDE_VECTORS", flag)
+        src = cpu_numba.generate_source(circuit)
+        # every parallel loop of the kernels (contig, contig_nt where streamable, strided)
+        assert src.count("prefer_wide_vectors()") == (src.count("numba.prange(") if flag else 0)
+        rsrc, _ = numba_reduce.generate_reduction_source(circuit, "sum")
+        assert rsrc.count("prefer_wide_vectors()") == (rsrc.count("numba.prange(") if flag else 0)
+
+
+@pytest.mark.skipif(not __import__("hologram_array.backends.numba_ops", fromlist=["x"])._wide_vectors()
+                    and os.environ.get("HOLOGRAM_WIDE_VECTORS", "") == "",
+                    reason="needs an AVX-512 CPU (and Numba compiling for it)")
+def test_prefer_wide_vectors_gives_512_bit_loops():
+    import numba
+
+    from hologram_array.backends.numba_ops import prefer_wide_vectors
+
+    def body(a, out):
+        for b in numba.prange((a.shape[0] + 8191) // 8192):
+            prefer_wide_vectors()
+            for i in range(np.uint64(b * 8192), np.uint64(min(b * 8192 + 8192, a.shape[0]))):
+                out[i] = a[i] * np.float32(1.5) + np.float32(0.25)
+
+    fn = numba.njit(parallel=True)(body)
+    a = np.arange(20000, dtype=np.float32)
+    out = np.empty_like(a)
+    fn(a, out)
+    np.testing.assert_array_equal(out, a * np.float32(1.5) + np.float32(0.25))
+    assert "zmm" in fn.inspect_asm(fn.signatures[0])
+
+
+def test_wide_vectors_can_be_turned_off_by_the_environment():
+    code = "from hologram_array.backends import numba_ops as o, cpu_numba as c; print(o.WIDE_VECTORS, c.wide_vectors())"
+    env = {**os.environ, "HOLOGRAM_WIDE_VECTORS": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -899,12 +899,16 @@ class _Gen(CircuitNames):
             lines += [indent + store(j, o, idx, stream) for j, o in enumerate(c.outputs)]
             return lines
 
+        # 512-bit vectors where LLVM would pick 256 on an AVX-512 CPU (numba_ops.WIDE_VECTORS)
+        wide = ["        prefer_wide_vectors()"] if wide_vectors() else []
+
         def contig(name: str, stream: bool) -> list[str]:
             return [
                 "@numba.njit(**_JIT)",
                 f"def {name}({args}):",
                 "    n = out0.shape[0]",
                 "    for b in numba.prange(fl.shape[0]):",
+                *wide,
                 "        lo = b * blk",
                 "        hi = min(lo + blk, n)",
                 "        fpe_clear()",
@@ -957,6 +961,7 @@ class _Gen(CircuitNames):
             hdr += ["", "", "@numba.njit(**_JIT)", f"def kernel_strided({args}):"]
             hdr += [f"    n{a} = out0.shape[{a}]" for a in range(nd)]
             hdr += ["    for b in numba.prange(fl.shape[0]):",
+                    *wide,
                     "        lo = b * blk",
                     "        hi = min(lo + blk, n0)",
                     "        fpe_clear()",
@@ -969,6 +974,15 @@ class _Gen(CircuitNames):
             hdr += loop_body(idx, indent)
             hdr.append("        fl[b] = np.uint8(fpe_read() | sw_bits(sw1, sw2, sw4, sw8))")
         return "\n".join(hdr) + "\n"
+
+
+def wide_vectors() -> bool:
+    """Whether generated kernels ask LLVM for 512-bit vectors (``numba_ops.WIDE_VECTORS``:
+    AVX-512 CPUs where LLVM would choose 256 bits); False without Numba."""
+    if not available():
+        return False
+    from . import numba_ops
+    return bool(numba_ops.WIDE_VECTORS)
 
 
 def generate_source(circuit: Circuit, *, parallel: bool = True) -> str:

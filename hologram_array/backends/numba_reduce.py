@@ -237,6 +237,9 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
     # NumPy's loops raise nothing: their flags are the expression's only (read after each fill)
     quiet = fam in ("extreme", "arg")
 
+    # 512-bit vectors where LLVM would pick 256 on an AVX-512 CPU (numba_ops.WIDE_VECTORS)
+    wide = ["        prefer_wide_vectors()"] if cpu_numba.wide_vectors() else []
+
     def element_loop(lines_of: list[str], indent: str) -> list[str]:
         return ([f"{indent}for j in range(np.uint64(n)):", f"{indent}    i = ulo + j"]
                 + [f"{indent}    {line}" for line in loads + lines_of]
@@ -509,6 +512,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
         "    # out[k] (where[k]) = the reduction of flat elements starts[k] .. +lens[k];",
         "    # a thread takes a group of consecutive ranges, with one buffer",
         "    for g in numba.prange(groups.shape[0] - 1):",
+        *wide,
         f"        tmp = np.empty(S, {DT})",
         *ex_alloc("        "),
         "        swa = np.zeros(1, np.uint8)",
@@ -534,6 +538,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
             "    # full-width block computing S // ncols rows into the buffer at a time",
             "    per = max(1, S // ncols) if cb == ncols else 1",
             "    for g in numba.prange(groups.shape[0] - 1):",
+            *wide,
             f"        tmp = np.empty(S, {DT})",
             *ex_alloc("        "),
             "        for b in range(groups[g], groups[g + 1]):",
@@ -571,6 +576,7 @@ def generate_reduction_source(circuit: Circuit, kind: str) -> tuple[str, list]:
             "    # a group is a run of such blocks (fl: per block)",
             "    per = max(1, S // ncols)",
             "    for g in numba.prange(groups.shape[0] - 1):",
+            *wide,
             f"        tmp = np.empty(S, {DT})",
             *ex_alloc("        "),
             *([f"        st = np.empty(({_STACK}, 3), np.int64)", f"        vals = np.empty({_STACK}, {ACC})"]
