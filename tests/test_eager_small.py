@@ -40,3 +40,52 @@ def test_eager_threshold_is_configurable():
         hx.config(**old)
     with pytest.raises(ValueError):
         hx.config(eager_below=-1)
+
+
+def _known_to_fit(a):
+    """An Array whose ``_fits`` is set (the functions' inline fast path), as after one operator."""
+    from hologram_array._array import _concrete_fits
+
+    assert _concrete_fits(a, hx._config.settings.eager_below)
+    assert a._fits is hx._config.settings.eager_below
+    return a
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in __import__(
+    "hologram_array.expr.ops", fromlist=["OPS"]).OPS.items() if s.ufunc is not None and s.arity <= 2))
+def test_every_generated_function_on_small_concrete_arrays_is_numpys(name):
+    # the inline eager path of the generated functions (one ufunc call) against NumPy: values,
+    # dtype, warnings and errors, for arrays known to fit and arrays seen for the first time
+    import warnings
+
+    from hologram_array.expr.ops import OPS
+
+    spec = OPS[name]
+    ufunc = spec.ufunc
+    fn = getattr(hx._elementwise_functions, name)
+    rng = np.random.default_rng(len(name))
+    samples = {"f": (rng.standard_normal(64) * 3).astype(np.float32), "i": rng.integers(-20, 20, 64).astype(np.int16),
+               "b": rng.integers(0, 2, 64).astype(bool)}
+    for kind, x in samples.items():
+        if not any(t[0] == np.dtype(x.dtype).char for t in ufunc.types):
+            continue
+        args_np = [x] if spec.arity == 1 else [x, 2 if kind != "f" else 0.5]
+        with warnings.catch_warnings(record=True) as w_np:
+            warnings.simplefilter("always")
+            try:
+                want, err = ufunc(*args_np), None
+            except Exception as e:  # noqa: BLE001 -- compared by class below
+                want, err = None, type(e)
+        for a in (hx.asarray(x), _known_to_fit(hx.asarray(x))):
+            args = [a] + args_np[1:]
+            with warnings.catch_warnings(record=True) as w_hx:
+                warnings.simplefilter("always")
+                if err is not None:
+                    with pytest.raises(err):
+                        fn(*args)
+                    continue
+                got = fn(*args)
+            assert not got.is_lazy
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_array_equal(np.asarray(got), want)
+            assert sorted(str(w.message) for w in w_hx) == sorted(str(w.message) for w in w_np)
