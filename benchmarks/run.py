@@ -97,6 +97,12 @@ class T:
     load: float  # share of all cores used by other processes while this ran (0..1)
 
 
+#: Warm-up calls before a hologram row is timed: enough for the driver to measure each of its
+#: executors (at most four: the kernel on all threads, on one, with non-temporal stores, and the
+#: NumPy executor) ``jit.MEASURE_RUNS`` times, round by round, and settle on the fastest.
+SETTLE = 2 * 4 + 1
+
+
 def bench(fn, repeat: int, warmup: int = 1, min_time: float = 0.005) -> T:
     """Median (and min) seconds per call of ``fn()``; each repeat runs it often enough to
     last ``min_time`` (so microsecond calls are timed in loops)."""
@@ -214,7 +220,7 @@ def section_chains(quick: bool) -> None:
           "slows Numba here).")
     print(f"   hologram: np.asarray(chain(hx, a)), record + run, result allocated; measured WARM: "
           f"config(compile='sync') compiles the kernel")
-    print(f"   before timing, then 5 warm-up calls let the measured executor choice settle (from a cleared "
+    print(f"   before timing, then {SETTLE} warm-up calls let the measured executor choice settle (from a cleared "
           f"circuit cache at each size); other")
     print(f"   settings default (eager_below={settings.eager_below}, jit_min={settings.jit_min}). The path "
           f"column shows the executor used and the ns/element figures its choice was made from.")
@@ -254,7 +260,7 @@ def section_chains(quick: bool) -> None:
                 ts["jax"] = T(*jax_times[name][n])
             with Settings(compile="sync"):
                 hx.clear_cache()  # the executor choice is measured per circuit: make it at this size
-                ts["hologram"] = bench(lambda: chain(hx, ha).materialize(), rep, warmup=5, min_time=mt)
+                ts["hologram"] = bench(lambda: chain(hx, ha).materialize(), rep, warmup=SETTLE, min_time=mt)
                 path = hologram_path(chain(hx, ha))
                 got = np.asarray(chain(hx, ha))
             cells = "".join(_cell(ts[c].med, ts["numpy"].med, c) for c in cols)
@@ -270,7 +276,7 @@ def section_chains(quick: bool) -> None:
                 hb = bench(lambda: chain(hx, ha).materialize(), rep, warmup=3, min_time=mt)
                 with Settings(eager_below=0, jit_min=0, compile="sync"):
                     hx.clear_cache()
-                    hl = bench(lambda: chain(hx, ha).materialize(), rep, warmup=5, min_time=mt)
+                    hl = bench(lambda: chain(hx, ha).materialize(), rep, warmup=SETTLE, min_time=mt)
                     lpath = hologram_path(chain(hx, ha))
                 print(f"  {'':>11s}  at {n:,}, hologram with DEFAULT settings (compile='background', "
                       f"{hologram_path(chain(hx, ha))}): {fmt_t(hb.med)} x{tn / hb.med:.2f}{load_note(hb)};"
@@ -386,7 +392,7 @@ def _copy_limit(n: int, quick: bool) -> None:
     chain = CHAINS["arith10"]
     with Settings(compile="sync"):
         hx.clear_cache()
-        th = bench(lambda: chain(hx, ha).materialize(), rep, warmup=5, min_time=0.02)
+        th = bench(lambda: chain(hx, ha).materialize(), rep, warmup=SETTLE, min_time=0.02)
         path = hologram_path(chain(hx, ha))
     res["hologram_arith10"] = th.med
     res["fraction_of_copy"] = best / th.med
@@ -435,7 +441,7 @@ def section_classmap(quick: bool) -> None:
         tn = bench(lambda: chain(np, x, length), 3)
         with Settings(compile="sync"):
             hx.clear_cache()
-            th = bench(lambda: np.asarray(chain(hx, hxa, length)), 5, warmup=5)
+            th = bench(lambda: np.asarray(chain(hx, hxa, length)), 5, warmup=SETTLE)
             path = hologram_path(chain(hx, hxa, length))
             same = np.array_equal(np.asarray(chain(hx, hxa, length)), chain(np, x, length))
         hts[length] = th.med
@@ -484,7 +490,7 @@ def section_reduction(quick: bool) -> None:
     tn = bench(lambda: np.sum(a * b + c), rep)
     with Settings(compile="sync"):
         hx.clear_cache()
-        th = bench(lambda: float(hx.sum(ha * hb + hc)), rep, warmup=5)
+        th = bench(lambda: float(hx.sum(ha * hb + hc)), rep, warmup=SETTLE)
         got = float(hx.sum(ha * hb + hc))
     ref = float(np.sum(a * b + c))
     exact = float(np.sum(a.astype(np.float64) * b + c))
@@ -496,7 +502,7 @@ def section_reduction(quick: bool) -> None:
     # var: one pass over the expression (per-chunk moments); argmax: per-chunk first maxima
     tnv = bench(lambda: np.var(a * b + c), rep)
     with Settings(compile="sync"):
-        thv = bench(lambda: float(hx.var(ha * hb + hc)), rep, warmup=5)
+        thv = bench(lambda: float(hx.var(ha * hb + hc)), rep, warmup=SETTLE)
         gotv = float(hx.var(ha * hb + hc))
     refv = float(np.var(a * b + c))
     exactv = float(np.var(a.astype(np.float64) * b + c))
@@ -505,7 +511,7 @@ def section_reduction(quick: bool) -> None:
         f"(result {gotv:.7g}; NumPy {refv:.7g}; float64 {exactv:.7g})")
     tna = bench(lambda: np.argmax(a * b + c), rep)
     with Settings(compile="sync"):
-        tha = bench(lambda: int(hx.argmax(ha * hb + hc)), rep, warmup=5)
+        tha = bench(lambda: int(hx.argmax(ha * hb + hc)), rep, warmup=SETTLE)
         gota = int(hx.argmax(ha * hb + hc))
     refa = int(np.argmax(a * b + c))
     row("NumPy np.argmax(a*b+c)", tna)
@@ -515,7 +521,7 @@ def section_reduction(quick: bool) -> None:
     tc = CHAINS["transc12"]
     tnt = bench(lambda: np.sum(tc(np, a)), rep)
     with Settings(compile="sync"):
-        tht = bench(lambda: float(hx.sum(tc(hx, ha))), rep, warmup=5)
+        tht = bench(lambda: float(hx.sum(tc(hx, ha))), rep, warmup=SETTLE)
         gott = float(hx.sum(tc(hx, ha)))
         path = reduction_path(tc(hx, ha), "sum")
     reft = float(np.sum(tc(np, a)))
@@ -525,12 +531,12 @@ def section_reduction(quick: bool) -> None:
     tnm = bench(lambda: np.max(an * bn + cn, axis=-1), rep)
     a2, b2, c2 = (v.reshape(-1, 1024) for v in (ha, hb, hc))
     with Settings(compile="sync"):
-        thm = bench(lambda: np.asarray(hx.max(a2 * b2 + c2, axis=-1)), rep, warmup=5)
+        thm = bench(lambda: np.asarray(hx.max(a2 * b2 + c2, axis=-1)), rep, warmup=SETTLE)
     row("NumPy np.max(a*b+c, rows of 1,024)", tnm)
     row("hologram hx.max(a*b+c, rows of 1,024)", thm, tnm.med)
     tnv2 = bench(lambda: np.var(an * bn + cn, axis=-1), rep)
     with Settings(compile="sync"):
-        thv2 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=-1)), rep, warmup=5)
+        thv2 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=-1)), rep, warmup=SETTLE)
         samev = np.array_equal(np.asarray(hx.var(a2 * b2 + c2, axis=-1)), np.var(an * bn + cn, axis=-1))
     row("NumPy np.var(a*b+c, rows of 1,024)", tnv2)
     row("hologram hx.var(a*b+c, rows of 1,024)", thv2, tnv2.med,
@@ -539,20 +545,20 @@ def section_reduction(quick: bool) -> None:
     mn, mh = an.mean(axis=0), hx.asarray(an.mean(axis=0))
     tnb = bench(lambda: np.sum((an - mn) ** 2, axis=0), rep)
     with Settings(compile="sync"):
-        thb = bench(lambda: np.asarray(hx.sum((a2 - mh) ** 2, axis=0)), rep, warmup=5)
+        thb = bench(lambda: np.asarray(hx.sum((a2 - mh) ** 2, axis=0)), rep, warmup=SETTLE)
         sameb = np.array_equal(np.asarray(hx.sum((a2 - mh) ** 2, axis=0)), np.sum((an - mn) ** 2, axis=0))
     row("NumPy np.sum((a - m0)**2, axis=0), m0 a row", tnb)
     row("hologram hx.sum((a - m0)**2, axis=0)", thb, tnb.med, "(bit-identical)" if sameb else "(RESULT DIFFERS)")
     tns = bench(lambda: np.sum(an * bn + cn, axis=0), rep)
     with Settings(compile="sync"):
-        ths = bench(lambda: np.asarray(hx.sum(a2 * b2 + c2, axis=0)), rep, warmup=5)
+        ths = bench(lambda: np.asarray(hx.sum(a2 * b2 + c2, axis=0)), rep, warmup=SETTLE)
         same0 = np.array_equal(np.asarray(hx.sum(a2 * b2 + c2, axis=0)), np.sum(an * bn + cn, axis=0))
     row("NumPy np.sum(a*b+c, axis=0), 1,024 columns", tns)
     row("hologram hx.sum(a*b+c, axis=0), 1,024 columns", ths, tns.med,
         "(bit-identical)" if same0 else "(RESULT DIFFERS)")
     tnv0 = bench(lambda: np.var(an * bn + cn, axis=0), rep)
     with Settings(compile="sync"):
-        thv0 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=0)), rep, warmup=5)
+        thv0 = bench(lambda: np.asarray(hx.var(a2 * b2 + c2, axis=0)), rep, warmup=SETTLE)
         samev0 = np.array_equal(np.asarray(hx.var(a2 * b2 + c2, axis=0)), np.var(an * bn + cn, axis=0))
     row("NumPy np.var(a*b+c, axis=0), 1,024 columns", tnv0)
     row("hologram hx.var(a*b+c, axis=0), 1,024 columns", thv0, tnv0.med,
@@ -777,7 +783,7 @@ def section_image(quick: bool) -> None:
         tn = bench(lambda: fn(np, img), 3)
         with Settings(compile="sync"):
             hx.clear_cache()
-            th = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=5)
+            th = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=SETTLE)
             path = hologram_path(fn(hx, himg))
             got, ref = np.asarray(fn(hx, himg)), fn(np, img)
         row(f"{name}: NumPy eager", tn)
@@ -787,7 +793,7 @@ def section_image(quick: bool) -> None:
         if name == "image_normalize_affine":  # the table (byte planes) against computing directly
             with Settings(compile="sync", classmap="never"):
                 hx.clear_cache()
-                td = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=5)
+                td = bench(lambda: np.asarray(fn(hx, himg)), 5, warmup=SETTLE)
                 dpath = hologram_path(fn(hx, himg))
             row(f"{name}: hologram, no class map", td, tn.med, f"({td.med / tcopy.med:.1f}x copy; {dpath})")
             res["rows"][-1]["direct"] = td.med
@@ -807,7 +813,7 @@ hx.config(compile="sync")
 for name in ("transc12", "sci11"):
     chain = CHAINS[name]
     hx.clear_cache()
-    t = bench(lambda: np.asarray(chain(hx, ha)), 3 if quick else 7, warmup=5, min_time=0.02)
+    t = bench(lambda: np.asarray(chain(hx, ha)), 3 if quick else 7, warmup=SETTLE, min_time=0.02)
     res[name] = [t.med, t.best, t.load]
 print(json.dumps(res))
 """

@@ -348,7 +348,9 @@ def test_choose_measures_the_streaming_executor_and_keeps_the_faster():
         c = jit.choose(kernels, n, stream=True)
         seen.append(c)
         slot.timing.record(c, {jit.NUMBA: 0.004, "numpy": 0.02, jit.NUMBA1: 0.006, jit.NUMBA_NT: 0.003}[c], n)
-    assert seen[-2:] == [jit.NUMBA_NT, jit.NUMBA_NT]  # measured last, MEASURE_RUNS times
+    k = len(jit.candidates(n, stream=True))
+    assert seen[:k] == list(jit.candidates(n, stream=True)) == seen[k:2 * k]  # round by round
+    assert seen.count(jit.NUMBA_NT) == jit.MEASURE_RUNS
     assert jit.choose(kernels, n, stream=True) == jit.NUMBA_NT
     assert jit.choose(kernels, n) == jit.NUMBA  # without the trial: never the streaming loop
     slot.timing.record(jit.NUMBA, 0.001, n)  # the ordinary loop measured faster after all

@@ -381,7 +381,7 @@ def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only
     """``"numba"``, ``"numba1"`` (the kernel on one thread), ``"numba_nt"`` (with non-temporal
     stores; only with ``stream``) or ``"numpy"`` for a circuit whose kernel is ready: the
     measured fastest at this size class. Each executor runs ``MEASURE_RUNS`` times first
-    (compiled first). ``slot``: as ``kernel_for``; ``kernel_only``: the compiled kernel's
+    (compiled first, then round by round: ``pick``). ``slot``: as ``kernel_for``; ``kernel_only``: the compiled kernel's
     executors only (whose results are the same bits)."""
     t = (slot or slot_of(kernels)).timing
     cands = candidates(size, stream)
@@ -392,13 +392,17 @@ def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only
 
 def pick(t: Timing, size: int, cands: Sequence[str]) -> str:
     """The measured fastest of ``cands`` at this size class (``choose``'s rule, for any set of
-    alternatives timed in ``t``: each measured ``MEASURE_RUNS`` times first, in order; now and
-    then a slower one again)."""
+    alternatives timed in ``t``: each measured ``MEASURE_RUNS`` times first, round by round --
+    interleaved, so that a burst of load or a slow moment of the memory does not fall on one
+    candidate's runs only (it did: a 64 MiB result on a shared host chose ordinary over
+    non-temporal stores, 5.1 vs 2.9 ms, from two back-to-back runs each); now and then a slower
+    one again)."""
     b = Timing.bucket(size)  # (once: this runs before every kernel call)
     runs, best = t.runs, t.best
-    for c in cands:
-        if runs.get((c, b), 0) < MEASURE_RUNS:
-            return c
+    for r in range(1, MEASURE_RUNS + 1):
+        for c in cands:
+            if runs.get((c, b), 0) < r:
+                return c
     ranked = sorted((best[(c, b)], i, c) for i, c in enumerate(cands))
     # now and then a slower one runs again (a best-of figure only improves), the further
     # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time
