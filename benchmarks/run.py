@@ -813,7 +813,7 @@ hx.config(compile="sync")
 for name in ("transc12", "sci11"):
     chain = CHAINS[name]
     hx.clear_cache()
-    t = bench(lambda: np.asarray(chain(hx, ha)), 3 if quick else 7, warmup=SETTLE, min_time=0.02)
+    t = bench(lambda: np.asarray(chain(hx, ha)), 3 if quick else 7, warmup=9, min_time=0.02)
     res[name] = [t.med, t.best, t.load]
 print(json.dumps(res))
 """
