@@ -291,10 +291,7 @@ def gather_for(n_inputs: int, dtype: Any) -> Any:
     if mode == "never" or not numba_installed():
         return None
     key = (n_inputs, str(dtype))
-    slot = _gather_slots.get(key)
-    if slot is None:
-        with _slots_lock:
-            slot = _gather_slots.setdefault(key, KernelSlot())
+    slot = _gather_slot(key)
     state = slot.variants.get("gather")
     if state == "ready":
         return slot.kernel
@@ -326,15 +323,19 @@ def gather_method() -> str:
 GATHER, GATHER_NT = "gather", "gather_nt"
 
 
-def gather_timing(n_inputs: int, dtype: Any) -> Timing:
-    """The compiled lookup's measured costs (``GATHER`` / ``GATHER_NT`` per size class), shared
-    by every class map it serves: a lookup's cost does not depend on the chain it replaced."""
-    key = (n_inputs, str(dtype))
+def _gather_slot(key: tuple) -> KernelSlot:
+    """The lookup's slot for ``(n_inputs, str(dtype))``, created on first use."""
     slot = _gather_slots.get(key)
     if slot is None:
         with _slots_lock:
             slot = _gather_slots.setdefault(key, KernelSlot())
-    return slot.timing
+    return slot
+
+
+def gather_timing(n_inputs: int, dtype: Any) -> Timing:
+    """The compiled lookup's measured costs (``GATHER`` / ``GATHER_NT`` per size class), shared
+    by every class map it serves: a lookup's cost does not depend on the chain it replaced."""
+    return _gather_slot((n_inputs, str(dtype))).timing
 
 
 def gather_state(n_inputs: int, dtype: Any) -> str | None:
@@ -381,8 +382,8 @@ def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only
     """``"numba"``, ``"numba1"`` (the kernel on one thread), ``"numba_nt"`` (with non-temporal
     stores; only with ``stream``) or ``"numpy"`` for a circuit whose kernel is ready: the
     measured fastest at this size class. Each executor runs ``MEASURE_RUNS`` times first
-    (compiled first, then round by round: ``pick``). ``slot``: as ``kernel_for``; ``kernel_only``: the compiled kernel's
-    executors only (whose results are the same bits)."""
+    (compiled first, then round by round: ``pick``). ``slot``: as ``kernel_for``;
+    ``kernel_only``: the compiled kernel's executors only (whose results are the same bits)."""
     t = (slot or slot_of(kernels)).timing
     cands = candidates(size, stream)
     if kernel_only:
