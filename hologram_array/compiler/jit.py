@@ -291,7 +291,7 @@ def gather_for(n_inputs: int, dtype: Any) -> Any:
     if mode == "never" or not numba_installed():
         return None
     key = (n_inputs, str(dtype))
-    slot = _gather_slot(key)
+    slot = slot_of(_gather_slots, key)  # (created on first use)
     state = slot.variants.get("gather")
     if state == "ready":
         return slot.kernel
@@ -323,19 +323,10 @@ def gather_method() -> str:
 GATHER, GATHER_NT = "gather", "gather_nt"
 
 
-def _gather_slot(key: tuple) -> KernelSlot:
-    """The lookup's slot for ``(n_inputs, str(dtype))``, created on first use."""
-    slot = _gather_slots.get(key)
-    if slot is None:
-        with _slots_lock:
-            slot = _gather_slots.setdefault(key, KernelSlot())
-    return slot
-
-
 def gather_timing(n_inputs: int, dtype: Any) -> Timing:
     """The compiled lookup's measured costs (``GATHER`` / ``GATHER_NT`` per size class), shared
     by every class map it serves: a lookup's cost does not depend on the chain it replaced."""
-    return _gather_slot((n_inputs, str(dtype))).timing
+    return slot_of(_gather_slots, (n_inputs, str(dtype))).timing
 
 
 def gather_state(n_inputs: int, dtype: Any) -> str | None:
