@@ -165,9 +165,7 @@ class Array(ArrayMethods):
         if isinstance(node, Op) and node.memo is not None:
             data = node.memo
         else:
-            from .compiler import materialize as _mat  # the compiler loads on first use
-
-            (data,) = _mat.evaluate([node], self._device.name)
+            (data,) = _compiler().evaluate([node], self._device.name)
         self._data = data
         self._fits = None
         self._node = None
@@ -406,6 +404,21 @@ class Array(ArrayMethods):
 
 
 # ---- helpers used by the operators and the namespace ----------------------------------
+
+_materialize_module = None
+
+
+def _compiler() -> Any:
+    """``compiler.materialize``, imported on first use (the compiler and its backends load
+    with the first lazy array that needs values), then kept: an import statement in the
+    materialization path cost ~0.3 us per call."""
+    global _materialize_module
+    if _materialize_module is None:
+        from .compiler import materialize
+
+        _materialize_module = materialize
+    return _materialize_module
+
 
 
 def _eager_ok(node: Node) -> bool:

@@ -234,6 +234,38 @@ def available() -> bool:
     return _available
 
 
+def thread_count_calls() -> tuple[Any, Any]:
+    """(get, set) of Numba's thread count for the calling thread, for ``threads=1`` runs: once
+    Numba's threads are up, the ctypes entry points behind ``numba.get_num_threads`` /
+    ``set_num_threads`` (0.1 / 0.3 us here, against 0.7 / 1.1 us for the public functions,
+    which check and lock on every call -- three calls around every one-thread kernel); until
+    then, and if a Numba release moves them, the public functions (which start the threads)."""
+    global _thread_calls
+    if _thread_calls is not None:
+        return _thread_calls
+    import numba
+    from numba.np.ufunc import parallel
+
+    get = getattr(parallel, "_get_num_threads", None)
+    set_ = getattr(parallel, "_set_num_threads", None)
+    if not getattr(parallel, "_is_initialized", False) or get is None or set_ is None:
+        return numba.get_num_threads, numba.set_num_threads
+    _thread_calls = (get, set_)
+    return _thread_calls
+
+
+_thread_calls: tuple[Any, Any] | None = None
+
+
+def num_threads() -> int:
+    """Numba's thread count for the calling thread (1 while Numba is not imported)."""
+    if _thread_calls is not None:
+        return _thread_calls[0]()
+    if "numba" not in sys.modules:
+        return 1
+    return thread_count_calls()[0]()
+
+
 # ---------------------------------------------------------------------------------------------
 # dtypes in generated code
 
@@ -1188,6 +1220,7 @@ class Kernel:
         self._out_dtypes = [_arr_dtype(d) for d in circuit.output_dtypes]
         self._f16_in = [i.dtype == _F16 for i in circuit.inputs]
         self._f16_out = [d == _F16 for d in circuit.output_dtypes]
+        self._any_f16 = any(self._f16_in) or any(self._f16_out)
         # without MXCSR (not x86): every hardware category may have been raised
         self._unknown_bits = 0 if _fpe_hw() else _hw_possible(circuit)
         self._last_bind: tuple | None = None  # (values, params, flags): see bind_flags
@@ -1351,7 +1384,7 @@ class Kernel:
             return RunResult(0, np.zeros(0, np.uint8), 0, "")
         c = self.circuit
         params, pflags = self.bind_flags(values)
-        bufs = [np.asarray(b) for b in buffers]
+        bufs = [b if type(b) is np.ndarray else np.asarray(b) for b in buffers]
         flat = c.out_ndim == 0 or (
             all(b.shape == shape and b.flags.c_contiguous for b in bufs)
             and all(o.flags.c_contiguous for o in outs))
@@ -1374,25 +1407,27 @@ class Kernel:
             variant = "strided"
             inner = outs[0].size // shape[0]
             n, blk = shape[0], max(1, want // inner)
-        ins = [x.view(np.uint16) if f else x for x, f in zip(ins, self._f16_in)]
-        os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
+        if self._any_f16:
+            ins = [x.view(np.uint16) if f else x for x, f in zip(ins, self._f16_in)]
+            os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
         err = np.zeros(1, np.uint8)
         fl = np.empty(-(-n // blk), np.uint8)
         kernel = self.dispatcher(variant)
         if threads:  # Numba's thread count is per calling thread: set around the call
-            import numba
-
-            before = numba.get_num_threads()
-            numba.set_num_threads(min(threads, before))
+            get, set_ = thread_count_calls()
+            before = get()
+            set_(min(threads, before))
             try:
                 kernel(*ins, *params, *os_, err, blk, fl)
             finally:
-                numba.set_num_threads(before)
+                set_(before)
         else:
             kernel(*ins, *params, *os_, err, blk, fl)
         if err[0]:
             raise ValueError(_NEG_POW_MSG)
-        flags = int(np.bitwise_or.reduce(fl)) | pflags | self._unknown_bits
+        # (no block raised anything, the common case: one bytes scan instead of a ufunc reduce)
+        flags = ((int(np.bitwise_or.reduce(fl)) if fl.tobytes().strip(b"\0") else 0)
+                 | pflags | self._unknown_bits)
         if self._unknown_bits:
             fl |= np.uint8(self._unknown_bits)
         return RunResult(flags, fl, blk, variant)

@@ -847,13 +847,13 @@ class ReductionKernel:
         """``run()`` on every thread Numba has, or on the calling one (``threads=1``, as
         ``Kernel.run``: no wake-up of the sleeping workers)."""
         if threads == 1:
-            import numba
-            before = numba.get_num_threads()
-            numba.set_num_threads(1)
+            get, set_ = cpu_numba.thread_count_calls()
+            before = get()
+            set_(1)
             try:
                 run()
             finally:
-                numba.set_num_threads(before)
+                set_(before)
         else:
             run()
 

@@ -45,8 +45,14 @@ class Circuit:
     outputs: tuple[int, ...]
     out_ndim: int
     key: tuple = field(init=False, repr=False, compare=False)
+    #: The outputs' dtypes, worked out once: the driver asks on every materialization.
+    output_dtypes: tuple = field(init=False, repr=False, compare=False)
+    #: Facts derived from the structure alone, worked out once by whoever needs them
+    #: (``classmap.eligible`` ...): name -> value.
+    facts: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "output_dtypes", tuple(self.reg_dtype(o) for o in self.outputs))
         object.__setattr__(
             self,
             "key",
@@ -75,10 +81,6 @@ class Circuit:
         if r < ni + np_:
             return self.params[r - ni]
         return self.instrs[r - ni - np_].dtype
-
-    @property
-    def output_dtypes(self) -> tuple:
-        return tuple(self.reg_dtype(o) for o in self.outputs)
 
     def listing(self) -> str:
         """A readable SSA listing, e.g. ``r3 = multiply(r0, p1) : float32``."""

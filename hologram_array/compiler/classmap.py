@@ -43,7 +43,14 @@ def index_dtype(dtype: np.dtype) -> np.dtype:
 
 def eligible(c: Circuit) -> bool:
     """A table can stand for the circuit: 1-2 inputs, all 8-bit -- or one 16-bit input --
-    and at least one op."""
+    and at least one op. (Asked on every materialization: kept in ``c.facts``.)"""
+    v = c.facts.get("eligible")
+    if v is None:
+        v = c.facts["eligible"] = _eligible(c)
+    return v
+
+
+def _eligible(c: Circuit) -> bool:
     if not c.instrs:
         return False
     if len(c.inputs) == 1 and c.inputs[0].dtype in sixteen_bit_domain():

@@ -127,7 +127,15 @@ def variant_for(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -
     if not flat:
         return "strided"
     # a result larger than the caches: the non-temporal-store loop (``cpu_numba.streams``)
-    return "contig_nt" if streams(outs, ins=buffers) and streamable(circuit.output_dtypes) else "contig"
+    return "contig_nt" if streams(outs, ins=buffers) and _streamable(circuit) else "contig"
+
+
+def _streamable(circuit: Circuit) -> bool:
+    """``streamable(circuit.output_dtypes)``, kept in ``circuit.facts`` (asked on every run)."""
+    v = circuit.facts.get("streamable")
+    if v is None:
+        v = circuit.facts["streamable"] = streamable(circuit.output_dtypes)
+    return v
 
 
 def stream_trial(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) -> bool:
@@ -136,10 +144,10 @@ def stream_trial(circuit: Circuit, buffers: Sequence[Any], outs: Sequence[Any]) 
     says ``contig_nt``) that could take them (contiguous, aligned, not over an input, dtypes
     ``streamable``). The crossover between the two depends on the machine, so it is measured
     per circuit and size class (``choose``), not guessed."""
-    if not cpu_numba.STREAMING or circuit.out_ndim == 0 or not streamable(circuit.output_dtypes):
+    if not cpu_numba.STREAMING or circuit.out_ndim == 0:
         return False
     total = sum(o.nbytes for o in outs)
-    if not cpu_numba.STREAM_TRY_BYTES <= total < cpu_numba.STREAM_MIN_BYTES:
+    if not cpu_numba.STREAM_TRY_BYTES <= total < cpu_numba.STREAM_MIN_BYTES or not _streamable(circuit):
         return False
     shape = outs[0].shape
     return (all(b.shape == shape and b.flags.c_contiguous for b in buffers)
@@ -351,9 +359,7 @@ EXPLORE_COST = 0.02
 SERIAL_MAX = 1 << 21
 
 
-def _threads() -> int:
-    numba = sys.modules.get("numba")
-    return numba.get_num_threads() if numba is not None else 1
+_threads = cpu_numba.num_threads
 
 
 def candidates(size: int, stream: bool = False) -> tuple[str, ...]:
@@ -390,21 +396,27 @@ def pick(t: Timing, size: int, cands: Sequence[str]) -> str:
     non-temporal stores, 5.1 vs 2.9 ms, from two back-to-back runs each); now and then a slower
     one again)."""
     b = Timing.bucket(size)  # (once: this runs before every kernel call)
-    runs, best = t.runs, t.best
-    for r in range(1, MEASURE_RUNS + 1):
-        for c in cands:
-            if runs.get((c, b), 0) < r:
-                return c
-    ranked = sorted((best[(c, b)], i, c) for i, c in enumerate(cands))
+    keys = [(c, b) for c in cands]
+    runs = t.runs
+    counts = [runs.get(k, 0) for k in keys]
+    low = min(counts)
+    if low < MEASURE_RUNS:  # round by round: the first candidate with the fewest runs
+        return cands[counts.index(low)]
+    best = t.best
+    costs = [best[k] for k in keys]
+    fast = min(costs)
+    first = costs.index(fast)  # (a tie goes to the earlier candidate)
     # now and then a slower one runs again (a best-of figure only improves), the further
-    # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time
-    fast = max(ranked[0][0], 1e-9)
+    # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time --
+    # of those due at this tick, the fastest
+    fast = max(fast, 1e-9)
     tick = t.decisions[b] = t.decisions.get(b, 0) + 1
-    for ns, _, slower in ranked[1:]:
-        period = max(EXPLORE_EVERY, math.ceil((ns - fast) / fast / EXPLORE_COST))
-        if tick % period == 0:
-            return slower
-    return ranked[0][2]
+    due = None
+    for i, ns in enumerate(costs):
+        if i != first and tick % max(EXPLORE_EVERY, math.ceil((ns - fast) / fast / EXPLORE_COST)) == 0:
+            if due is None or ns < costs[due]:
+                due = i
+    return cands[first if due is None else due]
 
 
 def compiling() -> bool:

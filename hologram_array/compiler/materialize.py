@@ -326,8 +326,11 @@ def _signal_like_numpy(entry: Entry, binding: Binding, outs: Sequence[Any], flag
     executor into scratch buffers so it does exactly that (same messages, same op names) --
     unless an output overwrote an input, in which case each category is signalled once by a
     one-element NumPy operation (same class and errstate handling, another op name)."""
-    if flags is None:
-        flags = _ALL_FP_BITS
+    if not flags:
+        if flags is None:
+            flags = _ALL_FP_BITS
+        else:  # nothing raised (the common case): NumPy's error state need not be read
+            return
     active = flags & classmap.active_error_bits()
     if not active:
         return
