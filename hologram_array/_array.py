@@ -613,6 +613,9 @@ def apply(name: str, *args: Any) -> Array:
                 dy = y._device if type(y) is Array else None
                 if dx is dy or dx is None or dy is None:
                     return Array._wrap(np.asarray(ufunc(_buffer(x), _buffer(y))), dx or dy)
+    recorded = _apply_by_rule(name, args)
+    if recorded is not None:
+        return recorded
     device = _device_of(args)
     node = _op_node(name, args, device)
     if node is NotImplemented:
@@ -622,7 +625,98 @@ def apply(name: str, *args: Any) -> Array:
         )
     if type(node) is Leaf:
         return Array._wrap(node.data, device)
+    _learn_apply_rule(name, args, node)
     return Array._lazy(node, device)
+
+
+#: (op name, operand tokens: an Array's dtype or float / int) -> (result dtype, per operand
+#: the (lo, hi) a Python int must lie in, else None): what ``_op_node`` worked out for operands
+#: that are same-device Arrays and Python floats and ints, so that ``apply`` records the next
+#: such call directly (``clip(x, 0, 4)``: 1.9 instead of 4.5 us) -- the operators' lazy rules
+#: (``_LAZY_RULES``) for any number of operands. An int outside its range takes ``_op_node``,
+#: which raises as NumPy does.
+_APPLY_RULES: dict[tuple, tuple] = {}
+
+
+def _apply_by_rule(name: str, args: tuple) -> Array | None:
+    """``apply``'s recording by a learned rule (``_APPLY_RULES``), or None."""
+    key = [name]
+    parts = []
+    device = shape = None
+    for a in args:
+        t = type(a)
+        if t is Array:
+            if device is None:
+                device = a._device
+            elif a._device is not device:
+                return None
+            n = a._node
+            if n is None:
+                n = a._as_node()
+            s = n.shape
+            if shape is None:
+                shape = s
+            elif s is not shape and s != shape:
+                shape = broadcast(shape, s)
+            key.append(n.dtype)
+            parts.append(n)
+        elif t is float or t is int:
+            key.append(t)
+            parts.append(a)
+        else:
+            return None
+    rule = _APPLY_RULES.get(tuple(key)) if device is not None else None
+    if rule is None:
+        return None
+    out, bounds = rule
+    for i, v in enumerate(parts):
+        t = type(v)
+        if t is int:
+            lo, hi = bounds[i]
+            if not lo <= v <= hi:
+                return None
+            parts[i] = Const(v)
+        elif t is float:
+            parts[i] = Const(v)
+    return Array._lazy(Op(name, tuple(parts), out, shape), device)
+
+
+def _learn_apply_rule(name: str, args: tuple, node: Op) -> None:
+    """Keep ``_op_node``'s answer for ``args`` as a rule, where it is one (see
+    ``_APPLY_RULES``): operands that are same-device Arrays and Python floats and ints, each
+    int checked by its range alone (not comparisons, which compare ints exactly, nor ``pow``,
+    whose negative exponents are refused)."""
+    if type(node) is not Op or name in _INT_CAREFUL or len(_APPLY_RULES) > 4096:
+        return
+    tokens = []
+    device = None
+    for a in args:
+        t = type(a)
+        if t is Array:
+            if device is not None and a._device is not device:
+                return
+            device = a._device
+            tokens.append(a._dtype)
+        elif t is float or t is int:
+            tokens.append(t)
+        else:
+            return
+    if device is None:
+        return
+    loop = resolve(name, tuple(tokens))[0]
+    bounds = []
+    for tok, dt in zip(tokens, loop):
+        if tok is not int:
+            bounds.append(None)
+        elif dt.kind in "iu":
+            bounds.append(int_bounds(dt))
+        elif dt.kind == "b":  # logical ops: NumPy goes through the default int first
+            bounds.append(int_bounds(_DEFAULT_INT))
+        elif dt.kind in "fc":
+            bounds.append((-_FLOAT_INT_MAX, _FLOAT_INT_MAX))
+        else:
+            return
+    _APPLY_RULES[(name, *tokens)] = (node.dtype, tuple(bounds))
 
 
 def apply_node(node: Node, device: _devices.Device) -> Array:
@@ -732,10 +826,23 @@ def method(self, other):
             return a
     else:
         sn = self._node
-        if sn is not None:  # recording onto a lazy operand with a Python scalar: the rule cached
-            hit = lazy_rules.get((sn.dtype, type(other)))
-            if hit is not None and (hit[1] is None or hit[1] <= other <= hit[2]):
-                return _lazy(Op(name, {lazy_args}, hit[0], sn.shape), self._device)
+        if sn is not None:  # recording onto a lazy operand: the rule cached
+            to = type(other)
+            if to is Array:  # (keyed by the two dtypes)
+                if other._device is self._device:
+                    hit = lazy_rules.get((sn.dtype, other._dtype))
+                    if hit is not None:
+                        on = other._node
+                        if on is None:
+                            on = other._as_node()
+                        shape = sn.shape
+                        if on.shape is not shape and on.shape != shape:
+                            shape = broadcast(shape, on.shape)
+                        return _lazy(Op(name, {lazy_nodes}, hit[0], shape), self._device)
+            else:  # a Python scalar (keyed by its type; an int checked against its range)
+                hit = lazy_rules.get((sn.dtype, to))
+                if hit is not None and (hit[1] is None or hit[1] <= other <= hit[2]):
+                    return _lazy(Op(name, {lazy_args}, hit[0], sn.shape), self._device)
     return _binary_general(name, ufunc, reflected, weak_ok, self, other)
 """
 
@@ -757,10 +864,11 @@ def _binary_method(name: str, reflected: bool = False):
         call_scalar="ufunc(other, self._data)" if reflected else "ufunc(self._data, other)",
         call_array="ufunc(other._data, self._data)" if reflected else "ufunc(self._data, other._data)",
         lazy_args="(Const(other), sn)" if reflected else "(sn, Const(other))",
+        lazy_nodes="(on, sn)" if reflected else "(sn, on)",
     )
     env = {"ufunc": OPS[name].ufunc, "name": name, "reflected": reflected, "weak_ok": weak_ok,
            "lazy_rules": _LAZY_RULES.setdefault((name, reflected), {}), "Op": Op, "Const": Const,
-           "_lazy": Array._lazy,
+           "_lazy": Array._lazy, "broadcast": broadcast,
            "settings": settings, "Array": Array, "_binary_general": _binary_general, "_new": _new,
            "_WEAK_FLOAT": _WEAK_FLOAT, "_WEAK_INT": _WEAK_INT}
     exec(compile(src, f"<hologram_array operator {name}{' reflected' if reflected else ''}>", "exec"), env)
@@ -866,6 +974,8 @@ def _binary_slow(name: str, reflected: bool, self: Array, other: Any) -> Any:
         out = resolve(name, tokens)[1]
         if to is float:
             _LAZY_RULES[(name, reflected)][(sn.dtype, float)] = (out, None, None)
+        elif self._node is not None:  # the operators' rule for a lazy operand and an Array
+            _LAZY_RULES[(name, reflected)][(sn.dtype, on.dtype)] = (out, None, None)
         return Array._lazy(Op(name, (on, sn) if reflected else (sn, on), out, shape), self._device)
     node = _op_node(name, (other, self) if reflected else (self, other), self._device)
     return NotImplemented if node is NotImplemented else apply_node(node, self._device)

@@ -484,8 +484,13 @@ def _run_program(prog: Program, log: list) -> None:
             # after the ufunc's first call, or in a NaN's sign (float16 arcsin(-2): +NaN on
             # 0-d input, -NaN from the array loop)
             # (_ufunc_ref); NumPy's own scalar answer is then as right as its array loop's
+            # (NumPy called on the operands as hx had them: a NumPy scalar given to hx -- v1 =
+            # npscalar(...) and what NumPy computed from such -- goes to NumPy as that scalar,
+            # and the scalar path's answer depends on it being one: np.square(complex128) is
+            # 1 ulp from np.square of the same value as a 0-d array, the reference's form)
             with np.errstate(all="ignore"):
-                alt = OPS[node.name].numpy(*[np_vals[i] for i in idx])
+                alt = OPS[node.name].numpy(*[np_vals[i] if isinstance(hx_vals[i], hx.Array) else hx_vals[i]
+                                             for i in idx])
             if ((not _bits_equal(ref, got) or not _nan_signs_equal(ref, got))
                     and _bits_equal(alt, got) and _nan_signs_equal(alt, got)):
                 ref = alt

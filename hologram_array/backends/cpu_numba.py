@@ -1379,7 +1379,7 @@ class Kernel:
         ``jit.NUMBA_NT``); False: never."""
         if not outs:
             return RunResult(0, np.zeros(0, np.uint8), 0, "")
-        shape = tuple(outs[0].shape)
+        shape = outs[0].shape
         if outs[0].size == 0:
             return RunResult(0, np.zeros(0, np.uint8), 0, "")
         c = self.circuit
@@ -1393,8 +1393,11 @@ class Kernel:
             flat = False  # a re-run block would read what the first pass overwrote
         want = max(1, int(block) if block is not None else BLOCK)
         if flat:
-            ins = [b.reshape(-1) for b in bufs] if c.out_ndim else [b.reshape(1) for b in bufs]
-            os_ = [o.reshape(-1) for o in outs]
+            if len(shape) == 1:  # already flat: no views to make
+                ins, os_ = bufs, outs
+            else:
+                ins = [b.reshape(-1) for b in bufs] if c.out_ndim else [b.reshape(1) for b in bufs]
+                os_ = [o.reshape(-1) for o in outs]
             n, blk = os_[0].shape[0], want
             # non-temporal stores once that variant is compiled (``jit`` asks for it when
             # ``streams``), for large aligned results

@@ -72,16 +72,23 @@ class Timing:
     best: dict[tuple[str, int], float] = field(default_factory=dict)
     runs: dict[tuple[str, int], int] = field(default_factory=dict)
     decisions: dict[int, int] = field(default_factory=dict)  # per size class: choices made
+    #: (size class, candidates) -> what ``pick`` settled on for the costs then in ``best``
+    #: (checked against them on every call): ``(keys, costs, fastest, [(period, slower)])``
+    plans: dict[tuple, tuple] = field(default_factory=dict, repr=False)
 
     @staticmethod
     def bucket(size: int) -> int:
         return max(size, 1).bit_length() // 2
 
     def record(self, executor: str, seconds: float, size: int) -> None:
-        ns = seconds * 1e9 / max(size, 1)
-        k = (executor, self.bucket(size))
-        self.runs[k] = self.runs.get(k, 0) + 1
-        self.best[k] = min(self.best.get(k, ns), ns)
+        size = max(size, 1)
+        ns = seconds * 1e9 / size
+        k = (executor, size.bit_length() // 2)
+        runs, best = self.runs, self.best
+        runs[k] = runs.get(k, 0) + 1
+        old = best.get(k)
+        if old is None or ns < old:
+            best[k] = ns
 
 
 @dataclass
@@ -366,12 +373,12 @@ def candidates(size: int, stream: bool = False) -> tuple[str, ...]:
     """The executors measured for a circuit at this size: the compiled kernel, the NumPy
     executor, up to ``SERIAL_MAX`` elements the compiled kernel on one thread, and with
     ``stream`` (``stream_trial``) the compiled kernel with non-temporal stores."""
-    cands: tuple[str, ...] = (NUMBA, "numpy")
-    if size <= SERIAL_MAX and _threads() > 1:
-        cands += (NUMBA1,)
-    if stream:
-        cands += (NUMBA_NT,)
-    return cands
+    return _CANDIDATES[size <= SERIAL_MAX and _threads() > 1, stream]
+
+
+#: ``candidates``' answers, built once (``pick`` keys its plans by them).
+_CANDIDATES = {(serial, stream): (NUMBA, "numpy") + ((NUMBA1,) if serial else ()) + ((NUMBA_NT,) if stream else ())
+               for serial in (False, True) for stream in (False, True)}
 
 
 def choose(kernels: dict, size: int, slot: KernelSlot | None = None, kernel_only: bool = False,
@@ -395,28 +402,35 @@ def pick(t: Timing, size: int, cands: Sequence[str]) -> str:
     candidate's runs only (it did: a 64 MiB result on a shared host chose ordinary over
     non-temporal stores, 5.1 vs 2.9 ms, from two back-to-back runs each); now and then a slower
     one again)."""
-    b = Timing.bucket(size)  # (once: this runs before every kernel call)
-    keys = [(c, b) for c in cands]
+    b = max(size, 1).bit_length() // 2  # (Timing.bucket: this runs before every kernel call)
+    best = t.best
+    plan = t.plans.get((b, cands))
+    if plan is not None and tuple(map(best.get, plan[0])) == plan[1]:  # (the costs it was made for)
+        tick = t.decisions[b] = t.decisions.get(b, 0) + 1
+        for period, slower in plan[3]:
+            if tick % period == 0:
+                return slower
+        return plan[2]
+    keys = tuple([(c, b) for c in cands])
     runs = t.runs
     counts = [runs.get(k, 0) for k in keys]
     low = min(counts)
     if low < MEASURE_RUNS:  # round by round: the first candidate with the fewest runs
         return cands[counts.index(low)]
-    best = t.best
-    costs = [best[k] for k in keys]
-    fast = min(costs)
-    first = costs.index(fast)  # (a tie goes to the earlier candidate)
+    costs = tuple([best[k] for k in keys])
+    ranked = sorted((ns, i, c) for i, (ns, c) in enumerate(zip(costs, cands)))
     # now and then a slower one runs again (a best-of figure only improves), the further
-    # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time --
-    # of those due at this tick, the fastest
-    fast = max(fast, 1e-9)
+    # behind it is the more rarely: its extra time stays EXPLORE_COST of the calls' time;
+    # of those due at a tick, the fastest
+    fast = max(ranked[0][0], 1e-9)
+    explore = [(max(EXPLORE_EVERY, math.ceil((ns - fast) / fast / EXPLORE_COST)), slower)
+               for ns, _, slower in ranked[1:]]
+    t.plans[(b, cands)] = plan = (keys, costs, ranked[0][2], explore)
     tick = t.decisions[b] = t.decisions.get(b, 0) + 1
-    due = None
-    for i, ns in enumerate(costs):
-        if i != first and tick % max(EXPLORE_EVERY, math.ceil((ns - fast) / fast / EXPLORE_COST)) == 0:
-            if due is None or ns < costs[due]:
-                due = i
-    return cands[first if due is None else due]
+    for period, slower in explore:
+        if tick % period == 0:
+            return slower
+    return plan[2]
 
 
 def compiling() -> bool:

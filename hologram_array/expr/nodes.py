@@ -151,6 +151,11 @@ def _merge_leaves(args: tuple[Node, ...]) -> tuple[Leaf, ...]:
     return tuple(merged) if len(merged) > len(first) else first
 
 
+def _same_leaf(la: tuple, lb: tuple) -> bool:
+    """Whether two operands' leaves are the same single buffer."""
+    return len(la) == 1 and (la is lb or (len(lb) == 1 and la[0] is lb[0]))
+
+
 class Op(Node):
     """One op-table operation. ``dtype`` is the result dtype; ``shape`` the broadcast shape."""
 
@@ -182,6 +187,32 @@ class Op(Node):
                 self.chain = _tree_key(name, dtype, args)
             self.depth = a.depth + 1
             self.count = a.count + 2
+            self.leaves = a.leaves
+            self.roots = a.roots
+        elif len(args) == 2 and _same_leaf(args[0].leaves, args[1].leaves):
+            # two operands over the same one buffer (``x * a`` in a chain over ``a``): the
+            # general rule below reduced -- its leaves, roots and tree key
+            a, b = args
+            self.depth = (a.depth if a.depth > b.depth else b.depth) + 1
+            count = self.count = a.count + b.count + 1
+            if type(a) is Leaf:  # (a Leaf makes its tuples anew on each access: share the Op's)
+                a = b
+            self.leaves = a.leaves
+            self.roots = a.roots
+            ca = args[0].chain
+            cb = args[1].chain
+            self.chain = (None if ca is None or cb is None or count > _TREE_KEY_MAX
+                          else ("op", name, dtype, (("x", ca), ("x", cb))))
+        elif (len(args) == 3 and type(args[1]) is Const and type(args[2]) is Const
+              and type(args[0]) is not Const):
+            # an operand and two Python scalars (``clip(x, lo, hi)``), reduced the same way
+            a = args[0]
+            c = a.chain
+            k1 = None if c is None else const_key(args[1].value)
+            k2 = None if k1 is None else const_key(args[2].value)
+            self.chain = None if k2 is None else (c, name, dtype, (None, k1, k2))
+            self.depth = a.depth + 1
+            self.count = a.count + 3
             self.leaves = a.leaves
             self.roots = a.roots
         else:

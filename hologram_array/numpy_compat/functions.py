@@ -155,6 +155,10 @@ def clip(a: Any, a_min: Any = _NV, a_max: Any = _NV, out: Any = None, *, min: An
 
     As the standard, the result keeps ``a``'s dtype when a bound is an array (NumPy promotes).
     """
+    ta, th = type(a_min), type(a_max)
+    if (type(a) is Array and (ta is float or ta is int) and (th is float or th is int)
+            and out is None and not kwargs and min is _NV and max is _NV):
+        return _elt.clip(a, a_min, a_max)  # the common call: no conversions to make
     lo = a_min if a_min is not _NV else (None if min is _NV else min)
     hi = a_max if a_max is not _NV else (None if max is _NV else max)
     if out is None and not kwargs and isinstance(a, (Array, np.ndarray, list, tuple)):
