@@ -408,4 +408,10 @@ def test_bound_parameters_reused_only_for_the_same_objects(monkeypatch):
         want = a * v
         assert np.array_equal(np.signbit(got), np.signbit(want)) and np.array_equal(got, want), v
     kernel = _slot(x * pos).kernel
+    # (each chain's steady state, materialize.Lane, keeps its own bound values: bind_flags
+    # itself is checked here)
+    p_pos, _ = kernel.bind_flags((pos,))
+    p_neg, _ = kernel.bind_flags((neg,))
     assert kernel._last_bind is not None and kernel._last_bind[0][0] is neg  # the last call's
+    assert np.signbit(p_neg[0]) and not np.signbit(p_pos[0])
+    assert kernel.bind_flags((neg,))[0] is p_neg  # the very same objects: reused

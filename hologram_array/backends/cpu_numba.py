@@ -1410,9 +1410,18 @@ class Kernel:
             variant = "strided"
             inner = outs[0].size // shape[0]
             n, blk = shape[0], max(1, want // inner)
+        fl = self.launch(variant, ins, params, os_, n, blk, threads)
+        return RunResult(self.flags_of(fl, pflags), fl, blk, variant)
+
+    def launch(self, variant: str, ins: Sequence[Any], params: Sequence[Any], outs: Sequence[Any],
+               n: int, blk: int, threads: int = 0) -> np.ndarray:
+        """Call the compiled ``variant`` (ready) on views it takes as they are -- flat for the
+        ``contig`` variants, full-shape for ``strided`` -- over ``n`` elements (rows) in blocks
+        of ``blk``; the uint8 flags per block. ``run``'s last step, and the driver's steady
+        state calls it directly (``materialize.Lane``)."""
         if self._any_f16:
             ins = [x.view(np.uint16) if f else x for x, f in zip(ins, self._f16_in)]
-            os_ = [x.view(np.uint16) if f else x for x, f in zip(os_, self._f16_out)]
+            outs = [x.view(np.uint16) if f else x for x, f in zip(outs, self._f16_out)]
         err = np.zeros(1, np.uint8)
         fl = np.empty(-(-n // blk), np.uint8)
         kernel = self.dispatcher(variant)
@@ -1421,19 +1430,23 @@ class Kernel:
             before = get()
             set_(min(threads, before))
             try:
-                kernel(*ins, *params, *os_, err, blk, fl)
+                kernel(*ins, *params, *outs, err, blk, fl)
             finally:
                 set_(before)
         else:
-            kernel(*ins, *params, *os_, err, blk, fl)
+            kernel(*ins, *params, *outs, err, blk, fl)
         if err[0]:
             raise ValueError(_NEG_POW_MSG)
-        # (no block raised anything, the common case: one bytes scan instead of a ufunc reduce)
-        flags = ((int(np.bitwise_or.reduce(fl)) if fl.tobytes().strip(b"\0") else 0)
-                 | pflags | self._unknown_bits)
         if self._unknown_bits:
             fl |= np.uint8(self._unknown_bits)
-        return RunResult(flags, fl, blk, variant)
+        return fl
+
+    def flags_of(self, fl: np.ndarray, pflags: int) -> int:
+        """NumPy's floating-point error bits of a run: its blocks' (``launch``) and its
+        parameter conversions' (``bind_flags``)."""
+        # (no block raised anything, the common case: one bytes scan instead of a ufunc reduce)
+        return ((int(np.bitwise_or.reduce(fl)) if fl.tobytes().strip(b"\0") else 0)
+                | pflags | self._unknown_bits)
 
 
 class RunResult(NamedTuple):

@@ -65,6 +65,8 @@ class CircuitCache:
         self.misses = 0
         self.tables = TableCache()
         self.plans = PlanCache()
+        #: recorded chain key -> the driver's steady state for it (``materialize.Lane``)
+        self.lanes: dict[tuple, Any] = {}
 
     def peek(self, c: Circuit) -> Entry | None:
         return self._d.get(c.key)
@@ -102,6 +104,12 @@ class CircuitCache:
             e.uses += 1
         return e, False
 
+    def count_hit(self, e: Entry) -> None:
+        """A use of ``e`` found without ``get`` (``materialize.Lane``), counted as ``get`` would."""
+        with self._lock:
+            self.hits += 1
+            e.uses += 1
+
     def _remember(self, c: Circuit, e: Entry) -> None:
         """List ``c`` for the identity lookup (with the lock held). Circuits that are built
         anew for every run (a DAG the plan cache cannot key) would fill it: it starts over
@@ -114,6 +122,7 @@ class CircuitCache:
         with self._lock:
             self._d.clear()
             self._by_id = {}
+            self.lanes = {}
             self.hits = self.misses = 0
         self.tables.clear()
         self.plans.clear()
