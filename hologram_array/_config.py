@@ -28,6 +28,32 @@ def _env_int(name: str, default: int) -> int:
 
 _CLASSMAP_MODES = ("auto", "always", "never")
 _COMPILE_MODES = ("background", "sync", "never")
+_NO_JIT_PLATFORMS = ("emscripten", "wasi")
+_installed: bool | None = None
+
+
+def numba_installed() -> bool:
+    """Whether Numba can be used here -- found without importing it (that costs ~150 ms)."""
+    global _installed
+    if _installed is None:
+        import importlib.util
+        import sys
+
+        _installed = (sys.platform not in _NO_JIT_PLATFORMS
+                      and importlib.util.find_spec("numba") is not None
+                      and importlib.util.find_spec("llvmlite") is not None)
+    return _installed
+
+
+def _default_eager_below() -> int:
+    """``eager_below``'s default: where compiled kernels can run, the measured crossover of
+    recording + a fused kernel against NumPy's eager chain (2026-12-05, float32 arith10 /
+    transc12, lazy vs eager: 32K 0.99 / 1.09, 48K 0.83 / 0.93, 64K 0.71 / 0.80); without them
+    (no Numba, ``HOLOGRAM_COMPILE=never``, WebAssembly) the NumPy executor is the lazy path, and
+    it loses to the eager chain up to 64K (64K: 1.22 / 1.00; 32K: 1.97 / 1.65)."""
+    if os.environ.get("HOLOGRAM_COMPILE", "background") != "never" and numba_installed():
+        return 32768
+    return 65536
 
 
 @dataclass
@@ -41,10 +67,11 @@ class Settings:
     #: "auto": a class map pays off from this many ops (for a cached table: always).
     classmap_min_ops: int = 6  # measured crossover vs the blocked NumPy path (docs/performance.md)
     #: Arrays with at most this many elements compute eagerly with NumPy when all their
-    #: operands are concrete: recording and compiling cost more than the work itself there
-    #: (measured: a fused 10-op float32 chain costs ~60 us of fixed overhead, NumPy's eager
-    #: chain 40 us at 64K elements and 90 us at 128K; docs/performance.md).
-    eager_below: int = _env_int("HOLOGRAM_EAGER_BELOW", 65536)
+    #: operands are concrete: recording and running a circuit cost more than the work itself
+    #: there (a fused 10-op float32 chain repeated: ~45 us of fixed cost; NumPy's eager chain
+    #: 53 us at 32K elements, 80 us at 64K). 32768 where compiled kernels can run, else 65536
+    #: (``_default_eager_below``; docs/performance.md).
+    eager_below: int = _env_int("HOLOGRAM_EAGER_BELOW", _default_eager_below())
     #: Compiled (Numba) kernels: "background" -- a circuit's first runs use the NumPy
     #: executor while a thread compiles it; "sync" -- compile before the first run;
     #: "never" -- NumPy executor only. Without Numba installed, always "never".

@@ -42,6 +42,28 @@ def test_eager_threshold_is_configurable():
         hx.config(eager_below=-1)
 
 
+def test_default_threshold_follows_whether_kernels_can_run():
+    """32768 where compiled kernels can run (the measured crossover with a fused kernel),
+    65536 where the lazy path would be the NumPy executor (``_config._default_eager_below``)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import hologram_array as hx; print(hx._config.settings.eager_below)"
+
+    def default(**env):
+        run_env = {k: v for k, v in os.environ.items() if not k.startswith("HOLOGRAM_")}
+        run_env.update(env)
+        return int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  env=run_env, check=True).stdout)
+
+    from hologram_array._config import numba_installed
+
+    assert default(HOLOGRAM_COMPILE="never") == 65536
+    assert default() == (32768 if numba_installed() else 65536)
+    assert default(HOLOGRAM_EAGER_BELOW="1000") == 1000
+
+
 def _known_to_fit(a):
     """An Array whose ``_fits`` is set (the functions' inline fast path), as after one operator."""
     from hologram_array._array import _concrete_fits

@@ -12,7 +12,7 @@ import pytest
 
 import hologram_array as hx
 from hologram_array.backends import cpu_numba
-from hologram_array.compiler import jit, materialize
+from hologram_array.compiler import jit, materialize, pool
 from hologram_array.compiler.cache import CACHE
 
 pytest.importorskip("numba", reason="numba is not installed: no compiled kernel, so no lanes")
@@ -29,6 +29,7 @@ def _settings(tmp_path_factory, monkeypatch):
     hx.clear_cache()  # no lanes from earlier tests
     yield
     hx.config(**old)
+    hx.clear_cache()  # nor for later ones (the band tests compile non-temporal loops)
 
 
 def _chain(m, a):
@@ -195,3 +196,23 @@ def test_the_numpy_executor_chosen_runs_from_the_lane(monkeypatch):
     monkeypatch.setattr(jit, "choose", lambda kernels, size, slot=None, kernel_only=False, stream=False: "numpy")
     assert np.array_equal(np.asarray(_chain(hx, x)), _chain(np, a))
     assert ran and len(done) == 1
+
+
+def test_in_the_band_non_temporal_stores_are_measured_from_the_lane(monkeypatch):
+    done = _lane_runs(monkeypatch)
+    monkeypatch.setattr(cpu_numba, "STREAM_TRY_BYTES", 1024)  # this result is in the band
+    monkeypatch.setattr(pool, "MIN_BYTES", 1024)  # and from the pool: 64-byte aligned, as there
+    variants = []
+    launch = cpu_numba.Kernel.launch
+    monkeypatch.setattr(cpu_numba.Kernel, "launch",
+                        lambda self, variant, *a, **k: (variants.append(variant), launch(self, variant, *a, **k))[1])
+    a = np.random.default_rng(10).standard_normal(N).astype(np.float32)
+    x = hx.asarray(a)
+    want = _chain(np, a)
+    for _ in range(12):  # every executor measured twice, round by round, then the fastest
+        got = np.asarray(_chain(hx, x))
+        assert np.array_equal(got, want)
+    assert len(done) >= 10
+    assert "contig_nt" in variants and "contig" in variants
+    lane = CACHE.lanes[_chain(hx, x)._node.chain]
+    assert lane.band and lane.stream

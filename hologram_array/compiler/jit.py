@@ -25,7 +25,6 @@ uses every core.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import queue
@@ -35,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .. import _config
 from .._config import settings
 from .circuit import Circuit
 from ..backends import cpu_numba
@@ -46,21 +46,12 @@ NUMBA1 = "numba1"
 #: The compiled kernel on every thread writing with non-temporal stores (its ``contig_nt``
 #: variant; ``choose`` with ``stream=True``, see ``stream_trial``).
 NUMBA_NT = "numba_nt"
-_NO_JIT_PLATFORMS = ("emscripten", "wasi")
 #: Times an executor is measured on a circuit before its figure is trusted.
 MEASURE_RUNS = 2
 
-_installed: bool | None = None
-
-
-def numba_installed() -> bool:
-    """Whether Numba can be used here -- found without importing it (that costs ~150 ms)."""
-    global _installed
-    if _installed is None:
-        _installed = (sys.platform not in _NO_JIT_PLATFORMS
-                      and importlib.util.find_spec("numba") is not None
-                      and importlib.util.find_spec("llvmlite") is not None)
-    return _installed
+#: Whether Numba can be used here, found without importing it (``_config`` asks it too, for
+#: the default ``eager_below``).
+numba_installed = _config.numba_installed
 
 
 @dataclass

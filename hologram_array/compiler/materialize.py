@@ -371,21 +371,32 @@ def _run(roots: Sequence[Node], backend: str, outs: Sequence[Any] | None, chain:
 class Lane:
     """The driver's steady state for one recorded chain: a one-buffer expression (its key,
     ``Op.chain``, fixes the structure, the scalars, the buffer's dtype and shape) whose circuit
-    runs its ready compiled kernel over a contiguous buffer, below the non-temporal band.
+    runs its ready compiled kernel over a contiguous buffer, for results below the last-level
+    cache's size (``cpu_numba.STREAM_MIN_BYTES``; in the band above ``STREAM_TRY_BYTES`` with
+    non-temporal stores measured as the general path measures them).
 
     Everything ``prepare`` / ``CACHE.get`` / ``new_outputs`` / ``execute`` / ``Kernel.run`` work
     out for such a run is the same every time but the buffer, the executor choice and the
     errors raised; a lane keeps the rest (circuit entry, bound parameters, the kernel's flat
     loop) and re-checks on each run only what could have changed (settings, the buffer's
-    layout), else declines and the general path runs. Measured (64K float32, arith10): the
-    materialization's Python around a 13 us kernel ~37 -> ~NN us. The executor is still chosen
-    by ``jit.choose`` on the circuit's timings (the NumPy executor included), errors still
-    signalled as NumPy does (``_signal_like_numpy``)."""
+    layout, the band), else declines and the general path runs. Measured (2026-12-05, Intel
+    slice, 64K float32 arith10, median): materialization 50 -> 29 us around a ~13 us kernel.
+    The executor is still chosen by ``jit.choose`` on the circuit's timings (the NumPy executor
+    included), errors still signalled as NumPy does (``_signal_like_numpy``)."""
 
-    __slots__ = ("entry", "values", "n_inputs", "shape", "dtype", "size", "kernel", "params", "pflags")
+    __slots__ = ("entry", "values", "n_inputs", "shape", "dtype", "size", "kernel", "params", "pflags",
+                 "band", "stream")
 
     #: at most this many lanes are kept (``CACHE.lanes``); beyond it they start over
     MAX = 1024
+
+    @staticmethod
+    def _band(nbytes: int) -> bool | None:
+        """None: too large for a lane; True: in the band where non-temporal stores are
+        measured (``jit.stream_trial``); False: below it."""
+        if nbytes >= cpu_numba.STREAM_MIN_BYTES:
+            return None
+        return cpu_numba.STREAMING and nbytes >= cpu_numba.STREAM_TRY_BYTES
 
     @staticmethod
     def offer(chain: Any, entry: Entry, binding: Binding, outs: Sequence[Any]) -> None:
@@ -401,8 +412,8 @@ class Lane:
             return
         out = outs[0]
         size = _size(binding.shape)
-        if (size < settings.jit_min or out.nbytes >= min(cpu_numba.STREAM_TRY_BYTES, cpu_numba.STREAM_MIN_BYTES)
-                or settings.compile == "never"):
+        band = Lane._band(out.nbytes)
+        if band is None or size < settings.jit_min or settings.compile == "never":
             return
         slot = jit.slot_of(entry.kernels)
         kernel = slot.kernel
@@ -413,6 +424,7 @@ class Lane:
         lane.shape, lane.dtype, lane.size = binding.shape, out.dtype, size
         lane.kernel = kernel
         lane.params, lane.pflags = kernel.bind_flags(binding.values)
+        lane.band, lane.stream = band, band and jit._streamable(c)
         lanes = CACHE.lanes
         if len(lanes) >= Lane.MAX:
             CACHE.lanes = lanes = {}
@@ -420,7 +432,7 @@ class Lane:
 
     def run(self, root: Op) -> Any:
         """The result buffer of ``root`` (whose chain key found this lane), or None where the
-        general path must run (a setting changed, the buffer is not contiguous)."""
+        general path must run (a setting changed, the buffer is not contiguous, the band moved)."""
         size = self.size
         if settings.compile == "never" or size < settings.jit_min:
             return None
@@ -429,11 +441,18 @@ class Lane:
             return None
         entry = self.entry
         out = POOL.empty(self.shape, self.dtype)
-        if out.nbytes >= min(cpu_numba.STREAM_TRY_BYTES, cpu_numba.STREAM_MIN_BYTES):
-            return None  # (the band moved: tests set it) -- non-temporal stores are measured there
+        if Lane._band(out.nbytes) is not self.band:
+            return None  # (tests move it)
         CACHE.count_hit(entry)
         ins = [data] * self.n_inputs
-        choice = jit.choose(entry.kernels, size)
+        # in the band: non-temporal stores are a fourth executor where this output takes them
+        # (aligned, not over the input), as ``jit.stream_trial`` decides on the general path --
+        # once their loop is compiled (asked for here as there)
+        trial = self.stream and cpu_numba.streams([out], cpu_numba.BLOCK, ins, 0)
+        if trial and jit.kernel_for(entry.kernels, entry.circuit, "contig_nt") is None:
+            jit.request(entry.kernels, entry.circuit, "contig_nt")
+            trial = False
+        choice = jit.choose(entry.kernels, size, stream=trial)
         timing = jit.slot_of(entry.kernels).timing
         t0 = time.perf_counter()
         if choice == "numpy":
@@ -442,8 +461,8 @@ class Lane:
             return out
         kernel = self.kernel
         with jit.RUN_LOCK:
-            fl = kernel.launch("contig", ins, self.params, [out], size, cpu_numba.BLOCK,
-                               1 if choice == jit.NUMBA1 else 0)
+            fl = kernel.launch("contig_nt" if choice == jit.NUMBA_NT else "contig", ins, self.params, [out],
+                               size, cpu_numba.BLOCK, 1 if choice == jit.NUMBA1 else 0)
         timing.record(choice, time.perf_counter() - t0, size)
         flags = kernel.flags_of(fl, self.pflags)
         if flags:
