@@ -216,3 +216,29 @@ def test_in_the_band_non_temporal_stores_are_measured_from_the_lane(monkeypatch)
     assert "contig_nt" in variants and "contig" in variants
     lane = CACHE.lanes[_chain(hx, x)._node.chain]
     assert lane.band and lane.stream
+
+
+@pytest.mark.parametrize("shape", [(200, 200), (8, 50, 100)])
+def test_several_dimensions_run_flat_from_the_lane(monkeypatch, shape):
+    done = _lane_runs(monkeypatch)
+    a = np.random.default_rng(11).standard_normal(shape).astype(np.float32)
+    x = hx.asarray(a)
+    for _ in range(4):
+        got = np.asarray(_chain(hx, x))
+        assert got.shape == shape and np.array_equal(got, _chain(np, a))
+    assert len(done) == 3
+    t = np.asarray(_chain(hx, hx.asarray(a.T)))  # Fortran-ordered: another key; no lane for it
+    assert np.array_equal(t, _chain(np, a.T))
+
+
+def test_integer_and_float64_chains(monkeypatch):
+    done = _lane_runs(monkeypatch)
+    i = np.arange(N, dtype=np.int32) - N // 2
+    f = np.linspace(-3, 3, N)
+    xi, xf = hx.asarray(i), hx.asarray(f)
+    for _ in range(3):
+        gi = np.asarray((xi * 3 + 7) // 2 - xi)
+        gf = np.asarray(hx.sqrt(hx.abs(xf)) * 0.5 - xf)
+        assert gi.dtype == np.int32 and np.array_equal(gi, (i * 3 + 7) // 2 - i)
+        assert gf.dtype == np.float64 and np.array_equal(gf, np.sqrt(np.abs(f)) * 0.5 - f)
+    assert len(done) == 4

@@ -413,7 +413,7 @@ class Lane:
         out = outs[0]
         size = _size(binding.shape)
         band = Lane._band(out.nbytes)
-        if band is None or size < settings.jit_min or settings.compile == "never":
+        if band is None or size == 0 or size < settings.jit_min or settings.compile == "never":
             return
         slot = jit.slot_of(entry.kernels)
         kernel = slot.kernel
@@ -445,10 +445,14 @@ class Lane:
             return None  # (tests move it)
         CACHE.count_hit(entry)
         ins = [data] * self.n_inputs
+        if data.ndim != 1:  # the flat loop takes flat views (contiguous: no copies)
+            flat_ins, flat_out = [data.reshape(-1)] * self.n_inputs, out.reshape(-1)
+        else:
+            flat_ins, flat_out = ins, out
         # in the band: non-temporal stores are a fourth executor where this output takes them
         # (aligned, not over the input), as ``jit.stream_trial`` decides on the general path --
         # once their loop is compiled (asked for here as there)
-        trial = self.stream and cpu_numba.streams([out], cpu_numba.BLOCK, ins, 0)
+        trial = self.stream and cpu_numba.streams([flat_out], cpu_numba.BLOCK, flat_ins, 0)
         if trial and jit.kernel_for(entry.kernels, entry.circuit, "contig_nt") is None:
             jit.request(entry.kernels, entry.circuit, "contig_nt")
             trial = False
@@ -461,7 +465,7 @@ class Lane:
             return out
         kernel = self.kernel
         with jit.RUN_LOCK:
-            fl = kernel.launch("contig_nt" if choice == jit.NUMBA_NT else "contig", ins, self.params, [out],
+            fl = kernel.launch("contig_nt" if choice == jit.NUMBA_NT else "contig", flat_ins, self.params, [flat_out],
                                size, cpu_numba.BLOCK, 1 if choice == jit.NUMBA1 else 0)
         timing.record(choice, time.perf_counter() - t0, size)
         flags = kernel.flags_of(fl, self.pflags)
