@@ -683,26 +683,16 @@ def _apply_by_rule(name: str, args: tuple) -> Array | None:
 
 def _learn_apply_rule(name: str, args: tuple, node: Op) -> None:
     """Keep ``_op_node``'s answer for ``args`` as a rule, where it is one (see
-    ``_APPLY_RULES``): operands that are same-device Arrays and Python floats and ints, each
-    int checked by its range alone (not comparisons, which compare ints exactly, nor ``pow``,
-    whose negative exponents are refused)."""
+    ``_APPLY_RULES``): operands that are Arrays and Python floats and ints (``_op_node`` has
+    checked their devices), each int checked by its range alone (not comparisons, which
+    compare ints exactly, nor ``pow``, whose negative exponents are refused)."""
     if type(node) is not Op or name in _INT_CAREFUL or len(_APPLY_RULES) > 4096:
         return
-    tokens = []
-    device = None
     for a in args:
         t = type(a)
-        if t is Array:
-            if device is not None and a._device is not device:
-                return
-            device = a._device
-            tokens.append(a._dtype)
-        elif t is float or t is int:
-            tokens.append(t)
-        else:
+        if t is not Array and t is not float and t is not int:
             return
-    if device is None:
-        return
+    tokens = [type(n.value) if type(n) is Const else n.dtype for n in node.args]
     loop = resolve(name, tuple(tokens))[0]
     bounds = []
     for tok, dt in zip(tokens, loop):
