@@ -173,7 +173,8 @@ class Array(ArrayMethods):
 
     def materialize(self) -> "Array":
         """Compute now (if lazy) and return self."""
-        self._materialize()
+        if self._node is not None:  # (a concrete Array returns at once: one call fewer)
+            self._materialize()
         return self
 
     def _as_node(self) -> Node:
