@@ -242,3 +242,50 @@ def test_integer_and_float64_chains(monkeypatch):
         assert gi.dtype == np.int32 and np.array_equal(gi, (i * 3 + 7) // 2 - i)
         assert gf.dtype == np.float64 and np.array_equal(gf, np.sqrt(np.abs(f)) * 0.5 - f)
     assert len(done) == 4
+
+
+def test_in_the_band_without_a_pooled_buffer_no_non_temporal_stores(monkeypatch):
+    # the lane settles once that its outputs may take non-temporal stores (a fresh pooled
+    # buffer: aligned, over no input); a result the pool does not serve never takes them
+    done = _lane_runs(monkeypatch)
+    monkeypatch.setattr(cpu_numba, "STREAM_TRY_BYTES", 1024)  # in the band ...
+    monkeypatch.setattr(pool, "MIN_BYTES", 1 << 40)  # ... but from np.empty: alignment unknown
+    seen = []
+    launch = cpu_numba.Kernel.launch
+
+    def spy(self, variant, ins, params, outs, *a, **k):
+        seen.append((variant, outs[0].__array_interface__["data"][0] % 64))
+        return launch(self, variant, ins, params, outs, *a, **k)
+    monkeypatch.setattr(cpu_numba.Kernel, "launch", spy)
+    a = np.random.default_rng(12).standard_normal(N).astype(np.float32)
+    x = hx.asarray(a)
+    for _ in range(8):
+        assert np.array_equal(np.asarray(_chain(hx, x)), _chain(np, a))
+    assert len(done) >= 6
+    lane = CACHE.lanes[_chain(hx, x)._node.chain]
+    assert lane.band and not lane.stream
+    assert all(v != "contig_nt" for v, _ in seen[-len(done):])
+
+
+def test_non_temporal_stores_from_the_lane_write_aligned_outputs(monkeypatch):
+    done = _lane_runs(monkeypatch)
+    monkeypatch.setattr(cpu_numba, "STREAM_TRY_BYTES", 1024)
+    monkeypatch.setattr(pool, "MIN_BYTES", 1024)
+    seen = []
+    launch = cpu_numba.Kernel.launch
+
+    def spy(self, variant, ins, params, outs, *a, **k):
+        seen.append((variant, outs[0].__array_interface__["data"][0] % 64,
+                     any(np.may_share_memory(i, outs[0]) for i in ins)))
+        return launch(self, variant, ins, params, outs, *a, **k)
+    monkeypatch.setattr(cpu_numba.Kernel, "launch", spy)
+    a = np.random.default_rng(13).standard_normal(N).astype(np.float32)
+    x = hx.asarray(a)
+    keep = []  # live results: the pool must not hand their memory out again
+    for _ in range(12):
+        keep.append(_chain(hx, x).materialize())
+    for r in keep:
+        assert np.array_equal(np.asarray(r), _chain(np, a))
+    nt = [s for s in seen if s[0] == "contig_nt"]
+    assert len(done) >= 10 and nt
+    assert all(mis == 0 and not shared for _, mis, shared in nt)

@@ -424,7 +424,11 @@ class Lane:
         lane.shape, lane.dtype, lane.size = binding.shape, out.dtype, size
         lane.kernel = kernel
         lane.params, lane.pflags = kernel.bind_flags(binding.values)
-        lane.band, lane.stream = band, band and jit._streamable(c)
+        # non-temporal stores need an aligned output over no input: a fresh pooled buffer is
+        # both, so that is settled here, not on each run (``cpu_numba.streams`` reads addresses)
+        lane.band = band
+        lane.stream = (band and jit._streamable(c) and POOL.pooled(out.nbytes)
+                       and (cpu_numba.BLOCK * out.itemsize) % 64 == 0)
         lanes = CACHE.lanes
         if len(lanes) >= Lane.MAX:
             CACHE.lanes = lanes = {}
@@ -450,9 +454,10 @@ class Lane:
         else:
             flat_ins, flat_out = ins, out
         # in the band: non-temporal stores are a fourth executor where this output takes them
-        # (aligned, not over the input), as ``jit.stream_trial`` decides on the general path --
-        # once their loop is compiled (asked for here as there)
-        trial = self.stream and cpu_numba.streams([flat_out], cpu_numba.BLOCK, flat_ins, 0)
+        # (``offer`` checked it: a fresh pooled buffer is aligned and over no input), as
+        # ``jit.stream_trial`` decides on the general path -- once their loop is compiled
+        # (asked for here as there)
+        trial = self.stream
         if trial and jit.kernel_for(entry.kernels, entry.circuit, "contig_nt") is None:
             jit.request(entry.kernels, entry.circuit, "contig_nt")
             trial = False
