@@ -43,6 +43,9 @@ except ImportError:  # pragma: no cover - older layouts
     _OutputCastingError = None
 
 
+_reader, _flush, _pending = aliasing.reader, aliasing.flush, aliasing._pending
+
+
 class Array(ArrayMethods):
     """An n-dimensional array; see the module docstring (NumPy's methods: ``ArrayMethods``)."""
 
@@ -101,7 +104,7 @@ class Array(ArrayMethods):
         else:
             roots = node.roots
             if roots:
-                aliasing.register(roots, self)
+                _reader(roots, self)
         return self
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -169,6 +172,8 @@ class Array(ArrayMethods):
         self._data = data
         self._fits = None
         self._node = None
+        if _pending:  # settle the queued lazy Arrays (aliasing.reader): this one is concrete now
+            _flush()
         return data
 
     def materialize(self) -> "Array":
@@ -392,7 +397,7 @@ class Array(ArrayMethods):
             self._node = node
             roots = node.roots
             if roots:
-                aliasing.register(roots, self)
+                _reader(roots, self)
             if node.depth > settings.max_depth or node.count > settings.max_nodes:
                 self._materialize()
             return self
@@ -759,6 +764,7 @@ def materialize_many(arrays: list) -> None:
                 a._data = b
                 a._fits = None
                 a._node = None
+    aliasing.flush()  # (as in Array._materialize)
 
 
 aliasing.materialize_hook = materialize_many

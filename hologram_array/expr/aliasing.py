@@ -19,8 +19,10 @@ early, harmless materialization, never a wrong value.
 """
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
+from collections import deque
 from typing import Any, Callable, Collection
 
 _registry: dict[int, list[weakref.ref]] = {}
@@ -64,6 +66,61 @@ def register(roots: Collection[int], protector: Any) -> None:
         _release()
 
 
+# ---- deferred registration of lazy Arrays ---------------------------------------------------
+#
+# Most lazy Arrays are the temporaries of a chain (``a * 1.5 + 0.25``: the product is dead once
+# the sum holds its node), and registering each costs a weak reference and the lock (~0.45 us,
+# a sixth of recording an op). So a new lazy Array is queued instead (``reader``), and the queue
+# is drained (``flush``) before anything that needs the registry -- every ``protect``, every
+# materialization (``evaluate``), ``live_readers`` -- and when it grows past ``_PENDING_MAX``.
+# Draining registers the Arrays still alive and lazy, and drops the rest: an Array that only the
+# queue references can never be read again, so no write can change what it would have shown.
+# "Only the queue": CPython 3.11's reference count of the popped Array in ``_drain`` (its local
+# name and ``getrefcount``'s argument, ``_QUEUED_ONLY``); other versions count references on the
+# interpreter's stack differently, so there every lazy Array registers at once (``reader`` is
+# ``register``). The queue holds strong references: an Array dropped by the user lives until the
+# next drain -- at most ``_PENDING_MAX`` of them, and none past a materialization.
+
+_DEFER = sys.version_info[:2] == (3, 11)
+_QUEUED_ONLY = 2
+_PENDING_MAX = 1024
+_pending: deque = deque()
+_queue = _pending.append
+_getrefcount = sys.getrefcount
+#: Held while draining and while ``protect`` drains and pops, so that an Array popped from the
+#: queue by one thread is registered before another thread's ``protect`` reads the registry.
+_drain_lock = threading.Lock()
+
+
+def reader(roots: Collection[int], array: Any) -> None:
+    """``register(roots, array)`` for a new lazy Array: queued where that is safe (see above)."""
+    _queue((array, roots))
+    if len(_pending) > _PENDING_MAX:
+        flush()
+
+
+def flush() -> None:
+    """Register the queued lazy Arrays that are still alive and lazy; drop the rest."""
+    if _pending:
+        with _drain_lock:
+            _drain()
+
+
+def _drain() -> None:
+    popleft = _pending.popleft
+    while True:
+        try:
+            array, roots = popleft()
+        except IndexError:
+            return
+        if _getrefcount(array) > _QUEUED_ONLY and array._node is not None:
+            register(roots, array)
+
+
+if not _DEFER:
+    reader = register  # noqa: F811  (see above: registered at once)
+
+
 def _sweep() -> None:
     """Drop dead weak references (called with the lock held)."""
     global _adds_since_sweep
@@ -79,8 +136,11 @@ def _sweep() -> None:
 def protect(buf: Any) -> None:
     """Call before writing into ``buf``: every live reader of its memory is protected first."""
     rid = id(root_of(buf))
-    with _lock:
-        refs = _registry.pop(rid, None)
+    with _drain_lock:
+        if _pending:
+            _drain()
+        with _lock:
+            refs = _registry.pop(rid, None)
     if not refs:
         return
     arrays = []
@@ -98,6 +158,7 @@ def protect(buf: Any) -> None:
 
 def live_readers(buf: Any) -> int:
     """Number of live protectors registered on ``buf``'s memory (for tests and explain)."""
+    flush()
     with _lock:
         refs = _registry.get(id(root_of(buf)), [])
         return sum(1 for r in refs if r() is not None)

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import aliasing
 from .aliasing import root_of
 
 
@@ -45,6 +46,8 @@ class Leaf(Node):
     __slots__ = ("data", "root", "chain")
 
     def __init__(self, data: Any):
+        if aliasing._pending:  # a new buffer enters the expressions: the lazy Arrays queued
+            aliasing.flush()   # before it are settled now (bounds what the queue keeps alive)
         self.data = data
         self.root = id(root_of(data))  # identifies the memory, for value semantics
         self.dtype = data.dtype
