@@ -71,8 +71,9 @@ def register(roots: Collection[int], protector: Any) -> None:
 # Most lazy Arrays are the temporaries of a chain (``a * 1.5 + 0.25``: the product is dead once
 # the sum holds its node), and registering each costs a weak reference and the lock (~0.45 us,
 # a sixth of recording an op). So a new lazy Array is queued instead (``reader``), and the queue
-# is drained (``flush``) before anything that needs the registry -- every ``protect``, every
-# materialization (``evaluate``), ``live_readers`` -- and when it grows past ``_PENDING_MAX``.
+# is drained (``flush``) before anything that needs the registry (every ``protect``,
+# ``live_readers``), after every materialization (``Array._materialize``, ``materialize_many``),
+# when a new buffer enters an expression (``Leaf``) and when it grows past ``_PENDING_MAX``.
 # Draining registers the Arrays still alive and lazy, and drops the rest: an Array that only the
 # queue references can never be read again, so no write can change what it would have shown.
 # "Only the queue": CPython 3.11's reference count of the popped Array in ``_drain`` (its local
