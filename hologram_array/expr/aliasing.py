@@ -43,16 +43,14 @@ def root_of(buf: Any) -> Any:
     return buf
 
 
-_acquire, _release = _lock.acquire, _lock.release  # half the cost of ``with _lock`` (64 vs 119 ns)
-
-
 def register(roots: Collection[int], protector: Any) -> None:
     """Record that ``protector`` reads memory under each root id in ``roots`` (every lazy
     Array calls this: it is on the recording path)."""
     global _adds_since_sweep
     ref = weakref.ref(protector)
-    _acquire()
-    try:
+    # ``with``, not acquire() + try: a signal handler's exception raised just after acquire()
+    # returned would leave the lock held (the queue's drain calls this in a loop, see below)
+    with _lock:
         for rid in roots:
             lst = _registry.get(rid)
             if lst is None:
@@ -62,8 +60,6 @@ def register(roots: Collection[int], protector: Any) -> None:
         _adds_since_sweep += len(roots)
         if _adds_since_sweep > _SWEEP_EVERY:
             _sweep()
-    finally:
-        _release()
 
 
 # ---- deferred registration of lazy Arrays ---------------------------------------------------
@@ -76,21 +72,24 @@ def register(roots: Collection[int], protector: Any) -> None:
 # when a new buffer enters an expression (``Leaf``) and when it grows past ``_PENDING_MAX``.
 # Draining registers the Arrays still alive and lazy, and drops the rest: an Array that only the
 # queue references can never be read again, so no write can change what it would have shown.
-# "Only the queue": CPython 3.11's reference count of the popped Array in ``_drain`` (its local
-# name and ``getrefcount``'s argument, ``_QUEUED_ONLY``); other versions count references on the
+# "Only the queue": CPython 3.11's reference count of the queued Array in ``_drain``
+# (``_QUEUED_ONLY``); other versions count references on the
 # interpreter's stack differently, so there every lazy Array registers at once (``reader`` is
 # ``register``). The queue holds strong references: an Array dropped by the user lives until the
 # next drain -- at most ``_PENDING_MAX`` of them, and none past a materialization.
 
 _DEFER = sys.version_info[:2] == (3, 11)
-_QUEUED_ONLY = 2
+#: ``getrefcount`` of a queued Array in ``_drain`` when nothing else references it: its queue
+#: entry (the drain's local now), the drain's local name and ``getrefcount``'s argument (3.11).
+_QUEUED_ONLY = 3
 _PENDING_MAX = 1024
 _pending: deque = deque()
 _queue = _pending.append
 _getrefcount = sys.getrefcount
-#: Held while draining and while ``protect`` drains and pops, so that an Array popped from the
+#: Held while draining and while ``protect`` drains and pops, so that an Array taken from the
 #: queue by one thread is registered before another thread's ``protect`` reads the registry.
-_drain_lock = threading.Lock()
+#: Re-entrant: a finalizer run by the garbage collector inside a drain may write (``protect``).
+_drain_lock = threading.RLock()
 
 
 def reader(roots: Collection[int], array: Any) -> None:
@@ -104,18 +103,31 @@ def flush() -> None:
     """Register the queued lazy Arrays that are still alive and lazy; drop the rest."""
     if _pending:
         with _drain_lock:
-            _drain()
+            dropped = _drain()
+        del dropped  # (their finalizers, if any, run here: outside the lock)
 
 
-def _drain() -> None:
+def _drain() -> list:
+    """Empty the queue (with ``_drain_lock`` held); returns the dropped Arrays, for the caller to
+    let go of after the lock. An entry that an exception interrupts (a signal handler's, a
+    KeyboardInterrupt) goes back to the front of the queue, so no registration is lost; a drain
+    nested in this one (a finalizer run by the garbage collector that writes) settles the rest."""
     popleft = _pending.popleft
+    dropped = []
     while True:
         try:
-            array, roots = popleft()
+            entry = popleft()
         except IndexError:
-            return
-        if _getrefcount(array) > _QUEUED_ONLY and array._node is not None:
-            register(roots, array)
+            return dropped
+        try:
+            array = entry[0]
+            if _getrefcount(array) > _QUEUED_ONLY and array._node is not None:
+                register(entry[1], array)
+            else:
+                dropped.append(array)
+        except BaseException:
+            _pending.appendleft(entry)  # not settled: it stays queued
+            raise
 
 
 if not _DEFER:
@@ -138,10 +150,10 @@ def protect(buf: Any) -> None:
     """Call before writing into ``buf``: every live reader of its memory is protected first."""
     rid = id(root_of(buf))
     with _drain_lock:
-        if _pending:
-            _drain()
+        dropped = _drain() if _pending else None
         with _lock:
             refs = _registry.pop(rid, None)
+    del dropped  # (outside the lock, as in ``flush``)
     if not refs:
         return
     arrays = []

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._array import Array
-from ._convert import device_among, from_numpy, to_numpy
+from ._convert import device_among, from_numpy, to_numpy, writable_buffer
 
 #: NumPy function -> the namespace's function with NumPy's signature (filled by ``namespace``).
 TABLE: dict[Any, Any] = {}
@@ -32,8 +32,10 @@ def build_table(namespace: dict) -> None:
     for name, ours in namespace.items():
         theirs = getattr(np, name, None)
         if (name in NOT_DISPATCHED or theirs is None or isinstance(theirs, (np.ufunc, type))
-                or not hasattr(theirs, "_implementation") or getattr(ours, "__wrapped_numpy__", None)):
+                or not hasattr(theirs, "_implementation")):
             continue
+        # (a wrapper of NumPy's own function, ``numpy_function``, too: it protects the lazy
+        # readers of the Arrays NumPy writes into -- ``copyto(a, ...)``, ``out=a``)
         TABLE[theirs] = ours
 
 
@@ -49,4 +51,12 @@ def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
     if impl is None:  # a ``like=`` call of a C function (``numpy.asarray(x, like=a)``)
         kwargs = {k: v for k, v in kwargs.items() if k != "like"}
         impl = func
-    return from_numpy(impl(*to_numpy(args), **to_numpy(kwargs)), dev)
+    out = kwargs.get("out")
+    if out is not None:  # NumPy writes into it: its lazy readers keep their values
+        for o in out if isinstance(out, tuple) else (out,):
+            if isinstance(o, Array):
+                writable_buffer(o, getattr(func, "__name__", "out"))
+    res = impl(*to_numpy(args), **to_numpy(kwargs))
+    if out is not None and not isinstance(out, tuple) and res is to_numpy(out):
+        return out  # NumPy returns its out= argument: the Array it was given
+    return from_numpy(res, dev)
