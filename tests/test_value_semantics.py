@@ -173,3 +173,21 @@ def test_numpy_functions_writing_into_an_array_protect_its_readers(write):
         assert_same(*both(script))
     finally:
         hx.config(**old)
+
+
+def test_a_numpy_function_outside_the_namespace_protects_its_out_argument(monkeypatch):
+    # every NumPy function with out= has a namespace version today; one without (a NumPy
+    # newer than the namespace) takes the generic NEP 18 path, which must protect out= too
+    from hologram_array.numpy_compat import dispatch
+
+    monkeypatch.delitem(dispatch.TABLE, np.cumsum)
+    old = hx.config(eager_below=0)
+    try:
+        a = hx.asarray(np.arange(6.0))
+        b = a * 2
+        r = np.cumsum(a, out=a)
+        assert r is a
+        np.testing.assert_array_equal(np.asarray(b), np.arange(6.0) * 2)
+        np.testing.assert_array_equal(np.asarray(a), np.cumsum(np.arange(6.0)))
+    finally:
+        hx.config(**old)

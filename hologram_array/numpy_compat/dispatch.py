@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._array import Array
-from ._convert import device_among, from_numpy, to_numpy, writable_buffer
+from ._convert import call_with_out, device_among, from_numpy, to_numpy
 
 #: NumPy function -> the namespace's function with NumPy's signature (filled by ``namespace``).
 TABLE: dict[Any, Any] = {}
@@ -53,10 +53,6 @@ def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         impl = func
     out = kwargs.get("out")
     if out is not None:  # NumPy writes into it: its lazy readers keep their values
-        for o in out if isinstance(out, tuple) else (out,):
-            if isinstance(o, Array):
-                writable_buffer(o, getattr(func, "__name__", "out"))
-    res = impl(*to_numpy(args), **to_numpy(kwargs))
-    if out is not None and not isinstance(out, tuple) and res is to_numpy(out):
-        return out  # NumPy returns its out= argument: the Array it was given
-    return from_numpy(res, dev)
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+        return call_with_out(impl, out, *args, **kwargs)
+    return from_numpy(impl(*to_numpy(args), **to_numpy(kwargs)), dev)
